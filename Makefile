@@ -1,0 +1,35 @@
+# ImageShare — the two commands that matter: `make run` and `make test`.
+GO ?= go
+export CGO_ENABLED := 1
+
+.PHONY: run build test vet generate fmt bench e2e clean
+
+## run: build and start the console on 127.0.0.1:8080 with the demo world (./data)
+run: build
+	./bin/imageshare serve
+
+## build: compile bin/imageshare
+build:
+	$(GO) build -o bin/imageshare ./cmd/imageshare
+
+## test: vet and every test (browser tests run when chromium is installed;
+## E2E_REQUIRED=1 makes a missing browser a failure)
+test: vet
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+vet:
+	$(GO) vet ./...
+
+## generate: regenerate templ components (the generated files are committed)
+generate:
+	$(GO) tool templ generate
+
+fmt:
+	gofmt -w $$(git ls-files '*.go' | grep -v '_templ.go$$')
+
+## bench: the store/service benchmarks (figures in the README)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 200x ./internal/...
+
+clean:
+	rm -rf bin artifacts

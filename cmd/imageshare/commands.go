@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/identity"
+	"imageshare/internal/sharing"
+	"imageshare/internal/store"
+	"imageshare/internal/world"
+	"imageshare/web"
+)
+
+// usageError is a mistake on the command line (exit code 2).
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `usage: imageshare COMMAND [flags]
+
+commands:
+  serve                                     start the console and API
+  world load FILE                           load a world file (YAML or JSON)
+  world demo                                print the built-in demo world
+  account create NAME --site SITE [--id HEX32]
+  user create ACCOUNT USER [--password PW]  (password read from stdin when not given)
+  user passwd ACCOUNT USER [--password PW]
+  project create ACCOUNT NAME --region REGION
+  org create ID --name NAME --management ACCOUNT [--root r-ID]
+  ou create ID --parent NODE_ID --name NAME
+  org attach ACCOUNT NODE_ID
+
+Run "imageshare COMMAND -h" for a command's flags.`
+
+// run dispatches a command line.
+func run(args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageError(usage)
+	}
+	cmd := args[0]
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && cmd != "serve" {
+		cmd += " " + args[1]
+		args = args[1:]
+	}
+	rest := args[1:]
+	switch cmd {
+	case "serve":
+		return serve(rest, stdout)
+	case "world load":
+		return withAdmin(rest, 1, stdout, nil, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
+			f, err := world.ReadFile(pos[0])
+			if err != nil {
+				return "", err
+			}
+			if err := loadWorld(ctx, st, f); err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("loaded %s: %d accounts, %d regions, %d organizations", pos[0], len(f.Accounts), len(f.Regions), len(f.Organizations)), nil
+		})
+	case "world demo":
+		_, err := stdout.Write(world.DemoYAML())
+		return err
+	case "account create":
+		var site, id string
+		return withAdmin(rest, 1, stdout, func(fs *flag.FlagSet) {
+			fs.StringVar(&site, "site", "", "site code: cn or intl (required)")
+			fs.StringVar(&id, "id", "", "account ID, 32 hex characters (default: derived from the name)")
+		}, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
+			if site == "" {
+				return "", usageError("account create: --site is required (cn or intl)")
+			}
+			acc, err := world.NewAdmin(st).CreateAccount(ctx, pos[0], site, id)
+			return fmt.Sprintf("created account %s (%s) on site %s", acc.Name, acc.ID, acc.Site), err
+		})
+	case "user create", "user passwd":
+		var password string
+		return withAdmin(rest, 2, stdout, func(fs *flag.FlagSet) {
+			fs.StringVar(&password, "password", "", "the password (default: read the first line of standard input)")
+		}, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
+			if password == "" {
+				line, err := bufio.NewReader(stdin).ReadString('\n')
+				if err != nil && line == "" {
+					return "", usageError("give the password with --password or on standard input")
+				}
+				password = strings.TrimRight(line, "\r\n")
+			}
+			ad := world.NewAdmin(st)
+			if cmd == "user create" {
+				return fmt.Sprintf("created user %s of %s", pos[1], pos[0]), ad.CreateUser(ctx, pos[0], pos[1], password)
+			}
+			return fmt.Sprintf("changed the password of %s of %s", pos[1], pos[0]), ad.SetPassword(ctx, pos[0], pos[1], password)
+		})
+	case "project create":
+		var region string
+		return withAdmin(rest, 2, stdout, func(fs *flag.FlagSet) {
+			fs.StringVar(&region, "region", "", "region ID (required)")
+		}, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
+			if region == "" {
+				return "", usageError("project create: --region is required")
+			}
+			p, err := world.NewAdmin(st).CreateProject(ctx, pos[0], pos[1], region)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("created project %s (%s) in %s", p.Name, p.ID, p.RegionID), resync(ctx, st, p.AccountID)
+		})
+	case "org create":
+		var name, mgmt, root string
+		return withAdmin(rest, 1, stdout, func(fs *flag.FlagSet) {
+			fs.StringVar(&name, "name", "", "organization name")
+			fs.StringVar(&mgmt, "management", "", "management account name (required)")
+			fs.StringVar(&root, "root", "", "root ID, r-… (default: derived)")
+		}, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
+			if mgmt == "" {
+				return "", usageError("org create: --management is required")
+			}
+			r, err := world.NewAdmin(st).CreateOrganization(ctx, pos[0], name, mgmt, root)
+			return fmt.Sprintf("created organization %s with root %s (%s)", pos[0], r.ID, r.URN()), err
+		})
+	case "ou create":
+		var parent, name string
+		return withAdmin(rest, 1, stdout, func(fs *flag.FlagSet) {
+			fs.StringVar(&parent, "parent", "", "parent root or OU ID (required)")
+			fs.StringVar(&name, "name", "", "OU name")
+		}, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
+			if parent == "" {
+				return "", usageError("ou create: --parent is required")
+			}
+			ou, err := world.NewAdmin(st).CreateOU(ctx, parent, pos[0], name)
+			return fmt.Sprintf("created OU %s (%s)", ou.ID, ou.URN()), err
+		})
+	case "org attach":
+		return withAdmin(rest, 2, stdout, nil, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
+			accID, err := world.NewAdmin(st).Attach(ctx, pos[0], pos[1])
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("attached %s to %s", pos[0], pos[1]), resync(ctx, st, accID)
+		})
+	}
+	return usageError(fmt.Sprintf("unknown command %q\n\n%s", cmd, usage))
+}
+
+// withAdmin parses an admin command's flags and positional arguments, opens
+// the database, runs fn, and prints its message.
+func withAdmin(args []string, npos int, stdout io.Writer, flags func(*flag.FlagSet), fn func(context.Context, *store.Store, []string) (string, error)) error {
+	var c config
+	fs := flag.NewFlagSet("imageshare", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dbFlags(fs, &c)
+	if flags != nil {
+		flags(fs)
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return usageError(err.Error())
+	}
+	if len(pos) != npos {
+		return usageError(fmt.Sprintf("expected %d argument(s), got %d\n\n%s", npos, len(pos), usage))
+	}
+	st, err := store.Open(c.dsn())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	msg, err := fn(context.Background(), st, pos)
+	if err != nil {
+		return humanError(err)
+	}
+	_, err = fmt.Fprintln(stdout, msg)
+	return err
+}
+
+// humanError turns a domain error into its plain message.
+func humanError(err error) error {
+	var u usageError
+	if errors.As(err, &u) {
+		return err
+	}
+	var e *domain.Error
+	if errors.As(err, &e) {
+		return errors.New(e.Message)
+	}
+	return err
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// positional arguments, and returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func resync(ctx context.Context, st *store.Store, accountIDs ...string) error {
+	return sharing.New(st, sharing.DefaultLimits()).ResyncAccounts(ctx, accountIDs)
+}
+
+func loadWorld(ctx context.Context, st *store.Store, f *world.File) error {
+	changed, err := world.Load(ctx, st, f)
+	if err != nil {
+		return err
+	}
+	return resync(ctx, st, changed...)
+}
+
+// serve starts the console on the configured address until SIGINT/SIGTERM.
+func serve(args []string, stdout io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	serveFlags(fs, &c)
+	if err := fs.Parse(args); err != nil {
+		return usageError(err.Error())
+	}
+	level := slog.LevelInfo
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return usageError("--log-level must be debug, info, warn or error")
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	st, err := store.Open(c.dsn())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	demo := c.WorldFile == ""
+	switch c.WorldFile {
+	case "none":
+	case "":
+		err = loadWorld(ctx, st, world.Demo())
+	default:
+		var f *world.File
+		if f, err = world.ReadFile(c.WorldFile); err == nil {
+			err = loadWorld(ctx, st, f)
+		}
+	}
+	if err != nil {
+		return humanError(err)
+	}
+	key, err := c.sessionKey()
+	if err != nil {
+		return err
+	}
+	lim := sharing.DefaultLimits()
+	lim.BuildTime, lim.MaxImagesPerRegion = c.BuildTime, c.MaxImages
+	sh := sharing.New(st, lim, sharing.WithLogger(log))
+	id := identity.New(st, identity.NewThrottle(5, 15*time.Minute), identity.NewThrottle(50, 15*time.Minute))
+	go sh.Run(ctx, 250*time.Millisecond)
+
+	handler := web.New(sh, id, web.Options{SessionKey: key, SecureCookies: c.SecureCookies, TokenTTL: c.TokenTTL, Logger: log})
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	fmt.Fprintf(stdout, "ImageShare is running at http://%s/ (database: %s)\n", ln.Addr(), st.Dialect())
+	if demo {
+		fmt.Fprintln(stdout, "Demo logins (account / user, password ImageShare-demo1):")
+		for _, a := range world.Demo().Accounts {
+			for _, u := range a.Users {
+				fmt.Fprintf(stdout, "  %-9s / %-6s  site %s\n", a.Name, u.Name, a.Site)
+			}
+		}
+	}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+// Package domain holds ImageShare's vocabulary: the world (sites, regions,
+// accounts, projects, organizations), images and their grants, and the one
+// error type every layer speaks. It imports nothing of the project.
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error for callers that map it to HTTP statuses or
+// console messages. There are deliberately few kinds.
+type Kind string
+
+// The error kinds.
+const (
+	KindInvalid      Kind = "invalid"      // bad input: fix the request
+	KindNotFound     Kind = "not_found"    // does not exist, or not visible to the caller
+	KindForbidden    Kind = "forbidden"    // visible, but the caller may not do this
+	KindConflict     Kind = "conflict"     // the state does not allow it right now
+	KindQuota        Kind = "quota"        // a limit or quota is reached
+	KindUnauthorized Kind = "unauthorized" // not logged in, or bad credentials
+	KindInternal     Kind = "internal"     // our fault
+)
+
+// IMS error codes used by the rules of SPEC §3.
+const (
+	CodeInvalid         = "IMG.0001" // a parameter is invalid
+	CodeQuota           = "IMG.0015" // private image quota exceeded (S11)
+	CodeImageNotFound   = "IMG.0027" // the image does not exist
+	CodeUnavailable     = "IMG.0046" // the image is not active (S02)
+	CodeOwnerOnly       = "IMG.0047" // only the owner may do this (S01, S04)
+	CodeSelfShare       = "IMG.0076" // sharing with yourself (S06)
+	CodeMemberLimit     = "IMG.0088" // too many accepted recipients (S09)
+	CodeDeleteOwnerOnly = "IMG.0092" // only the owner may delete (S01)
+	CodeEncrypted       = "IMG.0098" // encrypted images cannot be shared (S03)
+	CodeNotInRegion     = "IMG.0108" // recipient not found in the image's region (S06, S07)
+	CodeNotAccepted     = "IMG.0196" // replicating an image not accepted (S16)
+	CodeNotReplicable   = "IMG.0181" // the image cannot be replicated (S16, S23)
+	CodeNoRestore       = "IMG.0183" // a data disk image cannot restore a disk (S17)
+	CodeNotFound        = "IMG.0404" // some other object does not exist
+	CodeUnauthorized    = "IMG.0401" // authentication failed
+	CodeInternal        = "IMG.0500"
+)
+
+// Error is the one error type of ImageShare. Code is the IMS code; Message is a
+// plain sentence a person can act on; Subject, when set, names the input that
+// caused it (a recipient ID, a form field).
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+	Subject string
+}
+
+func (e *Error) Error() string {
+	if e.Subject != "" {
+		return fmt.Sprintf("%s: %s (%s)", e.Code, e.Message, e.Subject)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Errorf builds an *Error.
+func Errorf(kind Kind, code, format string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// About returns a copy of e naming subject as the offending input.
+func (e *Error) About(subject string) *Error {
+	c := *e
+	c.Subject = subject
+	return &c
+}
+
+// AsError returns err as an *Error; anything else becomes an internal error
+// whose message hides the details.
+func AsError(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Kind: KindInternal, Code: CodeInternal, Message: "Internal error. Please try again later."}
+}
+
+// KindOf returns the kind of err ("" for nil).
+func KindOf(err error) Kind {
+	if err == nil {
+		return ""
+	}
+	return AsError(err).Kind
+}
+
+// CodeOf returns the IMS code of err ("" for nil).
+func CodeOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	return AsError(err).Code
+}
+
+// Constructors for errors that several places raise.
+
+// ErrImageNotFound is what anyone who cannot see an image gets (S01).
+func ErrImageNotFound() *Error {
+	return Errorf(KindNotFound, CodeImageNotFound, "The image does not exist.")
+}
+
+// ErrNotFound reports that an object of the named kind does not exist for the caller.
+func ErrNotFound(what string) *Error {
+	return Errorf(KindNotFound, CodeNotFound, "The %s does not exist.", what)
+}
+
+// ErrInvalid reports bad input in the named field.
+func ErrInvalid(field, format string, args ...any) *Error {
+	return Errorf(KindInvalid, CodeInvalid, format, args...).About(field)
+}
+
+// ErrOwnerOnly is S01's refusal.
+func ErrOwnerOnly() *Error {
+	return Errorf(KindForbidden, CodeOwnerOnly, "This operation can be performed only by the image owner.")
+}

@@ -1,0 +1,251 @@
+// Package identity authenticates IAM users (console logins and API tokens
+// alike), throttles failed attempts, and answers "who am I" questions: an
+// account's projects per region and the organization URNs it is in.
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/store"
+)
+
+// PasswordCost is the bcrypt cost of stored password hashes.
+var PasswordCost = bcrypt.DefaultCost
+
+// MinPasswordLength is the shortest password accepted for a new user.
+const MinPasswordLength = 8
+
+// HashPassword validates a new password and returns its bcrypt hash.
+func HashPassword(pw string) (string, error) {
+	switch {
+	case len(pw) < MinPasswordLength:
+		return "", domain.ErrInvalid("password", "The password must have at least %d characters.", MinPasswordLength)
+	case len(pw) > 72:
+		return "", domain.ErrInvalid("password", "The password must have at most 72 bytes.")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), PasswordCost)
+	if err != nil {
+		return "", fmt.Errorf("identity: hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// PasswordMatches reports whether pw is the password of hash.
+func PasswordMatches(hash, pw string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+}
+
+// dummyHash is compared against when the user does not exist, so that a
+// missing user costs as much time as a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("imageshare-no-such-user"), bcrypt.DefaultCost)
+
+// Principal is an authenticated IAM user.
+type Principal struct {
+	AccountID   string
+	AccountName string
+	Site        string
+	UserID      string
+	UserName    string
+}
+
+// Service authenticates users and describes accounts.
+type Service struct {
+	st    *store.Store
+	users *Throttle // failed attempts per account/user name
+	addrs *Throttle // failed attempts per client address
+	now   func() time.Time
+}
+
+// New returns an identity service on st that throttles failed logins per
+// user name and per client address.
+func New(st *store.Store, users, addrs *Throttle) *Service {
+	return &Service{st: st, users: users, addrs: addrs, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// ErrBadCredentials is the one answer to any wrong part of a login.
+func ErrBadCredentials() *domain.Error {
+	return domain.Errorf(domain.KindUnauthorized, domain.CodeUnauthorized, "The account name, user name or password is incorrect.")
+}
+
+// Authenticate checks a login (S25 records it either way). clientAddr is the
+// caller's address, for throttling; channel says where the login came from
+// ("console", "api").
+func (s *Service) Authenticate(ctx context.Context, accountName, userName, password, clientAddr, channel string) (Principal, error) {
+	userKey := "user:" + strings.ToLower(accountName) + "/" + strings.ToLower(userName)
+	addrKey := "addr:" + clientAddr
+	if wait := max(s.users.Blocked(userKey), s.addrs.Blocked(addrKey)); wait > 0 {
+		return Principal{}, domain.Errorf(domain.KindQuota, domain.CodeUnauthorized,
+			"Too many failed login attempts. Try again in %s.", roundUp(wait))
+	}
+	tx := s.st.Read(ctx)
+	acc, accErr := tx.AccountByName(accountName)
+	var user domain.User
+	var userErr error
+	if accErr == nil {
+		user, userErr = tx.User(acc.ID, userName)
+	}
+	ok := false
+	if accErr == nil && userErr == nil {
+		ok = PasswordMatches(user.PasswordHash, password)
+	} else {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		if err := firstInternal(accErr, userErr); err != nil {
+			return Principal{}, err
+		}
+	}
+	if !ok {
+		s.users.Fail(userKey)
+		s.addrs.Fail(addrKey)
+		if accErr == nil {
+			// The trail names the user tried, never the password.
+			s.record(ctx, acc.ID, user.ID, userName, domain.ActLoginFailed, domain.ResultFailure, channel+" from "+clientAddr)
+		}
+		return Principal{}, ErrBadCredentials()
+	}
+	s.users.Reset(userKey)
+	s.record(ctx, acc.ID, user.ID, user.Name, domain.ActLogin, domain.ResultSuccess, channel+" from "+clientAddr)
+	return Principal{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site, UserID: user.ID, UserName: user.Name}, nil
+}
+
+func firstInternal(errs ...error) error {
+	for _, err := range errs {
+		if err != nil && domain.KindOf(err) != domain.KindNotFound {
+			return err
+		}
+	}
+	return nil
+}
+
+func roundUp(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%d seconds", int(d.Seconds())+1)
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes())+1)
+}
+
+// Record writes an identity event (login, logout) to an account's trail.
+func (s *Service) Record(ctx context.Context, p Principal, action, result, detail string) {
+	s.record(ctx, p.AccountID, p.UserID, p.UserName, action, result, detail)
+}
+
+func (s *Service) record(ctx context.Context, accountID, userID, userName, action, result, detail string) {
+	ev := &domain.AuditEvent{Time: s.now(), AccountID: accountID, UserID: userID, UserName: userName,
+		Action: action, TargetType: "user", TargetID: userName, Result: result, Detail: detail}
+	_ = s.st.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error { return tx.Create(ev) })
+}
+
+// Principal reloads a principal by user ID (a session or token names one);
+// a deleted user or account is not found.
+func (s *Service) Principal(ctx context.Context, userID string) (Principal, error) {
+	tx := s.st.Read(ctx)
+	u, err := tx.UserByID(userID)
+	if err != nil {
+		return Principal{}, err
+	}
+	acc, err := tx.Account(u.AccountID)
+	if err != nil {
+		return Principal{}, err
+	}
+	return Principal{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site, UserID: u.ID, UserName: u.Name}, nil
+}
+
+// Regions returns the regions offered on a site.
+func (s *Service) Regions(ctx context.Context, site string) ([]domain.Region, error) {
+	all, err := s.st.Read(ctx).Regions()
+	return slices.DeleteFunc(all, func(r domain.Region) bool { return !r.OfferedOn(site) }), err
+}
+
+// Region returns a region.
+func (s *Service) Region(ctx context.Context, id string) (domain.Region, error) {
+	return s.st.Read(ctx).Region(id)
+}
+
+// AZs returns a region's availability zones.
+func (s *Service) AZs(ctx context.Context, regionID string) ([]domain.AZ, error) {
+	return s.st.Read(ctx).AZs(regionID)
+}
+
+// Projects returns an account's projects in a region ("" for all).
+func (s *Service) Projects(ctx context.Context, accountID, regionID string) ([]domain.Project, error) {
+	return s.st.Read(ctx).Projects(accountID, regionID)
+}
+
+// Project returns one of the account's projects; another account's is not found.
+func (s *Service) Project(ctx context.Context, accountID, projectID string) (domain.Project, error) {
+	p, err := s.st.Read(ctx).Project(projectID)
+	if err != nil || p.AccountID != accountID {
+		return domain.Project{}, domain.ErrNotFound("project").About(projectID)
+	}
+	return p, nil
+}
+
+// ProjectByName returns one of the account's projects by name.
+func (s *Service) ProjectByName(ctx context.Context, accountID, name string) (domain.Project, error) {
+	return s.st.Read(ctx).ProjectByName(accountID, name)
+}
+
+// Credentials is what "My Credentials" shows: what a user hands an owner so
+// that it can share with them.
+type Credentials struct {
+	AccountID   string
+	AccountName string
+	Site        string
+	Projects    []ProjectCredential
+	OrgURNs     []string // the organization nodes the account is in, top first
+}
+
+// ProjectCredential is one project with its region's name.
+type ProjectCredential struct {
+	RegionID   string
+	RegionName string
+	ProjectID  string
+	Name       string
+}
+
+// Credentials returns an account's credentials.
+func (s *Service) Credentials(ctx context.Context, accountID string) (Credentials, error) {
+	tx := s.st.Read(ctx)
+	acc, err := tx.Account(accountID)
+	if err != nil {
+		return Credentials{}, err
+	}
+	c := Credentials{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site}
+	projects, err := tx.Projects(accountID, "")
+	if err != nil {
+		return c, err
+	}
+	regions, err := tx.Regions()
+	if err != nil {
+		return c, err
+	}
+	names := map[string]string{}
+	for _, r := range regions {
+		names[r.ID] = r.Name
+	}
+	for _, p := range projects {
+		c.Projects = append(c.Projects, ProjectCredential{RegionID: p.RegionID, RegionName: names[p.RegionID], ProjectID: p.ID, Name: p.Name})
+	}
+	node, ok, err := tx.OrgMembership(accountID)
+	if err != nil || !ok {
+		return c, err
+	}
+	nodes, err := tx.OrgNodes(node.AncestorIDs())
+	for _, n := range nodes {
+		c.OrgURNs = append(c.OrgURNs, n.URN())
+	}
+	return c, err
+}
+
+// IsNotFound reports whether err is a not-found error.
+func IsNotFound(err error) bool {
+	var e *domain.Error
+	return errors.As(err, &e) && e.Kind == domain.KindNotFound
+}

@@ -1,0 +1,317 @@
+package sharing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/store"
+)
+
+// ImageSpec describes a private image to create. Which fields count depends
+// on the way it is created: from a server (Name, Description, Type),
+// from a disk (Name, Description) or by import (all).
+type ImageSpec struct {
+	Name        string
+	Description string
+	Type        domain.ImageType
+	OS          string
+	SizeGB      int
+	MinDiskGB   int
+	Encrypted   bool
+	Properties  map[string]string
+}
+
+const maxImportGB = 1024
+
+func validateName(field, name string) (string, error) {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", domain.ErrInvalid(field, "Enter a name.")
+	case utf8.RuneCountInString(name) > 128:
+		return "", domain.ErrInvalid(field, "The name is too long: at most 128 characters.")
+	}
+	return name, nil
+}
+
+func validateDescription(d string) (string, error) {
+	if utf8.RuneCountInString(d) > 1024 {
+		return "", domain.ErrInvalid("description", "The description is too long: at most 1,024 characters.")
+	}
+	return strings.TrimSpace(d), nil
+}
+
+// ImportImage registers a private image from an image file description.
+func (s *Service) ImportImage(ctx context.Context, a Actor, spec ImageSpec) (domain.Image, error) {
+	var img domain.Image
+	err := s.change(ctx, a, domain.ActCreateImage, target{"image", spec.Name}, func(tx *store.Tx, p domain.Project) (string, error) {
+		name, err := validateName("name", spec.Name)
+		if err != nil {
+			return "", err
+		}
+		desc, err := validateDescription(spec.Description)
+		if err != nil {
+			return "", err
+		}
+		if !spec.Type.Valid() {
+			return "", domain.ErrInvalid("type", "Choose the image type: system, data or full_ecs.")
+		}
+		if spec.Type.MakesServers() && strings.TrimSpace(spec.OS) == "" {
+			return "", domain.ErrInvalid("os", "Enter the operating system of a system disk or full-ECS image.")
+		}
+		if spec.SizeGB < 1 || spec.SizeGB > maxImportGB {
+			return "", domain.ErrInvalid("size_gb", "The size must be between 1 and %d GB.", maxImportGB)
+		}
+		if spec.MinDiskGB == 0 {
+			spec.MinDiskGB = spec.SizeGB
+		}
+		if spec.MinDiskGB < spec.SizeGB || spec.MinDiskGB > maxImportGB {
+			return "", domain.ErrInvalid("min_disk_gb", "The minimum disk must be between the image size (%d GB) and %d GB.", spec.SizeGB, maxImportGB)
+		}
+		props := ""
+		if len(spec.Properties) > 0 {
+			b, err := json.Marshal(spec.Properties)
+			if err != nil {
+				return "", domain.ErrInvalid("properties", "The properties cannot be stored.")
+			}
+			props = string(b)
+		}
+		img = domain.Image{
+			Name: name, Description: desc, Type: spec.Type, OS: strings.TrimSpace(spec.OS),
+			SizeGB: spec.SizeGB, MinDiskGB: spec.MinDiskGB, Encrypted: spec.Encrypted,
+			OriginKind: domain.OriginImport, Properties: props,
+		}
+		if spec.Type == domain.TypeData {
+			img.OS = ""
+		}
+		return "imported " + name, s.createImage(tx, p, &img)
+	})
+	return img, err
+}
+
+// CreateImageFromServer makes a system disk or full-ECS image of one of the
+// project's servers (S20: also servers made from images shared with it).
+func (s *Service) CreateImageFromServer(ctx context.Context, a Actor, serverID string, spec ImageSpec) (domain.Image, error) {
+	var img domain.Image
+	err := s.change(ctx, a, domain.ActCreateImage, target{"server", serverID}, func(tx *store.Tx, p domain.Project) (string, error) {
+		srv, err := tx.Server(p.ID, serverID)
+		if err != nil {
+			return "", err
+		}
+		name, err := validateName("name", spec.Name)
+		if err != nil {
+			return "", err
+		}
+		desc, err := validateDescription(spec.Description)
+		if err != nil {
+			return "", err
+		}
+		if spec.Type == "" {
+			spec.Type = domain.TypeSystem
+		}
+		if !spec.Type.MakesServers() {
+			return "", domain.ErrInvalid("type", "A server makes a system disk image or a full-ECS image; make data disk images from data disks.")
+		}
+		img = domain.Image{
+			Name: name, Description: desc, Type: spec.Type, OS: srv.OS, SizeGB: srv.DiskGB, MinDiskGB: srv.DiskGB,
+			OriginKind: domain.OriginServer, OriginRef: srv.ID,
+		}
+		return fmt.Sprintf("%s from server %s", name, srv.Name), s.createImage(tx, p, &img)
+	})
+	return img, err
+}
+
+// CreateImageFromDisk makes a data disk image of one of the project's disks.
+func (s *Service) CreateImageFromDisk(ctx context.Context, a Actor, diskID string, spec ImageSpec) (domain.Image, error) {
+	var img domain.Image
+	err := s.change(ctx, a, domain.ActCreateImage, target{"disk", diskID}, func(tx *store.Tx, p domain.Project) (string, error) {
+		disk, err := tx.Disk(p.ID, diskID)
+		if err != nil {
+			return "", err
+		}
+		name, err := validateName("name", spec.Name)
+		if err != nil {
+			return "", err
+		}
+		desc, err := validateDescription(spec.Description)
+		if err != nil {
+			return "", err
+		}
+		img = domain.Image{
+			Name: name, Description: desc, Type: domain.TypeData, SizeGB: disk.SizeGB, MinDiskGB: disk.SizeGB,
+			OriginKind: domain.OriginDisk, OriginRef: disk.ID,
+		}
+		return fmt.Sprintf("%s from disk %s", name, disk.Name), s.createImage(tx, p, &img)
+	})
+	return img, err
+}
+
+// createImage stores a new private image of project p in status saving,
+// within the account's quota for the region (S11, race-free: S12).
+func (s *Service) createImage(tx *store.Tx, p domain.Project, img *domain.Image) error {
+	if err := tx.LockAccount(p.AccountID); err != nil {
+		return err
+	}
+	n, err := tx.CountImages(p.AccountID, p.RegionID)
+	if err != nil {
+		return err
+	}
+	if n >= s.lim.MaxImagesPerRegion {
+		return domain.Errorf(domain.KindQuota, domain.CodeQuota,
+			"Your account already has %d private images in %s, the most allowed. Delete images you no longer need first.", n, p.RegionID).About(p.RegionID)
+	}
+	now := s.now()
+	img.ID = newUUID()
+	img.ProjectID, img.AccountID, img.RegionID = p.ID, p.AccountID, p.RegionID
+	img.Status = domain.StatusSaving
+	img.SaveStartedAt, img.ReadyAt = now, now.Add(s.lim.BuildTime)
+	img.CreatedAt, img.UpdatedAt = now, now
+	return tx.Create(img)
+}
+
+// DeleteImage deletes one of the project's images (S01, S21): its grants go
+// with it; servers and disks made from it keep running.
+func (s *Service) DeleteImage(ctx context.Context, a Actor, imageID string) error {
+	return s.change(ctx, a, domain.ActDeleteImage, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
+		img, err := s.ownImageForChange(tx, p, imageID, "")
+		if err != nil {
+			if domain.CodeOf(err) == domain.CodeOwnerOnly {
+				return "", domain.Errorf(domain.KindForbidden, domain.CodeDeleteOwnerOnly, "Only the image owner can delete the image; you can reject it instead.")
+			}
+			return "", err
+		}
+		return "deleted " + img.Name, tx.DeleteImage(img.ID)
+	})
+}
+
+// Replicate copies an image into the actor's project in the same region, as
+// a new private image (S16): the owner's own image, or an accepted shared one.
+func (s *Service) Replicate(ctx context.Context, a Actor, imageID, name string) (domain.Image, error) {
+	var cp domain.Image
+	err := s.change(ctx, a, domain.ActReplicate, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
+		src, err := s.usableImage(tx, p, imageID, errNotAcceptedReplicate)
+		if err != nil {
+			return "", err
+		}
+		if src.Type == domain.TypeFullECS {
+			return "", domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Full-ECS images cannot be replicated; create a server from the image and make a new image from it instead.").About(src.Name)
+		}
+		if err := s.checkReplicable(src); err != nil {
+			return "", err
+		}
+		if cp, err = s.replica(tx, p, src, name); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s replicated as %s", src.Name, cp.Name), nil
+	})
+	return cp, err
+}
+
+// ReplicateCrossRegion copies the owner's private image into one of its
+// account's projects in another region (S23).
+func (s *Service) ReplicateCrossRegion(ctx context.Context, a Actor, imageID, destProjectID, name string) (domain.Image, error) {
+	var cp domain.Image
+	err := s.change(ctx, a, domain.ActReplicate, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
+		src, err := s.ownImageForChange(tx, p, imageID, " A shared image cannot be replicated across regions directly: replicate it in this region first, then replicate the copy.")
+		if err != nil {
+			return "", err
+		}
+		if src.Status != domain.StatusActive {
+			return "", errUnavailable(src)
+		}
+		if src.Encrypted {
+			return "", domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Encrypted images cannot be replicated across regions.").About(src.Name)
+		}
+		if err := s.checkReplicable(src); err != nil {
+			return "", err
+		}
+		dest, err := tx.Project(destProjectID)
+		if err != nil || dest.AccountID != p.AccountID {
+			return "", domain.ErrInvalid("project", "Choose one of your projects in the destination region.").About(destProjectID)
+		}
+		if dest.RegionID == src.RegionID {
+			return "", domain.ErrInvalid("project", "Choose a project in another region; to copy within %s, use in-region replication.", src.RegionID)
+		}
+		if cp, err = s.replica(tx, dest, src, name); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s replicated to %s as %s", src.Name, dest.RegionID, cp.Name), nil
+	})
+	return cp, err
+}
+
+func (s *Service) checkReplicable(src domain.Image) error {
+	if src.SizeGB > s.lim.MaxReplicateGB {
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Images larger than %d GB cannot be replicated.", s.lim.MaxReplicateGB).About(src.Name)
+	}
+	return nil
+}
+
+// replica creates the copy of src in project dest.
+func (s *Service) replica(tx *store.Tx, dest domain.Project, src domain.Image, name string) (domain.Image, error) {
+	if strings.TrimSpace(name) == "" {
+		name = "copy_" + src.Name
+		if utf8.RuneCountInString(name) > 128 {
+			name = string([]rune(name)[:128])
+		}
+	}
+	name, err := validateName("name", name)
+	if err != nil {
+		return domain.Image{}, err
+	}
+	cp := domain.Image{
+		Name: name, Description: src.Description, Type: src.Type, OS: src.OS, SizeGB: src.SizeGB, MinDiskGB: src.MinDiskGB,
+		Encrypted: src.Encrypted, OriginKind: domain.OriginReplicated, OriginRef: src.ID,
+	}
+	return cp, s.createImage(tx, dest, &cp)
+}
+
+// FinishDue completes every image whose save is due: active, or error when
+// the image it was being replicated from is gone. Run at start it also
+// settles images a crash left in saving, so none stays stuck.
+func (s *Service) FinishDue(ctx context.Context) (int, error) {
+	done := 0
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		due, err := tx.SavingImages(s.now(), 500)
+		if err != nil {
+			return err
+		}
+		for _, img := range due {
+			status := domain.StatusActive
+			if img.OriginKind == domain.OriginReplicated {
+				if ok, err := tx.ImageExists(img.OriginRef); err != nil {
+					return err
+				} else if !ok {
+					status = domain.StatusError
+				}
+			}
+			if err := tx.UpdateImage(img.ID, map[string]any{"status": status, "updated_at": s.now()}); err != nil {
+				return err
+			}
+			done++
+		}
+		return nil
+	})
+	return done, err
+}
+
+// Run finishes due images every interval until ctx ends.
+func (s *Service) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.FinishDue(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("finishing images", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

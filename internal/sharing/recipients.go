@@ -1,0 +1,174 @@
+package sharing
+
+import (
+	"strings"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/store"
+)
+
+// ParseRecipients splits what an owner typed in the recipients box (S05):
+// IDs and URNs separated by commas, semicolons, newlines or spaces.
+// Duplicates are merged (first occurrence kept); more than max distinct
+// entries is refused, naming the first one over the limit.
+func ParseRecipients(text string, max int) ([]string, error) {
+	fields := strings.FieldsFunc(text, func(r rune) bool {
+		return r == ',' || r == ';' || r == '\n' || r == '\r' || r == ' ' || r == '\t'
+	})
+	seen := make(map[string]bool, len(fields))
+	var out []string
+	for _, f := range fields {
+		f = normalizeRecipient(f)
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		if len(out) == max {
+			return nil, domain.ErrInvalid(f, "At most %d recipients can be added at a time; remove %s and those after it, and add them in another submission.", max, f)
+		}
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		return nil, domain.ErrInvalid("recipients", "Enter at least one project ID, account ID or organization URN.")
+	}
+	return out, nil
+}
+
+// normalizeRecipient lowercases hex IDs; URNs keep their case but for the prefix.
+func normalizeRecipient(s string) string {
+	if isHexID(strings.ToLower(s)) {
+		return strings.ToLower(s)
+	}
+	return s
+}
+
+func isHexID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// recipient is a resolved recipient: the grant it becomes.
+type recipient struct {
+	Kind     string
+	TargetID string
+	Input    string // what the owner typed
+}
+
+// resolveRecipient turns one typed ID or URN into a grant target for an
+// image of project owner (S05, S06, S07).
+func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, input string) (recipient, error) {
+	notFound := func() error {
+		return domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion,
+			"%s was not found in the current region (%s). Check the ID and that the recipient has a project in this region.", input, region.ID).About(input)
+	}
+	if strings.HasPrefix(input, "organizations::") {
+		node, err := resolveURN(tx, input)
+		if err != nil {
+			return recipient{}, err
+		}
+		return recipient{Kind: domain.GrantOrganization, TargetID: node.ID, Input: input}, nil
+	}
+	if !isHexID(input) {
+		return recipient{}, domain.ErrInvalid(input, "%q is not a project ID, an account ID (32 hexadecimal characters) or an organization URN (organizations::…).", input)
+	}
+	if p, err := tx.Project(input); err == nil {
+		switch {
+		case p.ID == owner.ID:
+			return recipient{}, domain.Errorf(domain.KindInvalid, domain.CodeSelfShare, "You cannot share an image with yourself.").About(input)
+		case p.RegionID != region.ID:
+			// S06: a project of another region is as unknown as a missing one.
+			return recipient{}, notFound()
+		}
+		return recipient{Kind: domain.GrantProject, TargetID: p.ID, Input: input}, nil
+	} else if domain.KindOf(err) != domain.KindNotFound {
+		return recipient{}, err
+	}
+	acc, err := tx.Account(input)
+	if domain.KindOf(err) == domain.KindNotFound {
+		return recipient{}, notFound()
+	} else if err != nil {
+		return recipient{}, err
+	}
+	if acc.ID == owner.AccountID {
+		return recipient{}, domain.Errorf(domain.KindInvalid, domain.CodeSelfShare,
+			"You cannot share an image with yourself. To share with another project of your account, enter that project's ID.").About(input)
+	}
+	if !region.OfferedOn(acc.Site) {
+		// S07: cross-site sharing only in regions offered on both sites.
+		return recipient{}, domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion,
+			"Account %s is on a website that does not offer region %s; images can be shared across websites only in regions offered on both.", input, region.ID).About(input)
+	}
+	return recipient{Kind: domain.GrantDomain, TargetID: acc.ID, Input: input}, nil
+}
+
+// resolveURN finds the organization node an URN names. The URN must be
+// exactly the node's own, management account included.
+func resolveURN(tx *store.Tx, urn string) (domain.OrgNode, error) {
+	rest := strings.TrimPrefix(urn, "organizations::")
+	parts := strings.SplitN(rest, ":", 3)
+	malformed := domain.ErrInvalid(urn, "%q is not a valid organization URN; expected organizations::ACCOUNT_ID:organization:o-…, …:root:o-…/r-… or …:ou:o-…/ou-….", urn)
+	if len(parts) != 3 || !isHexID(parts[0]) {
+		return domain.OrgNode{}, malformed
+	}
+	var id string
+	switch parts[1] {
+	case domain.NodeOrganization:
+		id = parts[2]
+	case domain.NodeRoot, domain.NodeOU:
+		i := strings.LastIndex(parts[2], "/")
+		if i < 0 {
+			return domain.OrgNode{}, malformed
+		}
+		id = parts[2][i+1:]
+	default:
+		return domain.OrgNode{}, malformed
+	}
+	node, err := tx.OrgNode(id)
+	if err == nil && node.URN() == urn {
+		return node, nil
+	}
+	if err != nil && domain.KindOf(err) != domain.KindNotFound {
+		return domain.OrgNode{}, err
+	}
+	return domain.OrgNode{}, domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion, "Organization %s was not found.", urn).About(urn)
+}
+
+// accountsOf returns the accounts a grant covers (whose projects' shares
+// change with it).
+func accountsOf(tx *store.Tx, g domain.Grant) ([]string, error) {
+	switch g.Kind {
+	case domain.GrantProject:
+		p, err := tx.Project(g.TargetID)
+		if domain.KindOf(err) == domain.KindNotFound {
+			return nil, nil
+		}
+		return []string{p.AccountID}, err
+	case domain.GrantDomain:
+		return []string{g.TargetID}, nil
+	default:
+		node, err := tx.OrgNode(g.TargetID)
+		if domain.KindOf(err) == domain.KindNotFound {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return tx.AccountsUnder(node)
+	}
+}
+
+// RecipientLabel is how a grant's target is shown and typed: the ID for
+// projects and accounts, the URN for organization nodes.
+func recipientLabel(g domain.Grant, nodes map[string]domain.OrgNode) string {
+	if n, ok := nodes[g.TargetID]; ok && g.Kind == domain.GrantOrganization {
+		return n.URN()
+	}
+	return g.TargetID
+}

@@ -1,0 +1,170 @@
+// Package sharing is ImageShare's one place for the image sharing rules of
+// SPEC §2–§3 (S01–S25): images, grants, decisions, replication, servers and
+// disks made from images, and the audit trail. The console and the API call
+// this service and nothing else; no rule is known outside it.
+package sharing
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/store"
+)
+
+// Limits are the configurable limits of S05, S09, S11, S16 and S23.
+type Limits struct {
+	MaxAccepted        int           // accepted recipients of a system or data disk image (S09)
+	MaxAcceptedFullECS int           // accepted recipients of a full-ECS image (S09)
+	MaxUnanswered      int           // grants no recipient has answered yet, per image (S09)
+	MaxImagesPerRegion int           // private images an account owns in a region (S11)
+	MaxRecipients      int           // recipients in one share submission (S05)
+	MaxReplicateGB     int           // largest image that can be replicated (S16, S23)
+	BuildTime          time.Duration // how long an image stays in saving
+}
+
+// DefaultLimits are the limits of the public cloud.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxAccepted:        128,
+		MaxAcceptedFullECS: 10,
+		MaxUnanswered:      1000,
+		MaxImagesPerRegion: 50,
+		MaxRecipients:      100,
+		MaxReplicateGB:     128,
+		BuildTime:          5 * time.Second,
+	}
+}
+
+// MaxAcceptedFor is the accepted-recipient limit for an image type.
+func (l Limits) MaxAcceptedFor(t domain.ImageType) int {
+	if t == domain.TypeFullECS {
+		return l.MaxAcceptedFullECS
+	}
+	return l.MaxAccepted
+}
+
+// Actor is who calls: a user of an account, working in one of its projects
+// (the console's selected project, the API token's scope).
+type Actor struct {
+	AccountID string
+	UserID    string
+	UserName  string
+	ProjectID string
+}
+
+// Service implements the sharing rules on a store.
+type Service struct {
+	st  *store.Store
+	lim Limits
+	now func() time.Time
+	log *slog.Logger
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock replaces the clock (tests).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithLogger sets the logger for background work.
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
+
+// New returns a service on st with the given limits.
+func New(st *store.Store, lim Limits, opts ...Option) *Service {
+	s := &Service{st: st, lim: lim, now: func() time.Time { return time.Now().UTC() }, log: slog.Default()}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Limits returns the limits in force.
+func (s *Service) Limits() Limits { return s.lim }
+
+// target names what an audited change acted on.
+type target struct {
+	kind, id string
+}
+
+// change runs fn in one write transaction in the actor's project and records
+// the outcome in the trail: with the change when it succeeds, on its own when
+// it fails (nothing of a failed change is applied).
+func (s *Service) change(ctx context.Context, a Actor, action string, tg target, fn func(tx *store.Tx, p domain.Project) (detail string, err error)) error {
+	var detail string
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		p, err := s.project(tx, a)
+		if err != nil {
+			return err
+		}
+		if detail, err = fn(tx, p); err != nil {
+			return err
+		}
+		return tx.Create(s.event(a, action, tg, domain.ResultSuccess, detail))
+	})
+	if err != nil {
+		s.recordFailure(ctx, a, action, tg, err)
+	}
+	return err
+}
+
+func (s *Service) event(a Actor, action string, tg target, result, detail string) *domain.AuditEvent {
+	if len(detail) > 500 {
+		detail = detail[:500] + "…"
+	}
+	return &domain.AuditEvent{
+		Time: s.now(), AccountID: a.AccountID, UserID: a.UserID, UserName: a.UserName, ProjectID: a.ProjectID,
+		Action: action, TargetType: tg.kind, TargetID: tg.id, Result: result, Detail: detail,
+	}
+}
+
+// recordFailure writes a failed change to the trail. A failure to write the
+// trail is logged, not returned: the caller already has the real error.
+func (s *Service) recordFailure(ctx context.Context, a Actor, action string, tg target, cause error) {
+	e := domain.AsError(cause)
+	ev := s.event(a, action, tg, domain.ResultFailure, e.Code+": "+e.Message+subjectSuffix(e))
+	if err := s.st.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error { return tx.Create(ev) }); err != nil {
+		s.log.Error("audit write failed", "action", action, "err", err)
+	}
+	if e.Kind == domain.KindInternal {
+		s.log.Error("internal error", "action", action, "err", cause)
+	}
+}
+
+func subjectSuffix(e *domain.Error) string {
+	if e.Subject == "" {
+		return ""
+	}
+	return " (" + e.Subject + ")"
+}
+
+// Record writes an event that happens outside this service (login, logout)
+// to the account's trail.
+func (s *Service) Record(ctx context.Context, a Actor, action, result, detail string) error {
+	return s.st.Write(ctx, func(tx *store.Tx) error {
+		return tx.Create(s.event(a, action, target{"user", a.UserName}, result, detail))
+	})
+}
+
+// project loads the actor's project; a project of another account is not found.
+func (s *Service) project(tx *store.Tx, a Actor) (domain.Project, error) {
+	p, err := tx.Project(a.ProjectID)
+	if err != nil || p.AccountID != a.AccountID {
+		return domain.Project{}, domain.ErrNotFound("project").About(a.ProjectID)
+	}
+	return p, nil
+}
+
+func newUUID() string { return uuid.NewString() }
+
+// randomHex returns n random bytes as hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

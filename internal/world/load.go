@@ -1,0 +1,395 @@
+package world
+
+import (
+	"context"
+	"time"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/identity"
+	"imageshare/internal/store"
+)
+
+// Load applies a world file to the store in one transaction and returns the
+// accounts whose projects or organization place may have changed (the
+// caller re-syncs what is shared with them).
+func Load(ctx context.Context, st *store.Store, f *File) (changed []string, err error) {
+	if err := f.Check(); err != nil {
+		return nil, err
+	}
+	err = st.Write(ctx, func(tx *store.Tx) error {
+		for _, s := range f.Sites {
+			if err := tx.Upsert(&domain.Site{Code: s.Code, Name: s.Name}); err != nil {
+				return err
+			}
+		}
+		for _, r := range f.Regions {
+			if err := tx.Upsert(&domain.Region{ID: r.ID, Name: r.Name, Sites: join(r.Sites)}); err != nil {
+				return err
+			}
+			for _, az := range r.AZs {
+				if err := tx.Upsert(&domain.AZ{ID: az, RegionID: r.ID, Name: az}); err != nil {
+					return err
+				}
+			}
+		}
+		for _, a := range f.Accounts {
+			acc, err := ensureAccount(tx, a.Name, a.ID, a.Site)
+			if err != nil {
+				return err
+			}
+			for _, u := range a.Users {
+				if err := ensureUser(tx, acc, u.Name, u.Password); err != nil {
+					return err
+				}
+			}
+			for _, p := range a.Projects {
+				if _, err := ensureProject(tx, acc, p.Name, p.Region); err != nil {
+					return err
+				}
+			}
+			changed = append(changed, acc.ID)
+		}
+		for _, o := range f.Organizations {
+			if err := loadOrganization(tx, o); err != nil {
+				return err
+			}
+		}
+		return loadResources(tx, f)
+	})
+	return changed, err
+}
+
+func join(xs []string) string {
+	out := ""
+	for i, x := range xs {
+		if i > 0 {
+			out += ","
+		}
+		out += x
+	}
+	return out
+}
+
+// ensureAccount creates an account (with a default project per region
+// offered on its site) or returns the existing one of that name.
+func ensureAccount(tx *store.Tx, name, id, site string) (domain.Account, error) {
+	if acc, err := tx.AccountByName(name); err == nil {
+		return acc, ensureDefaultProjects(tx, acc)
+	} else if domain.KindOf(err) != domain.KindNotFound {
+		return acc, err
+	}
+	if err := CheckName("account", name); err != nil {
+		return domain.Account{}, err
+	}
+	if _, err := siteExists(tx, site); err != nil {
+		return domain.Account{}, err
+	}
+	if id == "" {
+		id = AccountID(name)
+	}
+	acc := domain.Account{ID: id, Name: name, Site: site, CreatedAt: time.Now().UTC()}
+	if err := tx.Create(&acc); err != nil {
+		return acc, err
+	}
+	return acc, ensureDefaultProjects(tx, acc)
+}
+
+func siteExists(tx *store.Tx, code string) (domain.Site, error) {
+	sites, err := tx.Sites()
+	if err != nil {
+		return domain.Site{}, err
+	}
+	for _, s := range sites {
+		if s.Code == code {
+			return s, nil
+		}
+	}
+	return domain.Site{}, domain.ErrInvalid("site", "Unknown site %q; known sites: %s.", code, siteCodes(sites))
+}
+
+func siteCodes(sites []domain.Site) string {
+	var codes []string
+	for _, s := range sites {
+		codes = append(codes, s.Code)
+	}
+	return join(codes)
+}
+
+func ensureDefaultProjects(tx *store.Tx, acc domain.Account) error {
+	regions, err := tx.Regions()
+	if err != nil {
+		return err
+	}
+	for _, r := range regions {
+		if r.OfferedOn(acc.Site) {
+			if _, err := ensureProject(tx, acc, r.ID, r.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ensureProject creates a project of acc in a region, or returns the
+// existing one of that name (which must be in that region).
+func ensureProject(tx *store.Tx, acc domain.Account, name, regionID string) (domain.Project, error) {
+	if p, err := tx.ProjectByName(acc.ID, name); err == nil {
+		if p.RegionID != regionID {
+			return p, domain.ErrInvalid(name, "Project %s of %s already exists in region %s.", name, acc.Name, p.RegionID)
+		}
+		return p, nil
+	} else if domain.KindOf(err) != domain.KindNotFound {
+		return p, err
+	}
+	if err := CheckName("project", name); err != nil {
+		return domain.Project{}, err
+	}
+	r, err := tx.Region(regionID)
+	if err != nil {
+		return domain.Project{}, domain.ErrInvalid("region", "Unknown region %q.", regionID)
+	}
+	if !r.OfferedOn(acc.Site) {
+		return domain.Project{}, domain.ErrInvalid("region", "Region %s is not offered on the %s site of account %s.", regionID, acc.Site, acc.Name)
+	}
+	p := domain.Project{ID: ProjectID(acc.Name, name), AccountID: acc.ID, RegionID: regionID, Name: name, CreatedAt: time.Now().UTC()}
+	return p, tx.Create(&p)
+}
+
+// ensureUser creates a user, or gives an existing one the file's password
+// when it differs (so that editing the file changes the password).
+func ensureUser(tx *store.Tx, acc domain.Account, name, password string) error {
+	u, err := tx.User(acc.ID, name)
+	if err == nil {
+		if identity.PasswordMatches(u.PasswordHash, password) {
+			return nil
+		}
+		hash, err := identity.HashPassword(password)
+		if err != nil {
+			return err
+		}
+		return tx.SetPassword(u.ID, hash)
+	} else if domain.KindOf(err) != domain.KindNotFound {
+		return err
+	}
+	if err := CheckName("user", name); err != nil {
+		return err
+	}
+	hash, err := identity.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&domain.User{ID: stableID("user", acc.Name, name), AccountID: acc.ID, Name: name, PasswordHash: hash, CreatedAt: time.Now().UTC()})
+}
+
+func loadOrganization(tx *store.Tx, o Organization) error {
+	mgmt, err := tx.AccountByName(o.ManagementAccount)
+	if err != nil {
+		return err
+	}
+	root, err := ensureOrganization(tx, o.ID, o.Name, o.Root, mgmt)
+	if err != nil {
+		return err
+	}
+	for _, name := range o.Accounts {
+		if err := attach(tx, name, root); err != nil {
+			return err
+		}
+	}
+	return loadUnits(tx, root, o.Units)
+}
+
+func loadUnits(tx *store.Tx, parent domain.OrgNode, units []Unit) error {
+	for _, u := range units {
+		node, err := ensureOU(tx, parent, u.ID, u.Name)
+		if err != nil {
+			return err
+		}
+		for _, name := range u.Accounts {
+			if err := attach(tx, name, node); err != nil {
+				return err
+			}
+		}
+		if err := loadUnits(tx, node, u.Units); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureOrganization creates an organization with its root and returns the root.
+func ensureOrganization(tx *store.Tx, id, name, rootID string, mgmt domain.Account) (domain.OrgNode, error) {
+	if !orgPattern.MatchString(id) {
+		return domain.OrgNode{}, domain.ErrInvalid("id", "Organization IDs look like o-abc123; %q is not one.", id)
+	}
+	if rootID == "" {
+		rootID = "r-" + id[2:min(len(id), 6)]
+	}
+	if !rootPattern.MatchString(rootID) {
+		return domain.OrgNode{}, domain.ErrInvalid("root", "Root IDs look like r-abc1; %q is not one.", rootID)
+	}
+	if name == "" {
+		name = id
+	}
+	org := domain.OrgNode{ID: id, Kind: domain.NodeOrganization, OrgID: id, Name: name, MgmtAccountID: mgmt.ID, Path: id + "/"}
+	if existing, err := tx.OrgNode(id); err == nil {
+		if existing.MgmtAccountID != mgmt.ID {
+			return existing, domain.ErrInvalid("id", "Organization %s already exists with another management account.", id)
+		}
+	} else if err := tx.Create(&org); err != nil {
+		return org, err
+	}
+	tree, err := tx.OrgTree(id)
+	if err != nil {
+		return domain.OrgNode{}, err
+	}
+	for _, n := range tree {
+		if n.Kind == domain.NodeRoot {
+			return n, nil
+		}
+	}
+	root := domain.OrgNode{ID: rootID, Kind: domain.NodeRoot, OrgID: id, ParentID: id, Name: "Root", MgmtAccountID: mgmt.ID, Path: org.Path + rootID + "/"}
+	return root, tx.Create(&root)
+}
+
+// ensureOU creates an OU under parent, or returns the existing one.
+func ensureOU(tx *store.Tx, parent domain.OrgNode, id, name string) (domain.OrgNode, error) {
+	if !ouPattern.MatchString(id) {
+		return domain.OrgNode{}, domain.ErrInvalid("id", "OU IDs look like ou-abc123; %q is not one.", id)
+	}
+	if parent.Kind == domain.NodeOrganization {
+		return domain.OrgNode{}, domain.ErrInvalid("parent", "Put OUs under the root or another OU, not under the organization itself.")
+	}
+	if n, err := tx.OrgNode(id); err == nil {
+		if n.ParentID != parent.ID {
+			return n, domain.ErrInvalid("id", "OU %s already exists under %s.", id, n.ParentID)
+		}
+		return n, nil
+	}
+	if name == "" {
+		name = id
+	}
+	n := domain.OrgNode{ID: id, Kind: domain.NodeOU, OrgID: parent.OrgID, ParentID: parent.ID, Name: name, MgmtAccountID: parent.MgmtAccountID, Path: parent.Path + id + "/"}
+	return n, tx.Create(&n)
+}
+
+// attach places an account under a node (an account is in one place of one
+// organization; attaching moves it).
+func attach(tx *store.Tx, accountName string, node domain.OrgNode) error {
+	acc, err := tx.AccountByName(accountName)
+	if err != nil {
+		return err
+	}
+	if node.Kind == domain.NodeOrganization {
+		return domain.ErrInvalid("node", "Attach accounts to the root or an OU of the organization.")
+	}
+	return tx.Upsert(&domain.OrgMember{AccountID: acc.ID, NodeID: node.ID, OrgID: node.OrgID})
+}
+
+// projectOf finds the project a resource of the file lives in: a named
+// project, or the default project of the AZ's region.
+func projectOf(tx *store.Tx, accountName, projectName, az string) (domain.Project, error) {
+	acc, err := tx.AccountByName(accountName)
+	if err != nil {
+		return domain.Project{}, err
+	}
+	if projectName == "" {
+		region, err := regionOfAZ(tx, az)
+		if err != nil {
+			return domain.Project{}, err
+		}
+		projectName = region
+	}
+	return tx.ProjectByName(acc.ID, projectName)
+}
+
+func regionOfAZ(tx *store.Tx, az string) (string, error) {
+	regions, err := tx.Regions()
+	if err != nil {
+		return "", err
+	}
+	for _, r := range regions {
+		azs, err := tx.AZs(r.ID)
+		if err != nil {
+			return "", err
+		}
+		for _, z := range azs {
+			if z.ID == az {
+				return r.ID, nil
+			}
+		}
+	}
+	return "", domain.ErrInvalid("az", "Unknown AZ %q.", az)
+}
+
+// loadResources adds the file's starting images, servers and disks, each
+// once (their IDs derive from their names).
+func loadResources(tx *store.Tx, f *File) error {
+	now := time.Now().UTC()
+	for _, im := range f.Images {
+		project := im.Project
+		if project == "" {
+			project = im.Region
+		}
+		p, err := tx.ProjectByName(accountIDOrName(tx, im.Account), project)
+		if err != nil {
+			return err
+		}
+		img := domain.Image{
+			ID: stableUUID("image", im.Account, p.Name, im.Name), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
+			Name: im.Name, Description: im.Description, Type: domain.ImageType(im.Type), OS: im.OS, SizeGB: im.SizeGB,
+			MinDiskGB: im.SizeGB, Status: domain.StatusActive, Encrypted: im.Encrypted, OriginKind: domain.OriginImport,
+			SaveStartedAt: now, ReadyAt: now, CreatedAt: now, UpdatedAt: now,
+		}
+		if err := createOnce(tx, img.ID, &img); err != nil {
+			return err
+		}
+	}
+	for _, s := range f.Servers {
+		p, err := projectOf(tx, s.Account, s.Project, s.AZ)
+		if err != nil {
+			return err
+		}
+		srv := domain.Server{
+			ID: stableUUID("server", s.Account, p.Name, s.Name), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
+			AZ: s.AZ, Name: s.Name, OS: s.OS, DiskGB: max(s.DiskGB, 40), ImageType: domain.TypeSystem, Status: "running", CreatedAt: now, UpdatedAt: now,
+		}
+		if err := createOnce(tx, srv.ID, &srv); err != nil {
+			return err
+		}
+	}
+	for _, d := range f.Disks {
+		p, err := projectOf(tx, d.Account, d.Project, d.AZ)
+		if err != nil {
+			return err
+		}
+		disk := domain.Disk{
+			ID: stableUUID("disk", d.Account, p.Name, d.Name), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
+			AZ: d.AZ, Name: d.Name, SizeGB: max(d.SizeGB, 10), Status: "available", CreatedAt: now,
+		}
+		if err := createOnce(tx, disk.ID, &disk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func accountIDOrName(tx *store.Tx, name string) string {
+	if acc, err := tx.AccountByName(name); err == nil {
+		return acc.ID
+	}
+	return name
+}
+
+// createOnce inserts v the first time the world is loaded: a starting image
+// that was since deleted must not come back at the next start.
+func createOnce(tx *store.Tx, id string, v any) error {
+	key := "world-loaded:" + id
+	if done, err := tx.Setting(key); err != nil || done != "" {
+		return err
+	}
+	if err := tx.Create(v); err != nil {
+		return err
+	}
+	_, err := tx.PutSetting(key, "1")
+	return err
+}
