@@ -179,3 +179,9 @@ func take(q *gorm.DB, dst any, notFound *domain.Error) error {
 	}
 	return wrap(err)
 }
+
+// CreateBatch inserts a slice of rows in batches of size (bulk loading:
+// world files, benchmarks).
+func (tx *Tx) CreateBatch(rows any, size int) error {
+	return wrap(tx.db.CreateInBatches(rows, size).Error)
+}

@@ -156,8 +156,8 @@ var (
 	namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 	hexPattern  = regexp.MustCompile(`^[0-9a-f]{32}$`)
 	orgPattern  = regexp.MustCompile(`^o-[a-z0-9]{2,32}$`)
-	rootPattern = regexp.MustCompile(`^r-[a-z0-9]{2,32}$`)
-	ouPattern   = regexp.MustCompile(`^ou-[a-z0-9-]{2,60}$`)
+	rootPattern = regexp.MustCompile(`^r-[a-z0-9]{1,32}$`)
+	ouPattern   = regexp.MustCompile(`^ou-[a-z0-9-]{1,60}$`)
 )
 
 // CheckName validates an account, user or project name.
