@@ -135,12 +135,20 @@ type Decision struct {
 // pending, else rejected. It is kept up to date with every grant and decision
 // change so that lists and the pending badge are index lookups.
 type ProjectShare struct {
-	ProjectID      string    `gorm:"primaryKey;size:32;index:idx_share_list,priority:1"`
+	ProjectID      string    `gorm:"primaryKey;size:32;index:idx_share_list,priority:1;index:idx_share_recent,priority:1"`
 	ImageID        string    `gorm:"primaryKey;size:36;index"`
 	Status         string    `gorm:"size:16;not null;index:idx_share_list,priority:2"`
 	OwnerAccountID string    `gorm:"size:32;not null"`
-	SharedAt       time.Time `gorm:"index:idx_share_list,priority:3"`
+	SharedAt       time.Time `gorm:"index:idx_share_list,priority:3;index:idx_share_recent,priority:2"`
 	UpdatedAt      time.Time
+}
+
+// PendingCounter is the number of images pending for a project: the badge,
+// kept with every ProjectShare change so that reading it costs one row
+// however many images are shared with the project.
+type PendingCounter struct {
+	ProjectID string `gorm:"primaryKey;size:32"`
+	Pending   int    `gorm:"not null"`
 }
 
 // Server is a cloud server created from an image.
@@ -223,4 +231,3 @@ var AuditActions = []string{
 	ActShare, ActStopSharing, ActAccept, ActReject, ActReplicate, ActCreateImage, ActDeleteImage,
 	ActCreateServer, ActCreateDisk, ActRestoreDisk, ActChangeOS, ActReinstall, ActLogin, ActLoginFailed, ActLogout,
 }
-

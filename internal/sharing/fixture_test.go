@@ -247,6 +247,11 @@ func (e *env) pending(a sharing.Actor) int {
 	if err != nil {
 		e.t.Fatalf("pending count: %v", err)
 	}
+	// The badge reads a counter; it must always equal the rows it counts.
+	rows, err := e.st.Read(e.ctx).CountShared(a.ProjectID, domain.MemberPending)
+	if err != nil || rows != n {
+		e.t.Fatalf("pending counter = %d, pending rows = %d (%v): the counter drifted", n, rows, err)
+	}
 	return n
 }
 
@@ -257,4 +262,8 @@ func orgURN(e *env, node string) string {
 		e.t.Fatalf("node %s: %v", node, err)
 	}
 	return n.URN()
+}
+
+func contextWithCancel(e *env) (context.Context, context.CancelFunc) {
+	return context.WithCancel(e.ctx)
 }

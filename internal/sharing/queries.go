@@ -112,7 +112,7 @@ func (s *Service) SharedImages(ctx context.Context, a Actor, status string, p Pa
 
 // PendingCount is the number on the red-dot badge (S14).
 func (s *Service) PendingCount(ctx context.Context, a Actor) (int, error) {
-	return s.st.Read(ctx).CountShared(a.ProjectID, domain.MemberPending)
+	return s.st.Read(ctx).PendingCount(a.ProjectID)
 }
 
 // ImageView is an image as the actor sees it.

@@ -3,6 +3,7 @@ package store
 import (
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"imageshare/internal/domain"
@@ -105,20 +106,68 @@ func (tx *Tx) ResetRejected(grantID string) ([]string, error) {
 	return accounts, wrap(tx.db.Where("grant_id = ? AND status = ?", grantID, domain.MemberRejected).Delete(&domain.Decision{}).Error)
 }
 
-// SetShare writes the derived status of an image for a project.
+// SetShare writes the derived status of an image for a project, keeping the
+// project's pending counter in step.
 func (tx *Tx) SetShare(s domain.ProjectShare) error {
-	return wrap(tx.db.Clauses(clause.OnConflict{
+	old, had, err := tx.Share(s.ProjectID, s.ImageID)
+	if err != nil {
+		return err
+	}
+	err = tx.db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "project_id"}, {Name: "image_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"status", "shared_at", "updated_at"}),
-	}).Create(&s).Error)
+	}).Create(&s).Error
+	if err != nil {
+		return wrap(err)
+	}
+	delta := 0
+	if had && old.Status == domain.MemberPending {
+		delta--
+	}
+	if s.Status == domain.MemberPending {
+		delta++
+	}
+	return tx.addPending(s.ProjectID, delta)
 }
 
-// DeleteShares removes the derived rows of an image for the projects.
+// addPending moves a project's pending counter by delta.
+func (tx *Tx) addPending(projectID string, delta int) error {
+	if delta == 0 {
+		return nil
+	}
+	return wrap(tx.db.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "project_id"}},
+		DoUpdates: clause.Assignments(map[string]any{"pending": gorm.Expr("pending_counters.pending + ?", delta)}),
+	}).Create(&domain.PendingCounter{ProjectID: projectID, Pending: delta}).Error)
+}
+
+// DeleteShares removes the derived rows of an image for the projects,
+// keeping pending counters in step.
 func (tx *Tx) DeleteShares(imageID string, projectIDs []string) error {
 	if len(projectIDs) == 0 {
 		return nil
 	}
-	return wrap(tx.db.Where("image_id = ? AND project_id IN ?", imageID, projectIDs).Delete(&domain.ProjectShare{}).Error)
+	return tx.deleteShares(func() *gorm.DB {
+		return tx.db.Where("image_id = ? AND project_id IN ?", imageID, projectIDs)
+	})
+}
+
+// deleteAllShares removes every derived row of an image (it is deleted).
+func (tx *Tx) deleteAllShares(imageID string) error {
+	return tx.deleteShares(func() *gorm.DB { return tx.db.Where("image_id = ?", imageID) })
+}
+
+func (tx *Tx) deleteShares(scope func() *gorm.DB) error {
+	var pending []string
+	if err := scope().Model(&domain.ProjectShare{}).Where("status = ?", domain.MemberPending).Pluck("project_id", &pending).Error; err != nil {
+		return wrap(err)
+	}
+	for _, p := range pending {
+		if err := tx.addPending(p, -1); err != nil {
+			return err
+		}
+	}
+	return wrap(scope().Delete(&domain.ProjectShare{}).Error)
 }
 
 // Share returns the derived status of an image for a project; ok is false
@@ -149,6 +198,13 @@ func (tx *Tx) SharedImages(projectID, status string, p Page) ([]SharedImage, err
 	var rows []SharedImage
 	err := p.apply(q.Order("project_shares.shared_at DESC, project_shares.image_id")).Scan(&rows).Error
 	return rows, wrap(err)
+}
+
+// PendingCount is a project's pending counter (the badge).
+func (tx *Tx) PendingCount(projectID string) (int, error) {
+	var c domain.PendingCounter
+	err := tx.db.Where("project_id = ?", projectID).Limit(1).Find(&c).Error
+	return c.Pending, wrap(err)
 }
 
 // CountShared counts the images shared with a project in a status.

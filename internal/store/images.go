@@ -141,7 +141,10 @@ func (tx *Tx) UpdateImage(id string, cols map[string]any) error {
 
 // DeleteImage removes an image with its grants, decisions and shares.
 func (tx *Tx) DeleteImage(id string) error {
-	for _, m := range []any{&domain.ProjectShare{}, &domain.Decision{}, &domain.Grant{}} {
+	if err := tx.deleteAllShares(id); err != nil {
+		return err
+	}
+	for _, m := range []any{&domain.Decision{}, &domain.Grant{}} {
 		if err := tx.db.Where("image_id = ?", id).Delete(m).Error; err != nil {
 			return wrap(err)
 		}

@@ -39,7 +39,7 @@ type Tx struct {
 var models = []any{
 	&domain.Site{}, &domain.Region{}, &domain.AZ{}, &domain.Account{}, &domain.User{},
 	&domain.Project{}, &domain.OrgNode{}, &domain.OrgMember{},
-	&domain.Image{}, &domain.Grant{}, &domain.Decision{}, &domain.ProjectShare{},
+	&domain.Image{}, &domain.Grant{}, &domain.Decision{}, &domain.ProjectShare{}, &domain.PendingCounter{},
 	&domain.Server{}, &domain.Disk{}, &domain.AuditEvent{}, &Setting{},
 }
 

@@ -1,0 +1,212 @@
+package world_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/identity"
+	"imageshare/internal/store"
+	"imageshare/internal/world"
+)
+
+func init() { identity.PasswordCost = bcrypt.MinCost }
+
+func open(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+type counts struct{ accounts, projects, images, servers, disks int }
+
+func count(t *testing.T, st *store.Store) counts {
+	t.Helper()
+	tx := st.Read(context.Background())
+	accs, err := tx.Accounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c counts
+	c.accounts = len(accs)
+	for _, a := range accs {
+		ps, _ := tx.Projects(a.ID, "")
+		c.projects += len(ps)
+		for _, p := range ps {
+			ims, _ := tx.OwnImages(p.ID, store.ImageFilter{}, store.Page{Limit: 1000})
+			c.images += len(ims)
+			ss, _ := tx.Servers(p.ID, store.Page{Limit: 1000})
+			c.servers += len(ss)
+			ds, _ := tx.Disks(p.ID, store.Page{Limit: 1000})
+			c.disks += len(ds)
+		}
+	}
+	return c
+}
+
+func TestLoadIsIdempotent(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	if _, err := world.Load(ctx, st, world.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	first := count(t, st)
+	if _, err := world.Load(ctx, st, world.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	if second := count(t, st); second != first {
+		t.Errorf("second load: %+v, want unchanged %+v", second, first)
+	}
+	// A loaded image the user deleted does not come back on the next start.
+	tx := st.Read(ctx)
+	p, _ := tx.ProjectByName(world.AccountID("acme"), "cn-north-4")
+	ims, _ := tx.OwnImages(p.ID, store.ImageFilter{Name: "centos"}, store.Page{})
+	if len(ims) != 1 {
+		t.Fatalf("found %d centos images, want 1", len(ims))
+	}
+	if err := st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteImage(ims[0].ID) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := world.Load(ctx, st, world.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, st).images; got != first.images-1 {
+		t.Errorf("images after reload = %d, want %d (the deleted one stays deleted)", got, first.images-1)
+	}
+}
+
+// The demo world must let a newcomer see every rule (issue 2).
+func TestDemoWorldShowsEveryRule(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	if _, err := world.Load(ctx, st, world.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	tx := st.Read(ctx)
+	accs, _ := tx.Accounts()
+	sites := map[string]int{}
+	for _, a := range accs {
+		sites[a.Site]++
+	}
+	if len(accs) < 4 || sites["cn"] == 0 || sites["intl"] == 0 {
+		t.Errorf("accounts per site = %v, want at least 4 across both sites", sites)
+	}
+	regions, _ := tx.Regions()
+	oneSite := false
+	for _, r := range regions {
+		if !strings.Contains(r.Sites, ",") {
+			oneSite = true
+		}
+	}
+	if !oneSite {
+		t.Error("no region is offered on one site only")
+	}
+	ps, _ := tx.Projects(world.AccountID("acme"), "cn-north-4")
+	if len(ps) < 2 {
+		t.Errorf("acme has %d projects in cn-north-4, want a multi-project account", len(ps))
+	}
+	n, ok, err := tx.OrgMembership(world.AccountID("umbrella"))
+	if err != nil || !ok || len(n.AncestorIDs()) < 4 {
+		t.Errorf("umbrella is at %v (ok=%v, err=%v), want a nested OU", n.Path, ok, err)
+	}
+	types := map[domain.ImageType]bool{}
+	enc := false
+	for _, a := range accs {
+		all, _ := tx.Projects(a.ID, "")
+		for _, p := range all {
+			ims, _ := tx.OwnImages(p.ID, store.ImageFilter{}, store.Page{Limit: 100})
+			for _, im := range ims {
+				types[im.Type] = true
+				enc = enc || im.Encrypted
+			}
+		}
+	}
+	if len(types) != 3 || !enc {
+		t.Errorf("image types %v, encrypted %v; want all three types and an encrypted image", types, enc)
+	}
+}
+
+func TestBadWorldFilesNameTheProblem(t *testing.T) {
+	cases := map[string]struct{ yaml, want string }{
+		"unknown field":      {"sitez: []", "not valid"},
+		"unknown site":       {"sites: [{code: cn}]\naccounts: [{name: a, site: mars}]", "mars"},
+		"bad account id":     {"sites: [{code: cn}]\naccounts: [{name: a, site: cn, id: XYZ}]", "32 lowercase"},
+		"region not on site": {"sites: [{code: cn}, {code: intl}]\nregions: [{id: r1, name: R, sites: [cn], azs: [r1a]}]\naccounts: [{name: a, site: intl, projects: [{name: p, region: r1}]}]", "not offered"},
+		"bad OU":             {"sites: [{code: cn}]\naccounts: [{name: a, site: cn}]\norganizations: [{id: o-ab, management_account: a, units: [{id: OU1}]}]", "OU1"},
+		"unknown member":     {"sites: [{code: cn}]\naccounts: [{name: a, site: cn}]\norganizations: [{id: o-ab, management_account: a, accounts: [zz]}]", "zz"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := world.Parse([]byte(tc.yaml))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error mentioning %q", err, tc.want)
+			}
+		})
+	}
+	t.Run("JSON is accepted", func(t *testing.T) {
+		f, err := world.Parse([]byte(`{"sites":[{"code":"cn","name":"CN"}],"accounts":[{"name":"a","site":"cn"}]}`))
+		if err != nil || len(f.Accounts) != 1 {
+			t.Errorf("got %v, %v; want one account", f, err)
+		}
+	})
+}
+
+func TestAdminCommands(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	if _, err := world.Load(ctx, st, world.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	ad := world.NewAdmin(st)
+	acc, err := ad.CreateAccount(ctx, "newco", "intl", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := st.Read(ctx).Projects(acc.ID, "")
+	if len(ps) != 4 {
+		t.Errorf("new intl account has %d default projects, want 4", len(ps))
+	}
+	if _, err := ad.CreateAccount(ctx, "newco", "intl", ""); domain.KindOf(err) != domain.KindConflict {
+		t.Errorf("duplicate account: %v, want conflict", err)
+	}
+	if _, err := ad.CreateProject(ctx, "newco", "x", "cn-north-1"); err == nil || !strings.Contains(err.Error(), "not offered") {
+		t.Errorf("project in a region not on the site: %v", err)
+	}
+	if err := ad.CreateUser(ctx, "newco", "neo", "longenough1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ad.SetPassword(ctx, "newco", "neo", "short"); domain.KindOf(err) != domain.KindInvalid {
+		t.Errorf("short password: %v, want invalid", err)
+	}
+	if err := ad.SetPassword(ctx, "newco", "neo", "another-long-one"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ad.CreateOrganization(ctx, "o-new1", "New", "newco", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ad.CreateOU(ctx, "o-new1", "ou-x", "X"); domain.KindOf(err) != domain.KindInvalid {
+		t.Errorf("OU under the organization node: %v, want invalid", err)
+	}
+	tree, _ := st.Read(ctx).OrgTree("o-new1")
+	if len(tree) != 2 {
+		t.Fatalf("tree = %v, want organization and root", tree)
+	}
+	ou, err := ad.CreateOU(ctx, tree[1].ID, "ou-x", "X")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ad.Attach(ctx, "newco", ou.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ad.Attach(ctx, "ghost", ou.ID); domain.KindOf(err) != domain.KindNotFound {
+		t.Errorf("attach unknown account: %v, want not found", err)
+	}
+}
