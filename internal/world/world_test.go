@@ -2,6 +2,7 @@ package world_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -208,5 +209,21 @@ func TestAdminCommands(t *testing.T) {
 	}
 	if _, err := ad.Attach(ctx, "ghost", ou.ID); domain.KindOf(err) != domain.KindNotFound {
 		t.Errorf("attach unknown account: %v, want not found", err)
+	}
+}
+
+// The README lists the demo world's IDs for newcomers; they must be the
+// ones the loader derives.
+func TestReadmeListsTheDemoIDs(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range world.Demo().Accounts {
+		for _, id := range []string{world.AccountID(a.Name), world.ProjectID(a.Name, "cn-north-4")} {
+			if !strings.Contains(string(readme), id) {
+				t.Errorf("README.md lacks %s's ID %s", a.Name, id)
+			}
+		}
 	}
 }
