@@ -1,0 +1,103 @@
+package sharing
+
+import (
+	"context"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/store"
+)
+
+// ImageQuery selects images for the API lists (Glance's /v2/images and IMS's
+// /v2/cloudimages): the project's own images, those shared with it, or both.
+type ImageQuery struct {
+	Own          bool
+	Shared       bool
+	MemberStatus string // shared images in this status: pending, accepted, rejected, or "" for all
+	Owner        string // owner project ID, or ""
+	Name         string // exact name, or ""
+	Marker       string // ID of the last image of the previous page, or ""
+	Limit        int    // page size, 1 to 1000 (default 25)
+}
+
+// ListImages returns a page of the images the actor's project can see (S01,
+// S10), newest first, as ImageView rows; hasMore tells whether another page
+// follows the last row.
+func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows []ImageView, hasMore bool, err error) {
+	tx := s.st.Read(ctx)
+	p, err := s.project(tx, a)
+	if err != nil {
+		return nil, false, err
+	}
+	switch q.MemberStatus {
+	case "", domain.MemberPending, domain.MemberAccepted, domain.MemberRejected:
+	default:
+		return nil, false, domain.ErrInvalid("member_status", "The member status must be pending, accepted, rejected or all.")
+	}
+	if q.Limit <= 0 {
+		q.Limit = 25
+	}
+	q.Limit = min(q.Limit, 1000)
+	lq := store.ImageListQuery{ProjectID: p.ID, Own: q.Own, Shared: q.Shared, ShareStatus: q.MemberStatus, Owner: q.Owner, Name: q.Name, Limit: q.Limit + 1}
+	if q.Marker != "" {
+		// The marker must be an image the project can see: paging never
+		// tells whether somebody else's image exists (S01).
+		v, err := s.Image(ctx, a, q.Marker)
+		if err != nil {
+			return nil, false, domain.ErrInvalid("marker", "The marker %s is not an image you can see.", q.Marker)
+		}
+		lq.After = &store.ImageCursor{CreatedAt: v.CreatedAt, ID: v.ID}
+	}
+	got, err := tx.ListImages(lq)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(got) > q.Limit {
+		got, hasMore = got[:q.Limit], true
+	}
+	var owned, owners []string
+	for _, r := range got {
+		owners = append(owners, r.AccountID)
+		if r.ProjectID == p.ID {
+			owned = append(owned, r.ID)
+		}
+	}
+	accepted, err := tx.AcceptedCounts(owned)
+	if err != nil {
+		return nil, false, err
+	}
+	names, err := tx.AccountNames(dedupe(owners))
+	if err != nil {
+		return nil, false, err
+	}
+	for _, r := range got {
+		rows = append(rows, ImageView{Image: r.Image, Owned: r.ProjectID == p.ID, ShareStatus: r.ShareStatus,
+			OwnerAccountName: names[r.AccountID], Accepted: accepted[r.ID]})
+	}
+	return rows, hasMore, nil
+}
+
+// QuotaReport is the actor project's use of the limits IMS reports:
+// private images in the region (S11), images shared with it (no limit, S10)
+// and accepted recipients per image (S09: the fullest image counts).
+type QuotaReport struct {
+	Images          Quota
+	SharedWithMe    int // accepted images shared with the project
+	MostAccepted    int // accepted recipients of the project's fullest image
+	MaxAccepted     int // S09 limit for system and data disk images
+	MaxAcceptedFull int // S09 limit for full-ECS images
+}
+
+// QuotaReport returns the actor project's quota report.
+func (s *Service) QuotaReport(ctx context.Context, a Actor) (QuotaReport, error) {
+	q, err := s.Quota(ctx, a)
+	if err != nil {
+		return QuotaReport{}, err
+	}
+	r := QuotaReport{Images: q, MaxAccepted: s.lim.MaxAccepted, MaxAcceptedFull: s.lim.MaxAcceptedFullECS}
+	tx := s.st.Read(ctx)
+	if r.SharedWithMe, err = tx.CountShared(a.ProjectID, domain.MemberAccepted); err != nil {
+		return r, err
+	}
+	r.MostAccepted, err = tx.MostAccepted(a.ProjectID)
+	return r, err
+}

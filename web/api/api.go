@@ -1,0 +1,74 @@
+// Package api is ImageShare's HTTP API (SPEC §5): a Keystone v3 subset for
+// password tokens, the OpenStack Glance v2 image and member API, and the IMS
+// sharing extensions (batch members with jobs, member lists, quota,
+// replication). Every decision is the sharing service's; this package only
+// translates HTTP to service calls and service results to the JSON that
+// stock clients (the openstack CLI, gophercloud, the cloud's SDK) expect.
+package api
+
+import (
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/identity"
+	"imageshare/internal/sharing"
+)
+
+// Options configures the API.
+type Options struct {
+	TokenTTL time.Duration // token lifetime; default 24 hours
+	Logger   *slog.Logger
+	// PublicURL is the base URL clients reach the server at (no trailing
+	// slash), used in the token catalog and links. Default: the scheme and
+	// Host of each request.
+	PublicURL string
+}
+
+// API serves the HTTP API on an Echo instance.
+type API struct {
+	sh   *sharing.Service
+	id   *identity.Service
+	opts Options
+	log  *slog.Logger
+	jobs sync.WaitGroup // running IMS jobs
+}
+
+// New returns the API on the sharing and identity services.
+func New(sh *sharing.Service, id *identity.Service, opts Options) *API {
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = 24 * time.Hour
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	opts.PublicURL = strings.TrimSuffix(opts.PublicURL, "/")
+	return &API{sh: sh, id: id, opts: opts, log: opts.Logger}
+}
+
+// Wait blocks until every IMS job started so far has finished (shutdown, tests).
+func (a *API) Wait() { a.jobs.Wait() }
+
+// IsAPIRequest reports whether a request is for the API rather than the
+// console: use it as the Skipper of console-only middleware (sessions,
+// CSRF), since API clients authenticate with X-Auth-Token and send no CSRF
+// token.
+func IsAPIRequest(c echo.Context) bool {
+	r := c.Request()
+	p := r.URL.Path
+	for _, prefix := range []string{"/v1", "/v2", "/v3"} {
+		if p == prefix || strings.HasPrefix(p, prefix+"/") {
+			return true
+		}
+	}
+	return p == "/" && wantsJSON(r.Header.Get("Accept"))
+}
+
+// wantsJSON reports whether an Accept header asks for JSON rather than a
+// page: API clients' version discovery at "/" does, browsers do not.
+func wantsJSON(accept string) bool {
+	return strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")
+}

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"net"
+
+	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/identity"
+	"imageshare/internal/sharing"
+)
+
+// session is who calls: the token's user, acting in the token's project.
+type session struct {
+	token     domain.Token
+	principal identity.Principal
+	project   domain.Project
+	actor     sharing.Actor
+}
+
+// open wraps a handler so that the error it returns is rendered as JSON in
+// the endpoint's style, here and not by the console's error handler.
+func (a *API) open(st style, h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := h(c); err != nil {
+			return a.writeError(c, st, err)
+		}
+		return nil
+	}
+}
+
+// authed wraps a handler that needs a valid X-Auth-Token.
+func (a *API) authed(st style, h func(echo.Context, session) error) echo.HandlerFunc {
+	return a.open(st, func(c echo.Context) error {
+		s, err := a.session(c, c.Request().Header.Get("X-Auth-Token"))
+		if err != nil {
+			return err
+		}
+		return h(c, s)
+	})
+}
+
+// session resolves a token; whatever is wrong with it is one 401.
+func (a *API) session(c echo.Context, secret string) (session, error) {
+	ctx := c.Request().Context()
+	tok, p, err := a.id.Token(ctx, secret)
+	if err != nil {
+		return session{}, err
+	}
+	proj, err := a.id.Project(ctx, p.AccountID, tok.ProjectID)
+	if identity.IsNotFound(err) {
+		return session{}, identity.ErrTokenInvalid()
+	} else if err != nil {
+		return session{}, err
+	}
+	return session{token: tok, principal: p, project: proj,
+		actor: sharing.Actor{AccountID: p.AccountID, UserID: p.UserID, UserName: p.UserName, ProjectID: proj.ID}}, nil
+}
+
+// baseURL is where clients reach the server, for catalogs and links.
+func (a *API) baseURL(c echo.Context) string {
+	if a.opts.PublicURL != "" {
+		return a.opts.PublicURL
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+// clientAddr is the caller's address for login throttling. Forwarded
+// headers count only when the server is configured to trust a proxy
+// (Echo's IPExtractor); otherwise a client could pick its own address.
+func clientAddr(c echo.Context) string {
+	if c.Echo().IPExtractor != nil {
+		return c.RealIP()
+	}
+	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
+	if err != nil {
+		return c.Request().RemoteAddr
+	}
+	return host
+}
