@@ -1,6 +1,6 @@
 // Package web is ImageShare's HTTP layer: the console (Echo handlers
-// rendering templ views) and the API, both calling the sharing and identity
-// services and nothing else.
+// rendering templ views) and, mounted by the caller, the API. Handlers call
+// the sharing and identity services and nothing else.
 package web
 
 import (
@@ -17,19 +17,106 @@ import (
 
 // Options configures the HTTP layer.
 type Options struct {
-	SessionKey    []byte        // signs and encrypts session cookies
+	SessionKey    []byte        // signs and encrypts session cookies (32 bytes or more)
 	SecureCookies bool          // mark cookies Secure (behind TLS)
 	TokenTTL      time.Duration // API token lifetime
 	Logger        *slog.Logger
+
+	// IdleTimeout ends a console session unused for this long (default 30 minutes).
+	IdleTimeout time.Duration
+	// SessionLifetime ends a console session this long after login, used or
+	// not (default 12 hours).
+	SessionLifetime time.Duration
+	// DefaultRegion is the region a new session starts in when the user's
+	// website offers it (default cn-north-4); otherwise the first region.
+	DefaultRegion string
+	// RequestTimeout bounds the handling of one console request (default 30 s).
+	RequestTimeout time.Duration
+
+	// API, when set, mounts the API on the Echo instance. It is called after
+	// the global middleware (request ID, recovery, security headers, body
+	// limit) and before the console's routes; the console's session and CSRF
+	// middleware apply only to console routes, never to the API's.
+	API func(*echo.Echo)
 }
+
+func (o *Options) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = 30 * time.Minute
+	}
+	if o.SessionLifetime <= 0 {
+		o.SessionLifetime = 12 * time.Hour
+	}
+	if o.DefaultRegion == "" {
+		o.DefaultRegion = "cn-north-4"
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 30 * time.Second
+	}
+}
+
+// contentSecurityPolicy allows nothing but this origin's own files: no inline
+// script or style, no framing, forms posting only here.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // New returns the HTTP handler of ImageShare.
 func New(sh *sharing.Service, id *identity.Service, opts Options) *echo.Echo {
+	opts.defaults()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// Throttling is per client address: never trust forwarding headers for it.
+	e.IPExtractor = echo.ExtractIPDirect()
+
+	e.Use(middleware.RequestID())
+	e.Use(requestLogger(opts.Logger))
 	e.Use(middleware.Recover())
-	e.GET("/", func(c echo.Context) error {
-		return c.String(http.StatusOK, "ImageShare: the console is coming.")
-	})
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		HSTSMaxAge:            hstsMaxAge(opts.SecureCookies),
+		ContentSecurityPolicy: contentSecurityPolicy,
+		ReferrerPolicy:        "same-origin",
+	}))
+	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.ContextTimeout(opts.RequestTimeout))
+
+	if opts.API != nil {
+		opts.API(e)
+	}
+
+	h := newConsole(e, sh, id, opts)
+	e.HTTPErrorHandler = h.handleError
+	h.routes()
 	return e
+}
+
+func hstsMaxAge(secure bool) int {
+	if secure {
+		return 31536000
+	}
+	return 0
+}
+
+// requestLogger logs one line per request, without query strings or bodies
+// (which may carry IDs but never secrets: passwords only travel in bodies).
+func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogError: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= http.StatusInternalServerError {
+				level = slog.LevelError
+			}
+			log.LogAttrs(c.Request().Context(), level, "request",
+				slog.String("method", v.Method), slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID))
+			return nil
+		},
+	})
 }

@@ -1,0 +1,204 @@
+package sharing
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"imageshare/internal/domain"
+)
+
+// This file holds the read-only questions the console asks that the rest of
+// the service does not answer: which actions an image offers its viewer (so
+// that the console hides or disables, with the reason, what a rule forbids)
+// and which images a project may use for a purpose. The rules stay here; the
+// console only shows the answers. The service still checks every action.
+
+// ImageState is what decides which actions an image offers its viewer.
+type ImageState struct {
+	Image       domain.Image
+	Owned       bool   // the viewer's project owns it
+	ShareStatus string // for a recipient: pending, accepted or rejected
+	Accepted    int    // accepted recipients (S09)
+	Recipients  int    // grants, whatever their answer
+}
+
+// Actions says, for each console action on an image, why it is refused ("" when
+// it is offered).
+type Actions struct {
+	Share                string
+	StopSharing          string
+	Replicate            string
+	ReplicateCrossRegion string
+	CreateServer         string
+	CreateDisk           string
+	Delete               string
+}
+
+// Actions answers which actions st offers (S01–S04, S09, S16–S18, S23).
+func (s *Service) Actions(st ImageState) Actions {
+	img := st.Image
+	var act Actions
+	usable := ""
+	switch {
+	case !st.Owned && st.ShareStatus != domain.MemberAccepted:
+		usable = errNotAcceptedUse
+	case img.Status != domain.StatusActive:
+		usable = "The image is not ready yet: it can be used once its status is Normal."
+	}
+
+	switch {
+	case !st.Owned:
+		act.Share = domain.ErrOwnerOnly().Message + sharedOnHint
+	case img.Status != domain.StatusActive:
+		act.Share = "Only images in the Normal status can be shared."
+	case img.Encrypted:
+		act.Share = "Encrypted images cannot be shared."
+	case st.Accepted >= s.lim.MaxAcceptedFor(img.Type):
+		act.Share = fmt.Sprintf("The image already has %d accepted recipients, the most a %s can have.", st.Accepted, strings.ToLower(img.Type.Label()))
+	}
+
+	switch {
+	case !st.Owned:
+		act.StopSharing = domain.ErrOwnerOnly().Message
+	case st.Recipients == 0:
+		act.StopSharing = "The image is not shared with anyone."
+	}
+
+	switch {
+	case !st.Owned && st.ShareStatus != domain.MemberAccepted:
+		act.Replicate = errNotAcceptedReplicate
+	case usable != "":
+		act.Replicate = usable
+	case img.Type == domain.TypeFullECS:
+		act.Replicate = "Full-ECS images cannot be replicated."
+	case img.SizeGB > s.lim.MaxReplicateGB:
+		act.Replicate = fmt.Sprintf("Images larger than %d GB cannot be replicated.", s.lim.MaxReplicateGB)
+	}
+
+	switch {
+	case !st.Owned:
+		act.ReplicateCrossRegion = "A shared image cannot be replicated across regions directly: replicate it in this region first, then replicate the copy."
+	case usable != "":
+		act.ReplicateCrossRegion = usable
+	case img.Encrypted:
+		act.ReplicateCrossRegion = "Encrypted images cannot be replicated across regions."
+	case img.SizeGB > s.lim.MaxReplicateGB:
+		act.ReplicateCrossRegion = fmt.Sprintf("Images larger than %d GB cannot be replicated.", s.lim.MaxReplicateGB)
+	}
+
+	switch {
+	case !img.Type.MakesServers():
+		act.CreateServer = "Data disk images create data disks, not servers."
+	default:
+		act.CreateServer = usable
+	}
+	switch {
+	case img.Type != domain.TypeData:
+		act.CreateDisk = "Only data disk images create data disks."
+	default:
+		act.CreateDisk = usable
+	}
+	if !st.Owned {
+		act.Delete = "Only the image owner can delete the image; you can reject it instead."
+	}
+	return act
+}
+
+// ImageUse is what a project wants an image for.
+type ImageUse string
+
+// Image uses.
+const (
+	UseServer   ImageUse = "server"    // create a server (S17): system and full-ECS images
+	UseDisk     ImageUse = "disk"      // create a data disk (S17): data disk images
+	UseChangeOS ImageUse = "change_os" // change a server's OS (S19): system disk images
+)
+
+func (u ImageUse) allows(t domain.ImageType) bool {
+	switch u {
+	case UseServer:
+		return t.MakesServers()
+	case UseDisk:
+		return t == domain.TypeData
+	case UseChangeOS:
+		return t == domain.TypeSystem
+	}
+	return false
+}
+
+// UsableImages lists the images the actor's project may use for use: its own
+// active images and the accepted images shared with it (S16–S21), own first.
+func (s *Service) UsableImages(ctx context.Context, a Actor, use ImageUse) ([]domain.Image, error) {
+	tx := s.st.Read(ctx)
+	if _, err := s.project(tx, a); err != nil {
+		return nil, err
+	}
+	all := Page{Limit: 1000}
+	own, err := tx.OwnImages(a.ProjectID, ImageFilter{}, all)
+	if err != nil {
+		return nil, err
+	}
+	shared, err := tx.SharedImages(a.ProjectID, domain.MemberAccepted, all)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Image
+	for _, im := range own {
+		if im.Status == domain.StatusActive && use.allows(im.Type) {
+			out = append(out, im)
+		}
+	}
+	for _, r := range shared {
+		if r.Status == domain.StatusActive && use.allows(r.Type) {
+			out = append(out, r.Image)
+		}
+	}
+	return out, nil
+}
+
+// OwnImage returns one of the actor project's own images with its recipient
+// counts, as a row of Private Images; any other image is not found.
+func (s *Service) OwnImage(ctx context.Context, a Actor, id string) (OwnImage, error) {
+	tx := s.st.Read(ctx)
+	p, err := s.project(tx, a)
+	if err != nil {
+		return OwnImage{}, err
+	}
+	img, err := tx.Image(id)
+	if err != nil {
+		return OwnImage{}, err
+	}
+	if img.ProjectID != p.ID {
+		return OwnImage{}, domain.ErrImageNotFound()
+	}
+	accepted, err := tx.AcceptedCounts([]string{id})
+	if err != nil {
+		return OwnImage{}, err
+	}
+	grants, err := tx.GrantCounts([]string{id})
+	if err != nil {
+		return OwnImage{}, err
+	}
+	return OwnImage{Image: img, Accepted: accepted[id], Recipients: grants[id]}, nil
+}
+
+// Server returns one of the actor project's servers; any other is not found.
+func (s *Service) Server(ctx context.Context, a Actor, id string) (domain.Server, error) {
+	tx := s.st.Read(ctx)
+	p, err := s.project(tx, a)
+	if err != nil {
+		return domain.Server{}, err
+	}
+	return tx.Server(p.ID, id)
+}
+
+// Disk returns one of the actor project's disks; any other is not found.
+func (s *Service) Disk(ctx context.Context, a Actor, id string) (domain.Disk, error) {
+	tx := s.st.Read(ctx)
+	p, err := s.project(tx, a)
+	if err != nil {
+		return domain.Disk{}, err
+	}
+	return tx.Disk(p.ID, id)
+}

@@ -1,0 +1,53 @@
+// ImageShare console glue. Everything works without it; it only adds
+// conveniences. No inline script anywhere: the CSP forbids it.
+(function () {
+  "use strict";
+
+  function dialogHost() { return document.getElementById("dialog"); }
+
+  function closeDialog() {
+    var host = dialogHost();
+    if (host && host.firstElementChild) {
+      host.replaceChildren();
+      return true;
+    }
+    return false;
+  }
+
+  // Region and project selectors submit on change.
+  document.addEventListener("change", function (ev) {
+    var t = ev.target;
+    if (t.matches && t.matches("select[data-autosubmit]") && t.form) {
+      if (t.form.requestSubmit) { t.form.requestSubmit(); } else { t.form.submit(); }
+    }
+    if (t.matches && t.matches("input[data-select-all]")) {
+      var form = t.form || t.closest("form");
+      if (!form) { return; }
+      form.querySelectorAll("input[type=checkbox][name='" + t.dataset.selectAll + "']").forEach(function (box) {
+        if (!box.disabled) { box.checked = t.checked; }
+      });
+    }
+  });
+
+  // A dialog opened in place closes without a round trip.
+  document.addEventListener("click", function (ev) {
+    var link = ev.target.closest && ev.target.closest("[data-close-dialog]");
+    if (link && dialogHost() && dialogHost().contains(link) && closeDialog()) {
+      ev.preventDefault();
+    }
+    var menu = document.querySelector("details.user-menu[open]");
+    if (menu && !menu.contains(ev.target)) { menu.removeAttribute("open"); }
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape") { closeDialog(); }
+  });
+
+  // Focus the first field of a dialog that just opened.
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    if (ev.detail && ev.detail.target && ev.detail.target.id === "dialog") {
+      var first = ev.detail.target.querySelector("textarea, input:not([type=hidden]), select, button");
+      if (first) { first.focus(); }
+    }
+  });
+})();

@@ -1,0 +1,501 @@
+// Package views renders the console's pages with templ. Components take the
+// typed view models of this file, built by package web; views know nothing
+// of storage and decide nothing: which action is allowed, and why not, comes
+// ready in the model.
+package views
+
+import (
+	"encoding/json"
+	"net/url"
+	"strconv"
+)
+
+// URLFunc builds the URL of a named route with its path parameters.
+type URLFunc func(name string, params ...any) string
+
+// Page is what the layout of every page needs; web builds it in one place.
+type Page struct {
+	Title   string
+	Tab     string // the active header tab: images, shared, servers, disks, trace, credentials
+	CSRF    string
+	Assets  Assets
+	User    *User // nil when nobody is logged in
+	Flashes []Flash
+	URL     URLFunc
+}
+
+// Assets are the content-hashed URLs of the static files.
+type Assets struct {
+	CSS, JS, HTMX string
+}
+
+// User is the logged-in user and the region and project they work in.
+type User struct {
+	AccountName string
+	UserName    string
+	RegionID    string
+	RegionName  string
+	Regions     []Option
+	ProjectID   string
+	ProjectName string
+	Projects    []Option // the account's projects in the region
+	Pending     int      // images waiting for the project to accept (S14)
+}
+
+// MultiProject reports whether the project selector is shown.
+func (u User) MultiProject() bool { return len(u.Projects) > 1 }
+
+// Option is an entry of a select box.
+type Option struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Kind string // success, error or info
+	Text string
+}
+
+// Problem is a refusal shown next to what caused it.
+type Problem struct {
+	Code    string // the IMS code, e.g. IMG.0098
+	Message string
+	Subject string // the offending input (a recipient ID, a field, an image name)
+}
+
+// Reason is why an action is not offered; "" means it is.
+type Reason string
+
+// Allowed reports whether the action is offered.
+func (r Reason) Allowed() bool { return r == "" }
+
+// Actions lists the image actions with the reason each one is refused.
+type Actions struct {
+	Share                Reason
+	StopSharing          Reason
+	Replicate            Reason
+	ReplicateCrossRegion Reason
+	CreateServer         Reason
+	CreateDisk           Reason
+	Delete               Reason
+}
+
+// ImageRef names an image.
+type ImageRef struct {
+	ID   string
+	Name string
+}
+
+// ImageRow is one image as a list shows it.
+type ImageRow struct {
+	ID          string
+	Name        string
+	Description string
+	Type        string // the console's label, e.g. "System disk image"
+	TypeCode    string // system, data, full_ecs
+	OS          string
+	SizeGB      int
+	MinDiskGB   int
+	Status      string // queued, saving, active, error
+	StatusLabel string
+	Progress    int
+	Encrypted   bool
+	Recipients  int
+	Accepted    int
+	Created     string
+	Actions     Actions
+}
+
+// Saving reports whether the image is still being made.
+func (r ImageRow) Saving() bool { return r.Status == "saving" || r.Status == "queued" }
+
+// Pager links to the neighbouring pages of a list ("" when there is none).
+type Pager struct {
+	Page int
+	Prev string
+	Next string
+}
+
+// ImagesView is the Private Images tab.
+type ImagesView struct {
+	Rows        []ImageRow
+	Name        string
+	Type        string
+	TypeOptions []Option
+	Pager       Pager
+	QuotaUsed   int
+	QuotaLimit  int
+	Problem     *Problem
+}
+
+// Dialog frames a dialog: in place over the page with JavaScript, as a page
+// of its own without.
+type Dialog struct {
+	ID    string
+	Title string
+	Back  string // where Cancel and the close button go
+}
+
+// RecipientRow is one recipient of an image as its owner sees it.
+type RecipientRow struct {
+	Kind        string // project, domain, organization
+	KindLabel   string
+	MemberID    string
+	Label       string // what to send to stop sharing: ID or URN
+	Name        string
+	Status      string
+	StatusLabel string
+	Accepted    int
+	Since       string
+}
+
+// ShareView is the Share Image dialog.
+type ShareView struct {
+	Dialog     Dialog
+	Images     []ImageRef
+	Tab        string // share or stop
+	Recipients string // what was typed
+	Max        int
+	Refusal    Reason // why the image cannot be shared, if it cannot
+	Current    []RecipientRow
+	Problem    *Problem
+}
+
+// Single reports whether the dialog is for one image (the Stop Sharing tab needs one).
+func (v ShareView) Single() bool { return len(v.Images) == 1 }
+
+// ImageDetail is the image details page.
+type ImageDetail struct {
+	Row          ImageRow
+	Owned        bool
+	OwnerAccount string
+	ShareStatus  string
+	Origin       string
+	Updated      string
+	Recipients   []RecipientRow
+	MoreShown    bool // the recipients list was cut
+	Problem      *Problem
+}
+
+// SharedRow is one image of Images Shared with Me.
+type SharedRow struct {
+	ID           string
+	Name         string
+	OwnerAccount string
+	Type         string
+	TypeCode     string
+	OS           string
+	SizeGB       int
+	Status       string
+	StatusLabel  string
+	SharedAt     string
+	Actions      Actions
+}
+
+// SharedView is the Images Shared with Me tab.
+type SharedView struct {
+	View    string // accepted, pending or rejected
+	Pending int
+	Rows    []SharedRow
+	Pager   Pager
+	Problem *Problem
+}
+
+// AcceptView is the accept dialog.
+type AcceptView struct {
+	Dialog  Dialog
+	All     bool
+	Images  []ImageRef
+	Count   int
+	Problem *Problem
+}
+
+// ReplicateView is the Replicate dialog.
+type ReplicateView struct {
+	Dialog       Dialog
+	Image        ImageRef
+	Name         string
+	InRegion     Reason
+	CrossRegion  Reason
+	Destinations []Option
+	Problem      *Problem
+	CrossProblem *Problem
+}
+
+// DeleteView confirms deleting an image.
+type DeleteView struct {
+	Dialog     Dialog
+	Image      ImageRef
+	Recipients int
+	Problem    *Problem
+}
+
+// CreateImageView is the Create Image dialog.
+type CreateImageView struct {
+	Dialog      Dialog
+	Source      string // server, disk or import
+	Servers     []Option
+	Disks       []Option
+	Types       []Option // for a server: system or full-ECS; for import: all
+	Name        string
+	Description string
+	OS          string
+	SizeGB      string
+	Encrypted   bool
+	Problem     *Problem
+}
+
+// ServerRow is one server.
+type ServerRow struct {
+	ID        string
+	Name      string
+	AZ        string
+	ImageID   string
+	ImageName string
+	ImageType string
+	OS        string
+	DiskGB    int
+	EIP       string
+	Status    string
+	Created   string
+}
+
+// ServersView is the Servers page.
+type ServersView struct {
+	Rows    []ServerRow
+	Pager   Pager
+	Problem *Problem
+}
+
+// ServerForm is the Apply for Server dialog.
+type ServerForm struct {
+	Dialog  Dialog
+	Images  []Option
+	AZs     []Option
+	Name    string
+	Problem *Problem
+}
+
+// ChangeOSView is the Change OS dialog.
+type ChangeOSView struct {
+	Dialog  Dialog
+	Server  ServerRow
+	Images  []Option
+	Problem *Problem
+}
+
+// DiskRow is one data disk.
+type DiskRow struct {
+	ID        string
+	Name      string
+	AZ        string
+	SizeGB    int
+	ImageID   string
+	ImageName string
+	Status    string
+	Created   string
+}
+
+// DisksView is the Disks page.
+type DisksView struct {
+	Rows    []DiskRow
+	Pager   Pager
+	Problem *Problem
+}
+
+// DiskForm is the Create Data Disk dialog.
+type DiskForm struct {
+	Dialog  Dialog
+	Images  []Option
+	AZs     []Option
+	Name    string
+	SizeGB  string
+	Problem *Problem
+}
+
+// RestoreView is the (always refused) restore-a-disk dialog.
+type RestoreView struct {
+	Dialog  Dialog
+	Disk    DiskRow
+	Images  []Option
+	Problem *Problem
+}
+
+// TraceRow is one audit event.
+type TraceRow struct {
+	Time    string
+	User    string
+	Project string
+	Action  string
+	Target  string
+	Result  string
+	Detail  string
+}
+
+// TraceView is the Trace page.
+type TraceView struct {
+	Rows    []TraceRow
+	Actions []Option
+	Results []Option
+	Text    string
+	Pager   Pager
+}
+
+// ProjectCredential is one project on My Credentials.
+type ProjectCredential struct {
+	RegionID   string
+	RegionName string
+	Name       string
+	ID         string
+	Current    bool
+}
+
+// CredentialsView is My Credentials.
+type CredentialsView struct {
+	AccountName string
+	AccountID   string
+	Site        string
+	UserName    string
+	Projects    []ProjectCredential
+	OrgURNs     []string
+}
+
+// LoginView is the login page.
+type LoginView struct {
+	Account string
+	User    string
+	Problem *Problem
+}
+
+// ErrorView is an error page.
+type ErrorView struct {
+	Status  int
+	Title   string
+	Message string
+}
+
+// StatusText is the status code as text.
+func (v ErrorView) StatusText() string { return strconv.Itoa(v.Status) }
+
+// Query returns base with the given key/value pairs as its query string,
+// skipping empty values.
+func Query(base string, kv ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			q.Add(kv[i], kv[i+1])
+		}
+	}
+	if len(q) == 0 {
+		return base
+	}
+	return base + "?" + q.Encode()
+}
+
+// HXHeaders is the hx-headers value that sends the CSRF token with every
+// htmx request.
+func (p Page) HXHeaders() string {
+	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": p.CSRF})
+	return string(b)
+}
+
+// htmxConfig keeps htmx within the CSP (no injected styles, no eval) and lets
+// refusals (4xx) replace the dialog or page, since they carry the message.
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,` +
+	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},` +
+	`{"code":"[45]..","swap":true,"error":true}]}`
+
+func flashRole(f Flash) string {
+	if f.Kind == "error" {
+		return "alert"
+	}
+	return "status"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func emptySuffix(name, typ string) string {
+	if name != "" || typ != "" {
+		return " match the filter"
+	}
+	return " yet"
+}
+
+// eitherAllowed is "" when any of the actions is allowed, else the first refusal.
+func eitherAllowed(rs ...Reason) Reason {
+	for _, r := range rs {
+		if r.Allowed() {
+			return ""
+		}
+	}
+	if len(rs) == 0 {
+		return ""
+	}
+	return rs[0]
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return "No"
+}
+
+func backTo(p Page, owned bool) string {
+	if owned {
+		return p.URL("images")
+	}
+	return p.URL("shared")
+}
+
+func backLabel(owned bool) string {
+	if owned {
+		return "Private Images"
+	}
+	return "Images Shared with Me"
+}
+
+func imagesWord(n int) string {
+	if n == 1 {
+		return "image is"
+	}
+	return "images are"
+}
+
+func imagesWord2(n int) string {
+	if n == 1 {
+		return "image"
+	}
+	return "images"
+}
+
+func acceptAction(p Page, all bool) string {
+	if all {
+		return p.URL("shared.acceptall")
+	}
+	return p.URL("shared.accept.post")
+}
+
+// viewParam is the view query parameter: none for the default view.
+func viewParam(view string) string {
+	if view == "accepted" {
+		return ""
+	}
+	return view
+}
+
+// tabRoute is the route of a header tab; a page of no tab goes back to
+// Private Images.
+func tabRoute(tab string) string {
+	if tab == "" {
+		return "images"
+	}
+	return tab
+}

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"strconv"
+	"time"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/sharing"
+	"imageshare/views"
+)
+
+// This file turns service results into view models.
+
+const timeLayout = "2006-01-02 15:04:05"
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+var statusLabels = map[string]string{
+	domain.StatusQueued: "Queued", domain.StatusSaving: "Saving", domain.StatusActive: "Normal", domain.StatusError: "Error",
+	domain.MemberPending: "Pending", domain.MemberAccepted: "Accepted", domain.MemberRejected: "Rejected",
+}
+
+func statusLabel(s string) string {
+	if l, ok := statusLabels[s]; ok {
+		return l
+	}
+	return s
+}
+
+func (h *console) actions(st sharing.ImageState) views.Actions {
+	a := h.sh.Actions(st)
+	return views.Actions{
+		Share: views.Reason(a.Share), StopSharing: views.Reason(a.StopSharing),
+		Replicate: views.Reason(a.Replicate), ReplicateCrossRegion: views.Reason(a.ReplicateCrossRegion),
+		CreateServer: views.Reason(a.CreateServer), CreateDisk: views.Reason(a.CreateDisk), Delete: views.Reason(a.Delete),
+	}
+}
+
+func (h *console) imageRowView(st sharing.ImageState) views.ImageRow {
+	im := st.Image
+	return views.ImageRow{
+		ID: im.ID, Name: im.Name, Description: im.Description,
+		Type: im.Type.Label(), TypeCode: string(im.Type), OS: im.OS, SizeGB: im.SizeGB, MinDiskGB: im.MinDiskGB,
+		Status: im.Status, StatusLabel: statusLabel(im.Status), Progress: im.Progress(h.now()),
+		Encrypted: im.Encrypted, Recipients: st.Recipients, Accepted: st.Accepted,
+		Created: fmtTime(im.CreatedAt), Actions: h.actions(st),
+	}
+}
+
+func (h *console) ownRow(r sharing.OwnImage) views.ImageRow {
+	return h.imageRowView(sharing.ImageState{Image: r.Image, Owned: true, Accepted: r.Accepted, Recipients: r.Recipients})
+}
+
+func (h *console) sharedRow(r sharing.SharedImage) views.SharedRow {
+	return views.SharedRow{
+		ID: r.ID, Name: r.Name, OwnerAccount: r.OwnerAccountName, Type: r.Type.Label(), TypeCode: string(r.Type),
+		OS: r.OS, SizeGB: r.SizeGB, Status: r.Status, StatusLabel: statusLabel(r.Status), SharedAt: fmtTime(r.SharedAt),
+		Actions: h.actions(sharing.ImageState{Image: r.Image, ShareStatus: r.Status}),
+	}
+}
+
+var kindLabels = map[string]string{
+	domain.GrantProject: "Project", domain.GrantDomain: "Account", domain.GrantOrganization: "Organization",
+}
+
+func recipientRows(rs []sharing.Recipient) []views.RecipientRow {
+	out := make([]views.RecipientRow, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, views.RecipientRow{
+			Kind: r.Kind, KindLabel: kindLabels[r.Kind], MemberID: r.MemberID, Label: r.Label, Name: r.Name,
+			Status: r.Status, StatusLabel: statusLabel(r.Status), Accepted: r.Accepted, Since: fmtTime(r.CreatedAt),
+		})
+	}
+	return out
+}
+
+func originText(im domain.Image) string {
+	switch im.OriginKind {
+	case domain.OriginServer:
+		return "Created from server " + im.OriginRef
+	case domain.OriginDisk:
+		return "Created from data disk " + im.OriginRef
+	case domain.OriginReplicated:
+		return "Replicated from image " + im.OriginRef
+	case domain.OriginImport:
+		return "Imported from an image file"
+	}
+	return "-"
+}
+
+// imageOptions lists images for a select box, marking the selected one.
+func imageOptions(ims []domain.Image, selected string) []views.Option {
+	out := make([]views.Option, 0, len(ims))
+	for _, im := range ims {
+		label := im.Name + " (" + im.Type.Label()
+		if im.OS != "" {
+			label += ", " + im.OS
+		}
+		label += ", " + strconv.Itoa(im.SizeGB) + " GB)"
+		out = append(out, views.Option{Value: im.ID, Label: label, Selected: im.ID == selected})
+	}
+	return out
+}
+
+func azOptions(azs []domain.AZ, selected string) []views.Option {
+	out := make([]views.Option, 0, len(azs))
+	for _, z := range azs {
+		out = append(out, views.Option{Value: z.ID, Label: z.Name, Selected: z.ID == selected})
+	}
+	return out
+}
+
+func serverRow(s domain.Server) views.ServerRow {
+	t := ""
+	if s.ImageType != "" {
+		t = s.ImageType.Label()
+	}
+	return views.ServerRow{
+		ID: s.ID, Name: s.Name, AZ: s.AZ, ImageID: s.ImageID, ImageName: s.ImageName, ImageType: t, OS: s.OS,
+		DiskGB: s.DiskGB, EIP: s.EIP, Status: s.Status, Created: fmtTime(s.CreatedAt),
+	}
+}
+
+func diskRow(d domain.Disk) views.DiskRow {
+	return views.DiskRow{
+		ID: d.ID, Name: d.Name, AZ: d.AZ, SizeGB: d.SizeGB, ImageID: d.ImageID, ImageName: d.ImageName,
+		Status: d.Status, Created: fmtTime(d.CreatedAt),
+	}
+}
+
+// pageSize is how many rows a console list shows.
+const pageSize = 20
+
+// listPage turns the 1-based page number of a request into a service page.
+func listPage(n int) (int, sharing.Page) {
+	n = max(n, 1)
+	return n, sharing.Page{Offset: (n - 1) * pageSize, Limit: pageSize}
+}
+
+// pager links the neighbouring pages, keeping the list's other parameters.
+func pager(n int, hasMore bool, link func(page int) string) views.Pager {
+	p := views.Pager{Page: n}
+	if n > 1 {
+		p.Prev = link(n - 1)
+	}
+	if hasMore {
+		p.Next = link(n + 1)
+	}
+	return p
+}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/domain"
+	"imageshare/views"
+)
+
+// statusOf is the one table from domain error kinds to HTTP statuses.
+func statusOf(e *domain.Error) int {
+	switch e.Kind {
+	case domain.KindNotFound:
+		return http.StatusNotFound
+	case domain.KindForbidden:
+		return http.StatusForbidden
+	case domain.KindInvalid:
+		return http.StatusUnprocessableEntity
+	case domain.KindConflict:
+		return http.StatusConflict
+	case domain.KindQuota:
+		if e.Code == domain.CodeUnauthorized {
+			return http.StatusTooManyRequests // login throttling
+		}
+		return http.StatusConflict
+	case domain.KindUnauthorized:
+		return http.StatusUnauthorized
+	}
+	return http.StatusInternalServerError
+}
+
+// titleOf is the heading of an error page.
+func titleOf(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Not found"
+	case http.StatusForbidden:
+		return "Not allowed"
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return "Check your request"
+	case http.StatusConflict:
+		return "Cannot do that now"
+	case http.StatusUnauthorized:
+		return "Log in first"
+	case http.StatusTooManyRequests:
+		return "Too many attempts"
+	}
+	return "Something went wrong"
+}
+
+// problemOf is a refusal as a console shows it next to its cause.
+func problemOf(err error) *views.Problem {
+	e := domain.AsError(err)
+	return &views.Problem{Code: e.Code, Message: e.Message, Subject: e.Subject}
+}
+
+// refused re-renders a form with the refusal next to its cause. A missing
+// image, server or disk is a 404 page instead: a foreign ID learns nothing
+// from the form it came from. inputs are what the user typed (recipients,
+// members): a not-found naming one of them is a refusal of that input (S05).
+func (h *console) refused(c echo.Context, err error, inputs []string, rerender func(status int, pr *views.Problem) error) error {
+	e := domain.AsError(err)
+	switch {
+	case e.Kind == domain.KindInternal:
+		return err
+	case e.Kind == domain.KindNotFound && (e.Subject == "" || !slices.Contains(inputs, e.Subject)):
+		return err
+	}
+	return rerender(statusOf(e), problemOf(e))
+}
+
+// handleError renders whatever error reaches Echo: a domain error with its
+// status and message, Echo's own (CSRF, unknown route, body too large)
+// with theirs, anything else as an internal error that names nothing.
+func (h *console) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var status int
+	var msg string
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		status = he.Code
+		msg = httpMessage(he)
+	} else {
+		e := domain.AsError(err)
+		status, msg = statusOf(e), e.Message
+		if e.Kind == domain.KindInternal {
+			h.opts.Logger.Error("internal error", "path", c.Path(), "err", err)
+		}
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	if !isHTMX(c) && !strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/html") {
+		_ = c.JSON(status, map[string]any{"error": map[string]string{"code": codeFor(status, err), "message": msg}})
+		return
+	}
+	v := views.ErrorView{Status: status, Title: titleOf(status), Message: msg}
+	var body = views.ErrorPage(v)
+	if wantsDialog(c) {
+		body = views.ErrorDialog(v)
+	}
+	if rerr := h.render(c, status, h.page(c, v.Title, ""), body); rerr != nil {
+		h.opts.Logger.Error("rendering an error page", "err", rerr)
+	}
+}
+
+func httpMessage(he *echo.HTTPError) string {
+	switch he.Code {
+	case http.StatusNotFound:
+		return "The page does not exist."
+	case http.StatusBadRequest, http.StatusForbidden:
+		if strings.Contains(strings.ToLower(errorText(he)), "csrf") {
+			return "The form has expired or did not come from this console. Reload the page and try again."
+		}
+	case http.StatusRequestEntityTooLarge:
+		return "The request is too large."
+	case http.StatusMethodNotAllowed:
+		return "That cannot be done on this page."
+	}
+	return http.StatusText(he.Code)
+}
+
+func errorText(he *echo.HTTPError) string {
+	if s, ok := he.Message.(string); ok {
+		return s
+	}
+	return ""
+}
+
+func codeFor(status int, err error) string {
+	if e := new(domain.Error); errors.As(err, &e) {
+		return e.Code
+	}
+	switch status {
+	case http.StatusNotFound:
+		return domain.CodeNotFound
+	case http.StatusUnauthorized:
+		return domain.CodeUnauthorized
+	case http.StatusInternalServerError:
+		return domain.CodeInternal
+	}
+	return domain.CodeInvalid
+}

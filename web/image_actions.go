@@ -1,0 +1,219 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/sharing"
+	"imageshare/views"
+)
+
+type createImageForm struct {
+	Source      string `query:"source" form:"source"`
+	Server      string `query:"server" form:"server"`
+	Disk        string `query:"disk" form:"disk"`
+	Name        string `form:"name"`
+	Description string `form:"description"`
+	Type        string `form:"type"`
+	OS          string `form:"os"`
+	SizeGB      string `form:"size_gb"`
+	Encrypted   bool   `form:"encrypted"`
+}
+
+// createImageDialog offers to make an image of a server or disk, or to import one.
+func (h *console) createImageDialog(c echo.Context) error {
+	var f createImageForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	return h.renderCreateImage(c, http.StatusOK, f, nil)
+}
+
+func (h *console) renderCreateImage(c echo.Context, status int, f createImageForm, pr *views.Problem) error {
+	ctx, a := c.Request().Context(), actor(c)
+	all := sharing.Page{Limit: 1000}
+	servers, _, err := h.sh.Servers(ctx, a, all)
+	if err != nil {
+		return err
+	}
+	disks, _, err := h.sh.Disks(ctx, a, all)
+	if err != nil {
+		return err
+	}
+	if f.Source != "server" && f.Source != "disk" && f.Source != "import" {
+		f.Source = "server"
+		if f.Disk != "" {
+			f.Source = "disk"
+		}
+	}
+	v := views.CreateImageView{
+		Dialog: dialog("create-image-dialog", "Create Image", h.url("images")), Source: f.Source,
+		Name: f.Name, Description: f.Description, OS: f.OS, SizeGB: f.SizeGB, Encrypted: f.Encrypted, Problem: pr,
+	}
+	for _, s := range servers {
+		v.Servers = append(v.Servers, views.Option{Value: s.ID, Label: s.Name + " (" + s.OS + ", " + s.AZ + ")", Selected: s.ID == f.Server})
+	}
+	for _, d := range disks {
+		v.Disks = append(v.Disks, views.Option{Value: d.ID, Label: d.Name + " (" + strconv.Itoa(d.SizeGB) + " GB, " + d.AZ + ")", Selected: d.ID == f.Disk})
+	}
+	for _, t := range domain.ImageTypes {
+		if f.Source == "server" && !t.MakesServers() {
+			continue
+		}
+		v.Types = append(v.Types, views.Option{Value: string(t), Label: t.Label(), Selected: string(t) == f.Type})
+	}
+	p := h.page(c, "Create Image", "images")
+	return h.render(c, status, p, views.CreateImageDialog(p, v))
+}
+
+// createImage makes a private image; it is saving for a moment (S11 quota).
+func (h *console) createImage(c echo.Context) error {
+	var f createImageForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	ctx, a := c.Request().Context(), actor(c)
+	spec := sharing.ImageSpec{Name: f.Name, Description: f.Description, Type: domain.ImageType(f.Type)}
+	var img domain.Image
+	var err error
+	switch f.Source {
+	case "server":
+		img, err = h.sh.CreateImageFromServer(ctx, a, f.Server, spec)
+	case "disk":
+		img, err = h.sh.CreateImageFromDisk(ctx, a, f.Disk, spec)
+	default:
+		spec.OS, spec.Encrypted = f.OS, f.Encrypted
+		if spec.SizeGB, err = atoiField("size_gb", f.SizeGB); err == nil {
+			img, err = h.sh.ImportImage(ctx, a, spec)
+		}
+	}
+	if err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderCreateImage(c, status, f, pr)
+		})
+	}
+	return h.done(c, h.url("images"), fmt.Sprintf("Creating image %s: it is saving and will be Normal in a moment.", img.Name))
+}
+
+// atoiField reads a whole number typed in a form field.
+func atoiField(field, s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, domain.ErrInvalid(field, "Enter a whole number.")
+	}
+	return n, nil
+}
+
+type replicateForm struct {
+	Name    string `form:"name"`
+	Project string `form:"project"`
+}
+
+// replicateDialog offers in-region (S16) and cross-region (S23) replication.
+func (h *console) replicateDialog(c echo.Context) error {
+	return h.renderReplicate(c, http.StatusOK, replicateForm{}, nil, nil)
+}
+
+func (h *console) renderReplicate(c echo.Context, status int, f replicateForm, pr, crossPr *views.Problem) error {
+	ctx, v := c.Request().Context(), viewerOf(c)
+	iv, err := h.sh.Image(ctx, v.Actor(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	acts := h.actions(h.imageState(iv))
+	rv := views.ReplicateView{
+		Dialog: dialog("replicate-dialog", "Replicate Image", h.url("images")),
+		Image:  views.ImageRef{ID: iv.ID, Name: iv.Name}, Name: f.Name,
+		InRegion: acts.Replicate, CrossRegion: acts.ReplicateCrossRegion, Problem: pr, CrossProblem: crossPr,
+	}
+	if !iv.Owned {
+		rv.Dialog.Back = h.url("shared")
+	}
+	projects, err := h.id.Projects(ctx, v.AccountID, "")
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, r := range v.Regions {
+		names[r.ID] = r.Name
+	}
+	for _, prj := range projects {
+		if prj.RegionID != v.Region.ID {
+			rv.Destinations = append(rv.Destinations, views.Option{Value: prj.ID, Label: names[prj.RegionID] + " — " + prj.Name, Selected: prj.ID == f.Project})
+		}
+	}
+	p := h.page(c, "Replicate Image", "images")
+	return h.render(c, status, p, views.ReplicateDialog(p, rv))
+}
+
+// replicate copies an own or accepted image in this region (S16).
+func (h *console) replicate(c echo.Context) error {
+	var f replicateForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	cp, err := h.sh.Replicate(c.Request().Context(), actor(c), c.Param("id"), f.Name)
+	if err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderReplicate(c, status, f, pr, nil)
+		})
+	}
+	return h.done(c, h.url("images"), fmt.Sprintf("Replicating as %s: the copy is a private image of this project and is saving.", cp.Name))
+}
+
+// replicateCrossRegion copies an own image to a project of another region (S23).
+func (h *console) replicateCrossRegion(c echo.Context) error {
+	var f replicateForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	cp, err := h.sh.ReplicateCrossRegion(c.Request().Context(), actor(c), c.Param("id"), f.Project, f.Name)
+	if err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderReplicate(c, status, f, nil, pr)
+		})
+	}
+	return h.done(c, h.url("images"), fmt.Sprintf("Replicating to %s as %s: switch to that region to see the copy.", cp.RegionID, cp.Name))
+}
+
+// deleteDialog asks to confirm deleting an image.
+func (h *console) deleteDialog(c echo.Context) error {
+	return h.renderDelete(c, http.StatusOK, nil)
+}
+
+func (h *console) renderDelete(c echo.Context, status int, pr *views.Problem) error {
+	ctx, a := c.Request().Context(), actor(c)
+	iv, err := h.sh.Image(ctx, a, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	v := views.DeleteView{Dialog: dialog("delete-dialog", "Delete Image", h.url("images")), Image: views.ImageRef{ID: iv.ID, Name: iv.Name}, Problem: pr}
+	if iv.Owned {
+		r, err := h.sh.OwnImage(ctx, a, iv.ID)
+		if err != nil {
+			return err
+		}
+		v.Recipients = r.Recipients
+	} else if v.Problem == nil {
+		v.Problem = &views.Problem{Code: domain.CodeDeleteOwnerOnly, Message: string(h.actions(h.imageState(iv)).Delete)}
+	}
+	p := h.page(c, "Delete Image", "images")
+	return h.render(c, status, p, views.DeleteDialog(p, v))
+}
+
+// deleteImage deletes an own image (S01, S21).
+func (h *console) deleteImage(c echo.Context) error {
+	if err := h.sh.DeleteImage(c.Request().Context(), actor(c), c.Param("id")); err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderDelete(c, status, pr)
+		})
+	}
+	return h.done(c, h.url("images"), "The image has been deleted. Recipients can no longer use it; servers and disks made from it keep running.")
+}

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/sharing"
+	"imageshare/views"
+)
+
+type imagesQuery struct {
+	Name string `query:"name"`
+	Type string `query:"type"`
+	Page int    `query:"page"`
+}
+
+// images is the Private Images tab.
+func (h *console) images(c echo.Context) error {
+	var q imagesQuery
+	if err := c.Bind(&q); err != nil {
+		return err
+	}
+	return h.renderImages(c, http.StatusOK, q, nil)
+}
+
+func (h *console) renderImages(c echo.Context, status int, q imagesQuery, pr *views.Problem) error {
+	ctx, a := c.Request().Context(), actor(c)
+	n, pg := listPage(q.Page)
+	rows, hasMore, err := h.sh.OwnImages(ctx, a, sharing.ImageFilter{Name: q.Name, Type: domain.ImageType(q.Type)}, pg)
+	if err != nil {
+		return err
+	}
+	quota, err := h.sh.Quota(ctx, a)
+	if err != nil {
+		return err
+	}
+	v := views.ImagesView{Name: q.Name, Type: q.Type, QuotaUsed: quota.Used, QuotaLimit: quota.Limit, Problem: pr}
+	for _, t := range domain.ImageTypes {
+		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(t), Label: t.Label(), Selected: string(t) == q.Type})
+	}
+	for _, r := range rows {
+		v.Rows = append(v.Rows, h.ownRow(r))
+	}
+	v.Pager = pager(n, hasMore, func(p int) string {
+		return views.Query(h.url("images"), "name", q.Name, "type", q.Type, "page", strconv.Itoa(p))
+	})
+	p := h.page(c, "Private Images", "images")
+	return h.render(c, status, p, views.ImagesPage(p, v))
+}
+
+// imageRow is one row of Private Images, which polls it while saving.
+func (h *console) imageRow(c echo.Context) error {
+	r, err := h.sh.OwnImage(c.Request().Context(), actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return write(c, http.StatusOK, views.ImageTableRow(h.page(c, "", ""), h.ownRow(r)))
+}
+
+// imageState is what decides an image's actions, from the service's view of it.
+func (h *console) imageState(iv sharing.ImageView) sharing.ImageState {
+	return sharing.ImageState{Image: iv.Image, Owned: iv.Owned, ShareStatus: iv.ShareStatus, Accepted: iv.Accepted}
+}
+
+// imageDetail shows an image's attributes and, to its owner, its recipients.
+func (h *console) imageDetail(c echo.Context) error {
+	return h.renderImageDetail(c, http.StatusOK, nil)
+}
+
+func (h *console) renderImageDetail(c echo.Context, status int, pr *views.Problem) error {
+	ctx, a := c.Request().Context(), actor(c)
+	iv, err := h.sh.Image(ctx, a, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	st := h.imageState(iv)
+	v := views.ImageDetail{Owned: iv.Owned, OwnerAccount: iv.OwnerAccountName, ShareStatus: statusLabel(iv.ShareStatus),
+		Origin: originText(iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr}
+	if iv.Owned {
+		rs, more, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: 1000})
+		if err != nil {
+			return err
+		}
+		v.Recipients, v.MoreShown = recipientRows(rs), more
+		st.Recipients = len(rs)
+	}
+	v.Row = h.imageRowView(st)
+	tab := "images"
+	if !iv.Owned {
+		tab = "shared"
+	}
+	p := h.page(c, iv.Name, tab)
+	return h.render(c, status, p, views.ImageDetailPage(p, v))
+}

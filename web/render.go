@@ -1,0 +1,110 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"imageshare/static"
+	"imageshare/views"
+)
+
+const staticPrefix = "/static/"
+
+var assets = views.Assets{
+	CSS:  static.Path(staticPrefix, "app.css"),
+	JS:   static.Path(staticPrefix, "app.js"),
+	HTMX: static.Path(staticPrefix, "htmx.min.js"),
+}
+
+// isHTMX reports whether htmx sent the request.
+func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }
+
+// wantsDialog reports whether htmx asked for a dialog in place: the
+// response is then the dialog alone, not a page around it.
+func wantsDialog(c echo.Context) bool {
+	return isHTMX(c) && c.Request().Header.Get("HX-Target") == "dialog"
+}
+
+// page builds the layout data every page shares: the one constructor.
+func (h *console) page(c echo.Context, title, tab string) views.Page {
+	p := views.Page{Title: title, Tab: tab, CSRF: csrfToken(c), Assets: assets, URL: h.url}
+	v := viewerOf(c)
+	if v == nil {
+		return p
+	}
+	u := &views.User{
+		AccountName: v.AccountName, UserName: v.UserName,
+		RegionID: v.Region.ID, RegionName: v.Region.Name,
+		ProjectID: v.Project.ID, ProjectName: v.Project.Name,
+	}
+	for _, r := range v.Regions {
+		u.Regions = append(u.Regions, views.Option{Value: r.ID, Label: r.Name, Selected: r.ID == v.Region.ID})
+	}
+	for _, pr := range v.Projects {
+		u.Projects = append(u.Projects, views.Option{Value: pr.ID, Label: pr.Name, Selected: pr.ID == v.Project.ID})
+	}
+	// The badge is a convenience: a failure to count must not fail the page.
+	u.Pending, _ = h.sh.PendingCount(c.Request().Context(), v.Actor())
+	p.User = u
+	return p
+}
+
+func csrfToken(c echo.Context) string {
+	t, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
+	return t
+}
+
+// render writes body in the layout, or body alone when htmx asked for a
+// dialog in place.
+func (h *console) render(c echo.Context, status int, p views.Page, body templ.Component) error {
+	if wantsDialog(c) {
+		return write(c, status, body)
+	}
+	for _, f := range takeFlashes(c) {
+		p.Flashes = append(p.Flashes, views.Flash{Kind: f.kind, Text: f.text})
+	}
+	return write(c, status, views.Layout(p, body))
+}
+
+// write sends a component as an HTML response that no cache keeps.
+func write(c echo.Context, status int, comp templ.Component) error {
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	hd.Set(echo.HeaderCacheControl, "no-store")
+	hd.Add(echo.HeaderVary, "HX-Request")
+	c.Response().WriteHeader(status)
+	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// done ends a successful change: a flash, then back to the page the change
+// came from (303 without JavaScript; with htmx, an in-place navigation that
+// also closes the dialog).
+func (h *console) done(c echo.Context, back, msg string) error {
+	flash(c, "success", msg)
+	if err := h.saveSession(c); err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Location", back)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, back)
+}
+
+// localPath returns back when it is a path on this site, else def: a form's
+// "back" field must never send the browser elsewhere.
+func localPath(back, def string) string {
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") || strings.ContainsAny(back, "\r\n") {
+		return def
+	}
+	return back
+}
+
+// dialog frames a dialog whose Cancel goes back to back.
+func dialog(id, title, back string) views.Dialog {
+	return views.Dialog{ID: id, Title: title, Back: back}
+}

@@ -1,0 +1,315 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/sharing"
+	"imageshare/views"
+)
+
+type pageQuery struct {
+	Page int `query:"page"`
+}
+
+// servers lists the project's servers.
+func (h *console) servers(c echo.Context) error {
+	var q pageQuery
+	if err := c.Bind(&q); err != nil {
+		return err
+	}
+	return h.renderServers(c, http.StatusOK, q.Page, nil)
+}
+
+func (h *console) renderServers(c echo.Context, status, page int, pr *views.Problem) error {
+	n, pg := listPage(page)
+	rows, hasMore, err := h.sh.Servers(c.Request().Context(), actor(c), pg)
+	if err != nil {
+		return err
+	}
+	v := views.ServersView{Problem: pr}
+	for _, s := range rows {
+		v.Rows = append(v.Rows, serverRow(s))
+	}
+	v.Pager = pager(n, hasMore, func(p int) string { return views.Query(h.url("servers"), "page", strconv.Itoa(p)) })
+	p := h.page(c, "Servers", "servers")
+	return h.render(c, status, p, views.ServersPage(p, v))
+}
+
+type serverForm struct {
+	Image string `query:"image" form:"image"`
+	AZ    string `form:"az"`
+	Name  string `form:"name"`
+}
+
+// serverDialog is Apply for Server: any AZ of the region (S18), from an own
+// or accepted image (S17).
+func (h *console) serverDialog(c echo.Context) error {
+	var f serverForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	pr, err := h.unusable(c, f.Image, sharing.UseServer)
+	if err != nil {
+		return err
+	}
+	return h.renderServerDialog(c, http.StatusOK, f, pr)
+}
+
+// unusable explains why an image named in a link cannot be used for use;
+// an image the project cannot see at all is not found.
+func (h *console) unusable(c echo.Context, imageID string, use sharing.ImageUse) (*views.Problem, error) {
+	if imageID == "" {
+		return nil, nil
+	}
+	iv, err := h.sh.Image(c.Request().Context(), actor(c), imageID)
+	if err != nil {
+		return nil, err
+	}
+	acts := h.actions(h.imageState(iv))
+	why := acts.CreateServer
+	if use == sharing.UseDisk {
+		why = acts.CreateDisk
+	}
+	if why.Allowed() {
+		return nil, nil
+	}
+	return &views.Problem{Code: domain.CodeNotAccepted, Message: string(why), Subject: iv.Name}, nil
+}
+
+func (h *console) renderServerDialog(c echo.Context, status int, f serverForm, pr *views.Problem) error {
+	ctx, v := c.Request().Context(), viewerOf(c)
+	ims, err := h.sh.UsableImages(ctx, v.Actor(), sharing.UseServer)
+	if err != nil {
+		return err
+	}
+	azs, err := h.id.AZs(ctx, v.Region.ID)
+	if err != nil {
+		return err
+	}
+	sv := views.ServerForm{Dialog: dialog("server-dialog", "Apply for Server", h.url("servers")),
+		Images: imageOptions(ims, f.Image), AZs: azOptions(azs, f.AZ), Name: f.Name, Problem: pr}
+	p := h.page(c, "Apply for Server", "servers")
+	return h.render(c, status, p, views.ServerDialog(p, sv))
+}
+
+// createServer creates a server from an image (S17, S18, S20).
+func (h *console) createServer(c echo.Context) error {
+	var f serverForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	srv, err := h.sh.CreateServer(c.Request().Context(), actor(c), sharing.ServerSpec{ImageID: f.Image, AZ: f.AZ, Name: f.Name})
+	if err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderServerDialog(c, status, f, pr)
+		})
+	}
+	msg := fmt.Sprintf("Server %s is running in %s from image %s.", srv.Name, srv.AZ, srv.ImageName)
+	if srv.EIP == "" {
+		msg += " It has no EIP: EIPs are never shared."
+	}
+	return h.done(c, h.url("servers"), msg)
+}
+
+type changeOSForm struct {
+	Image string `form:"image"`
+}
+
+// changeOSDialog offers the system disk images a server can change to (S19).
+func (h *console) changeOSDialog(c echo.Context) error {
+	return h.renderChangeOS(c, http.StatusOK, changeOSForm{}, nil)
+}
+
+func (h *console) renderChangeOS(c echo.Context, status int, f changeOSForm, pr *views.Problem) error {
+	ctx, a := c.Request().Context(), actor(c)
+	srv, err := h.sh.Server(ctx, a, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	ims, err := h.sh.UsableImages(ctx, a, sharing.UseChangeOS)
+	if err != nil {
+		return err
+	}
+	v := views.ChangeOSView{Dialog: dialog("changeos-dialog", "Change OS", h.url("servers")), Server: serverRow(srv),
+		Images: imageOptions(ims, f.Image), Problem: pr}
+	p := h.page(c, "Change OS", "servers")
+	return h.render(c, status, p, views.ChangeOSDialog(p, v))
+}
+
+// changeOS puts a system disk image on a server (S19, S21).
+func (h *console) changeOS(c echo.Context) error {
+	var f changeOSForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	if err := h.sh.ChangeOS(c.Request().Context(), actor(c), c.Param("id"), f.Image); err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderChangeOS(c, status, f, pr)
+		})
+	}
+	return h.done(c, h.url("servers"), "The server's OS has been changed.")
+}
+
+// reinstall reinstalls a server from its image, if still available (S21).
+func (h *console) reinstall(c echo.Context) error {
+	if err := h.sh.Reinstall(c.Request().Context(), actor(c), c.Param("id")); err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderServers(c, status, 1, pr)
+		})
+	}
+	return h.done(c, h.url("servers"), "The server's OS has been reinstalled.")
+}
+
+// disks lists the project's data disks.
+func (h *console) disks(c echo.Context) error {
+	var q pageQuery
+	if err := c.Bind(&q); err != nil {
+		return err
+	}
+	n, pg := listPage(q.Page)
+	rows, hasMore, err := h.sh.Disks(c.Request().Context(), actor(c), pg)
+	if err != nil {
+		return err
+	}
+	var v views.DisksView
+	for _, d := range rows {
+		v.Rows = append(v.Rows, diskRow(d))
+	}
+	v.Pager = pager(n, hasMore, func(p int) string { return views.Query(h.url("disks"), "page", strconv.Itoa(p)) })
+	p := h.page(c, "Disks", "disks")
+	return h.render(c, http.StatusOK, p, views.DisksPage(p, v))
+}
+
+type diskForm struct {
+	Image  string `query:"image" form:"image"`
+	AZ     string `form:"az"`
+	Name   string `form:"name"`
+	SizeGB string `form:"size_gb"`
+}
+
+// diskDialog is Create Data Disk: blank, or from a data disk image (S17).
+func (h *console) diskDialog(c echo.Context) error {
+	var f diskForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	pr, err := h.unusable(c, f.Image, sharing.UseDisk)
+	if err != nil {
+		return err
+	}
+	return h.renderDiskDialog(c, http.StatusOK, f, pr)
+}
+
+func (h *console) renderDiskDialog(c echo.Context, status int, f diskForm, pr *views.Problem) error {
+	ctx, v := c.Request().Context(), viewerOf(c)
+	ims, err := h.sh.UsableImages(ctx, v.Actor(), sharing.UseDisk)
+	if err != nil {
+		return err
+	}
+	azs, err := h.id.AZs(ctx, v.Region.ID)
+	if err != nil {
+		return err
+	}
+	dv := views.DiskForm{Dialog: dialog("disk-dialog", "Create Data Disk", h.url("disks")),
+		Images: imageOptions(ims, f.Image), AZs: azOptions(azs, f.AZ), Name: f.Name, SizeGB: f.SizeGB, Problem: pr}
+	p := h.page(c, "Create Data Disk", "disks")
+	return h.render(c, status, p, views.DiskDialog(p, dv))
+}
+
+// createDisk creates a new data disk (S17).
+func (h *console) createDisk(c echo.Context) error {
+	var f diskForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	rerender := func(status int, pr *views.Problem) error { return h.renderDiskDialog(c, status, f, pr) }
+	size, err := atoiField("size_gb", f.SizeGB)
+	if err != nil {
+		return h.refused(c, err, nil, rerender)
+	}
+	d, err := h.sh.CreateDisk(c.Request().Context(), actor(c), sharing.DiskSpec{ImageID: f.Image, AZ: f.AZ, Name: f.Name, SizeGB: size})
+	if err != nil {
+		return h.refused(c, err, nil, rerender)
+	}
+	return h.done(c, h.url("disks"), fmt.Sprintf("Data disk %s (%d GB) is available in %s.", d.Name, d.SizeGB, d.AZ))
+}
+
+type restoreForm struct {
+	Image string `form:"image"`
+}
+
+// restoreDialog lets a user ask to restore a disk from an image, which S17 refuses.
+func (h *console) restoreDialog(c echo.Context) error {
+	return h.renderRestore(c, http.StatusOK, restoreForm{}, nil)
+}
+
+func (h *console) renderRestore(c echo.Context, status int, f restoreForm, pr *views.Problem) error {
+	ctx, a := c.Request().Context(), actor(c)
+	d, err := h.sh.Disk(ctx, a, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	ims, err := h.sh.UsableImages(ctx, a, sharing.UseDisk)
+	if err != nil {
+		return err
+	}
+	v := views.RestoreView{Dialog: dialog("restore-dialog", "Restore Disk from Image", h.url("disks")), Disk: diskRow(d),
+		Images: imageOptions(ims, f.Image), Problem: pr}
+	p := h.page(c, "Restore Disk", "disks")
+	return h.render(c, status, p, views.RestoreDialog(p, v))
+}
+
+// restoreDisk is refused by the service with the way to do it instead (S17).
+func (h *console) restoreDisk(c echo.Context) error {
+	var f restoreForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	if err := h.sh.RestoreDisk(c.Request().Context(), actor(c), c.Param("id"), f.Image); err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderRestore(c, status, f, pr)
+		})
+	}
+	return h.done(c, h.url("disks"), "The disk has been restored.")
+}
+
+type traceQuery struct {
+	Action string `query:"action"`
+	Result string `query:"result"`
+	Text   string `query:"q"`
+	Page   int    `query:"page"`
+}
+
+// trace is the account's audit trail, newest first (S25).
+func (h *console) trace(c echo.Context) error {
+	var q traceQuery
+	if err := c.Bind(&q); err != nil {
+		return err
+	}
+	n, pg := listPage(q.Page)
+	rows, hasMore, err := h.sh.Trail(c.Request().Context(), actor(c), sharing.TrailFilter{Action: q.Action, Result: q.Result, Text: q.Text}, pg)
+	if err != nil {
+		return err
+	}
+	v := views.TraceView{Text: q.Text}
+	for _, a := range domain.AuditActions {
+		v.Actions = append(v.Actions, views.Option{Value: a, Label: a, Selected: a == q.Action})
+	}
+	for _, r := range []string{domain.ResultSuccess, domain.ResultFailure} {
+		v.Results = append(v.Results, views.Option{Value: r, Label: r, Selected: r == q.Result})
+	}
+	for _, e := range rows {
+		v.Rows = append(v.Rows, views.TraceRow{Time: fmtTime(e.Time), User: e.UserName, Project: e.ProjectID,
+			Action: e.Action, Target: e.TargetType + " " + e.TargetID, Result: e.Result, Detail: e.Detail})
+	}
+	v.Pager = pager(n, hasMore, func(p int) string {
+		return views.Query(h.url("trace"), "action", q.Action, "result", q.Result, "q", q.Text, "page", strconv.Itoa(p))
+	})
+	p := h.page(c, "Trace", "trace")
+	return h.render(c, http.StatusOK, p, views.TracePage(p, v))
+}

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// routes registers every console route, by name. Templates and redirects
+// build URLs from these names (console.url), never from literal paths.
+func (h *console) routes() {
+	e := h.e
+	e.GET("/static/:file", serveStatic).Name = "static"
+
+	// Reachable logged out: CSRF protects the login form too.
+	open := []echo.MiddlewareFunc{h.csrf, h.loadSession}
+	e.GET("/login", h.loginPage, open...).Name = "login"
+	e.POST("/login", h.login, open...).Name = "login.post"
+
+	// Everything else needs a session; the Actor comes from it.
+	in := []echo.MiddlewareFunc{h.csrf, h.loadSession, h.requireLogin}
+	e.GET("/", h.home, in...).Name = "home"
+	e.POST("/logout", h.logout, in...).Name = "logout"
+	e.POST("/context", h.switchContext, in...).Name = "context"
+	e.GET("/credentials", h.credentials, in...).Name = "credentials"
+
+	// Private Images.
+	e.GET("/images", h.images, in...).Name = "images"
+	e.GET("/images/create", h.createImageDialog, in...).Name = "image.create"
+	e.POST("/images/create", h.createImage, in...).Name = "image.create.post"
+	e.GET("/images/share", h.shareDialog, in...).Name = "images.share"
+	e.POST("/images/share", h.share, in...).Name = "images.share.post"
+	e.GET("/images/:id", h.imageDetail, in...).Name = "image"
+	e.GET("/images/:id/row", h.imageRow, in...).Name = "image.row"
+	e.GET("/images/:id/share", h.shareDialog, in...).Name = "image.share"
+	e.POST("/images/:id/stop", h.stopSharing, in...).Name = "image.stop"
+	e.GET("/images/:id/replicate", h.replicateDialog, in...).Name = "image.replicate"
+	e.POST("/images/:id/replicate", h.replicate, in...).Name = "image.replicate.post"
+	e.POST("/images/:id/replicate-region", h.replicateCrossRegion, in...).Name = "image.replicate.region"
+	e.GET("/images/:id/delete", h.deleteDialog, in...).Name = "image.delete"
+	e.POST("/images/:id/delete", h.deleteImage, in...).Name = "image.delete.post"
+
+	// Images Shared with Me.
+	e.GET("/shared", h.shared, in...).Name = "shared"
+	e.POST("/shared/decide", h.decide, in...).Name = "shared.decide"
+	e.GET("/shared/accept", h.acceptDialog, in...).Name = "shared.accept"
+	e.POST("/shared/accept", h.accept, in...).Name = "shared.accept.post"
+	e.POST("/shared/accept-all", h.acceptAll, in...).Name = "shared.acceptall"
+
+	// Servers and disks made from images.
+	e.GET("/servers", h.servers, in...).Name = "servers"
+	e.GET("/servers/new", h.serverDialog, in...).Name = "server.new"
+	e.POST("/servers", h.createServer, in...).Name = "server.create"
+	e.GET("/servers/:id/change-os", h.changeOSDialog, in...).Name = "server.changeos"
+	e.POST("/servers/:id/change-os", h.changeOS, in...).Name = "server.changeos.post"
+	e.POST("/servers/:id/reinstall", h.reinstall, in...).Name = "server.reinstall"
+	e.GET("/disks", h.disks, in...).Name = "disks"
+	e.GET("/disks/new", h.diskDialog, in...).Name = "disk.new"
+	e.POST("/disks", h.createDisk, in...).Name = "disk.create"
+	e.GET("/disks/:id/restore", h.restoreDialog, in...).Name = "disk.restore"
+	e.POST("/disks/:id/restore", h.restoreDisk, in...).Name = "disk.restore.post"
+
+	// The account's audit trail.
+	e.GET("/trace", h.trace, in...).Name = "trace"
+}

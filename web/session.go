@@ -1,0 +1,248 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/identity"
+	"imageshare/internal/sharing"
+)
+
+// The console session is a signed and encrypted cookie naming the user, the
+// region and project they work in, and when it started and was last used.
+const (
+	sessionCookie = "imageshare_session"
+	csrfCookie    = "imageshare_csrf"
+
+	keyUser    = "uid"
+	keyRegion  = "region"
+	keyProject = "project"
+	keyStarted = "started"
+	keySeen    = "seen"
+	keyFlash   = "flash"
+
+	ctxSession = "web.session"
+	ctxViewer  = "web.viewer"
+)
+
+// newCookieStore derives separate signing and encryption keys from the
+// configured session key.
+func newCookieStore(key []byte, secure bool, lifetime time.Duration) *sessions.CookieStore {
+	derive := func(label string) []byte {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(label))
+		return m.Sum(nil)
+	}
+	st := sessions.NewCookieStore(derive("imageshare session signing"), derive("imageshare session encryption"))
+	st.MaxAge(int(lifetime.Seconds()))
+	// Set every option explicitly: the store's defaults are Secure and
+	// SameSite=None, which lose the session on plain http.
+	st.Options = &sessions.Options{
+		Path:     "/",
+		MaxAge:   int(lifetime.Seconds()),
+		HttpOnly: true,
+		Secure:   secure,
+		SameSite: http.SameSiteLaxMode,
+	}
+	return st
+}
+
+// loadSession makes the request's session available to handlers (a new,
+// empty one when the cookie is missing, expired or forged).
+func (h *console) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, err := h.store.Get(c.Request(), sessionCookie)
+		if err != nil {
+			// A cookie that fails to decode (old key, tampering) is a new session.
+			s, _ = h.store.New(c.Request(), sessionCookie)
+		}
+		c.Set(ctxSession, s)
+		return next(c)
+	}
+}
+
+func session(c echo.Context) *sessions.Session {
+	return c.Get(ctxSession).(*sessions.Session)
+}
+
+func (h *console) saveSession(c echo.Context) error {
+	return session(c).Save(c.Request(), c.Response())
+}
+
+// viewer is who is looking, and where: built from the session on every
+// request and checked against the account each time.
+type viewer struct {
+	identity.Principal
+	Region   domain.Region
+	Regions  []domain.Region // offered on the account's website
+	Project  domain.Project
+	Projects []domain.Project // the account's projects in Region
+}
+
+// Actor is the viewer as the sharing service knows it.
+func (v *viewer) Actor() sharing.Actor {
+	return sharing.Actor{AccountID: v.AccountID, UserID: v.UserID, UserName: v.UserName, ProjectID: v.Project.ID}
+}
+
+func viewerOf(c echo.Context) *viewer {
+	v, _ := c.Get(ctxViewer).(*viewer)
+	return v
+}
+
+func actor(c echo.Context) sharing.Actor { return viewerOf(c).Actor() }
+
+func unixValue(s *sessions.Session, key string) time.Time {
+	n, _ := s.Values[key].(int64)
+	return time.Unix(n, 0)
+}
+
+// requireLogin lets through requests of a live session, with the viewer
+// resolved; others go to the login page.
+func (h *console) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s := session(c)
+		uid, _ := s.Values[keyUser].(string)
+		if uid == "" {
+			return h.toLogin(c, "")
+		}
+		now := h.now()
+		if now.Sub(unixValue(s, keyStarted)) > h.opts.SessionLifetime || now.Sub(unixValue(s, keySeen)) > h.opts.IdleTimeout {
+			return h.toLogin(c, "Your session has expired. Log in again.")
+		}
+		ctx := c.Request().Context()
+		p, err := h.id.Principal(ctx, uid)
+		if identity.IsNotFound(err) {
+			return h.toLogin(c, "Your user no longer exists.")
+		} else if err != nil {
+			return err
+		}
+		region, _ := s.Values[keyRegion].(string)
+		project, _ := s.Values[keyProject].(string)
+		v, err := h.resolve(ctx, p, region, project)
+		if err != nil {
+			return err
+		}
+		if v.Region.ID != region || v.Project.ID != project || now.Sub(unixValue(s, keySeen)) > time.Minute {
+			s.Values[keyRegion], s.Values[keyProject], s.Values[keySeen] = v.Region.ID, v.Project.ID, now.Unix()
+			if err := h.saveSession(c); err != nil {
+				return err
+			}
+		}
+		c.Set(ctxViewer, v)
+		return next(c)
+	}
+}
+
+// resolve checks the region and project a session names against the
+// account, falling back to the default region and its default project.
+func (h *console) resolve(ctx context.Context, p identity.Principal, regionID, projectID string) (*viewer, error) {
+	regions, err := h.id.Regions(ctx, p.Site)
+	if err != nil {
+		return nil, err
+	}
+	if len(regions) == 0 {
+		return nil, domain.Errorf(domain.KindInternal, domain.CodeInternal, "No region is offered on the %s website.", p.Site)
+	}
+	v := &viewer{Principal: p, Regions: regions}
+	i := slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == regionID })
+	if i < 0 {
+		i = max(0, slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == h.opts.DefaultRegion }))
+	}
+	v.Region = regions[i]
+	if v.Projects, err = h.id.Projects(ctx, p.AccountID, v.Region.ID); err != nil {
+		return nil, err
+	}
+	if len(v.Projects) == 0 {
+		return nil, domain.Errorf(domain.KindInternal, domain.CodeInternal, "Account %s has no project in %s.", p.AccountName, v.Region.ID)
+	}
+	j := slices.IndexFunc(v.Projects, func(pr domain.Project) bool { return pr.ID == projectID })
+	if j < 0 {
+		// The region's default project is named like the region.
+		j = max(0, slices.IndexFunc(v.Projects, func(pr domain.Project) bool { return pr.Name == v.Region.ID }))
+	}
+	v.Project = v.Projects[j]
+	return v, nil
+}
+
+// toLogin ends the session and sends the browser to the login page, telling
+// htmx to navigate rather than swap the login page into a dialog.
+func (h *console) toLogin(c echo.Context, msg string) error {
+	s := session(c)
+	clear(s.Values)
+	if msg != "" {
+		s.AddFlash("info|"+msg, keyFlash)
+	}
+	if err := h.saveSession(c); err != nil {
+		return err
+	}
+	login := h.url("login")
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Redirect", login)
+		return c.NoContent(http.StatusUnauthorized)
+	}
+	return c.Redirect(http.StatusSeeOther, login)
+}
+
+// startSession renews the session at login: nothing of the session before
+// it survives, and the CSRF token is replaced too.
+func (h *console) startSession(c echo.Context, p identity.Principal) error {
+	s := session(c)
+	clear(s.Values)
+	v, err := h.resolve(c.Request().Context(), p, "", "")
+	if err != nil {
+		return err
+	}
+	now := h.now().Unix()
+	s.Values[keyUser], s.Values[keyRegion], s.Values[keyProject] = p.UserID, v.Region.ID, v.Project.ID
+	s.Values[keyStarted], s.Values[keySeen] = now, now
+	h.expireCSRF(c)
+	return h.saveSession(c)
+}
+
+// endSession logs out: the session keeps nothing but the goodbye message.
+func (h *console) endSession(c echo.Context) error {
+	s := session(c)
+	clear(s.Values)
+	s.AddFlash("success|You have logged out.", keyFlash)
+	h.expireCSRF(c)
+	return h.saveSession(c)
+}
+
+func (h *console) expireCSRF(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// flash queues a message for the next page the user sees.
+func flash(c echo.Context, kind, text string) {
+	session(c).AddFlash(kind+"|"+text, keyFlash)
+}
+
+// takeFlashes pops the queued messages.
+func takeFlashes(c echo.Context) []flashMsg {
+	s := session(c)
+	raw := s.Flashes(keyFlash)
+	if len(raw) == 0 {
+		return nil
+	}
+	var out []flashMsg
+	for _, r := range raw {
+		str, _ := r.(string)
+		kind, text, ok := strings.Cut(str, "|")
+		if ok {
+			out = append(out, flashMsg{kind, text})
+		}
+	}
+	_ = s.Save(c.Request(), c.Response())
+	return out
+}
+
+type flashMsg struct{ kind, text string }

@@ -1,0 +1,153 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/domain"
+	"imageshare/views"
+)
+
+type sharedQuery struct {
+	View string `query:"view"`
+	Page int    `query:"page"`
+}
+
+// shared is Images Shared with Me: accepted images, or the pending or
+// rejected ones (S14).
+func (h *console) shared(c echo.Context) error {
+	var q sharedQuery
+	if err := c.Bind(&q); err != nil {
+		return err
+	}
+	return h.renderShared(c, http.StatusOK, q, nil)
+}
+
+func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *views.Problem) error {
+	ctx, a := c.Request().Context(), actor(c)
+	switch q.View {
+	case domain.MemberPending, domain.MemberRejected:
+	default:
+		q.View = domain.MemberAccepted
+	}
+	n, pg := listPage(q.Page)
+	rows, hasMore, err := h.sh.SharedImages(ctx, a, q.View, pg)
+	if err != nil {
+		return err
+	}
+	pending, err := h.sh.PendingCount(ctx, a)
+	if err != nil {
+		return err
+	}
+	v := views.SharedView{View: q.View, Pending: pending, Problem: pr}
+	for _, r := range rows {
+		v.Rows = append(v.Rows, h.sharedRow(r))
+	}
+	v.Pager = pager(n, hasMore, func(p int) string {
+		return views.Query(h.url("shared"), "view", q.View, "page", strconv.Itoa(p))
+	})
+	p := h.page(c, "Images Shared with Me", "shared")
+	return h.render(c, status, p, views.SharedPage(p, v))
+}
+
+// sharedBack is where a decision returns: the view it was made from.
+func (h *console) sharedBack(back string) string {
+	return localPath(back, h.url("shared"))
+}
+
+type decideForm struct {
+	Op     string   `form:"op"`
+	Images []string `form:"image"`
+	All    bool     `query:"all" form:"all"`
+	Back   string   `query:"back" form:"back"`
+}
+
+// decide handles the list's selection: Reject rejects at once (S13, S15);
+// Accept first shows the accept dialog with its trust warning (S22).
+func (h *console) decide(c echo.Context) error {
+	var f decideForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	if f.Op == "accept" {
+		return h.renderAccept(c, http.StatusOK, f, nil)
+	}
+	if err := h.sh.Reject(c.Request().Context(), actor(c), f.Images); err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderShared(c, status, sharedQuery{View: viewOf(f.Back)}, pr)
+		})
+	}
+	return h.done(c, h.sharedBack(f.Back), fmt.Sprintf("Rejected %d image(s). Find them under Rejected Images to accept them again.", len(f.Images)))
+}
+
+// viewOf is the Shared with Me view a back link names.
+func viewOf(back string) string {
+	u, err := url.Parse(back)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("view")
+}
+
+// acceptDialog asks to confirm accepting the selected images, or all
+// pending ones, with the S22 warning.
+func (h *console) acceptDialog(c echo.Context) error {
+	var f decideForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	return h.renderAccept(c, http.StatusOK, f, nil)
+}
+
+func (h *console) renderAccept(c echo.Context, status int, f decideForm, pr *views.Problem) error {
+	ctx, a := c.Request().Context(), actor(c)
+	v := views.AcceptView{Dialog: dialog("accept-dialog", "Accept Shared Images", h.sharedBack(f.Back)), All: f.All, Problem: pr}
+	if f.All {
+		n, err := h.sh.PendingCount(ctx, a)
+		if err != nil {
+			return err
+		}
+		v.Count = n
+	}
+	for _, id := range f.Images {
+		iv, err := h.sh.Image(ctx, a, id)
+		if err != nil {
+			return err
+		}
+		v.Images = append(v.Images, views.ImageRef{ID: iv.ID, Name: iv.Name})
+	}
+	if !f.All && len(f.Images) == 0 && v.Problem == nil {
+		v.Problem = &views.Problem{Code: domain.CodeInvalid, Message: "Select at least one image to accept.", Subject: "images"}
+	}
+	p := h.page(c, "Accept Shared Images", "shared")
+	return h.render(c, status, p, views.AcceptDialog(p, v))
+}
+
+// accept accepts the selected images (S13, S09's limit).
+func (h *console) accept(c echo.Context) error {
+	var f decideForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	if err := h.sh.Accept(c.Request().Context(), actor(c), f.Images); err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderAccept(c, status, f, pr)
+		})
+	}
+	return h.done(c, h.url("shared"), fmt.Sprintf("Accepted %d image(s): you can now create servers or disks from them.", len(f.Images)))
+}
+
+// acceptAll accepts every pending image (S14's Accept All).
+func (h *console) acceptAll(c echo.Context) error {
+	n, err := h.sh.AcceptAll(c.Request().Context(), actor(c))
+	if err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderAccept(c, status, decideForm{All: true}, pr)
+		})
+	}
+	return h.done(c, h.url("shared"), fmt.Sprintf("Accepted %d image(s): you can now create servers or disks from them.", n))
+}
