@@ -13,9 +13,16 @@ build:
 	$(GO) build -o bin/imageshare ./cmd/imageshare
 
 ## test: vet and every test (browser tests run when chromium is installed;
-## E2E_REQUIRED=1 makes a missing browser a failure)
+## E2E_REQUIRED=1 makes a missing browser a failure), then the sharing rules
+## again on a throwaway PostgreSQL cluster when its server is installed
+## (PG_REQUIRED=1 makes a missing server a failure)
 test: vet
 	$(GO) test -race -count=1 -timeout 20m ./...
+	@if [ -x /usr/lib/postgresql/15/bin/initdb ]; then \
+		echo "sharing rules on PostgreSQL:"; \
+		IMAGESHARE_TEST_BACKEND=postgres $(GO) test -count=1 -timeout 10m ./internal/sharing/; \
+	elif [ "$$PG_REQUIRED" = 1 ]; then echo "PostgreSQL server missing (PG_REQUIRED=1)"; exit 1; \
+	else echo "PostgreSQL server not installed: skipping the PostgreSQL pass"; fi
 
 vet:
 	$(GO) vet ./...

@@ -96,6 +96,11 @@ func newEnv(t *testing.T, extraAccounts int, tweak ...func(*sharing.Limits)) *en
 		t.Fatalf("parse test world: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "test.db")
+	if pg != nil {
+		if path, err = pg.NewDatabase(); err != nil {
+			t.Fatalf("create database: %v", err)
+		}
+	}
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatalf("open store: %v", err)

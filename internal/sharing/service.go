@@ -8,8 +8,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -114,8 +117,11 @@ func (s *Service) change(ctx context.Context, a Actor, action string, tg target,
 }
 
 func (s *Service) event(a Actor, action string, tg target, result, detail string) *domain.AuditEvent {
-	if len(detail) > 500 {
-		detail = detail[:500] + "…"
+	detail = clip(detail, 500)
+	if ids := strings.Split(tg.id, ","); len(tg.id) > 64 {
+		// Several images in one change: the first names the target, the
+		// detail says the rest.
+		tg.id = clip(fmt.Sprintf("%s +%d", ids[0], len(ids)-1), 64)
 	}
 	return &domain.AuditEvent{
 		Time: s.now(), AccountID: a.AccountID, UserID: a.UserID, UserName: a.UserName, ProjectID: a.ProjectID,
@@ -134,6 +140,14 @@ func (s *Service) recordFailure(ctx context.Context, a Actor, action string, tg 
 	if e.Kind == domain.KindInternal {
 		s.log.Error("internal error", "action", action, "err", cause)
 	}
+}
+
+// clip shortens s to at most n runes, marking the cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 func subjectSuffix(e *domain.Error) string {

@@ -395,7 +395,11 @@ func derive(statuses []string) (status string, ok bool) {
 // the given accounts have in img's region, so that lists and badges read it
 // from one indexed table.
 func (s *Service) syncShares(tx *store.Tx, img domain.Image, accountIDs []string) error {
-	for _, acc := range dedupe(accountIDs) {
+	accountIDs = dedupe(accountIDs)
+	// One order for every transaction, so that concurrent changes lock
+	// counters in the same order (no deadlock on PostgreSQL).
+	slices.Sort(accountIDs)
+	for _, acc := range accountIDs {
 		projects, err := tx.ProjectsOfAccounts([]string{acc}, img.RegionID)
 		if err != nil {
 			return err
