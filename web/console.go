@@ -27,7 +27,7 @@ type console struct {
 }
 
 func newConsole(e *echo.Echo, sh *sharing.Service, id *identity.Service, opts Options) *console {
-	h := &console{e: e, sh: sh, id: id, opts: opts, now: time.Now}
+	h := &console{e: e, sh: sh, id: id, opts: opts, now: opts.Now}
 	h.store = newCookieStore(opts.SessionKey, opts.SecureCookies, opts.SessionLifetime)
 	h.csrf = middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",

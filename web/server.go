@@ -33,6 +33,9 @@ type Options struct {
 	// RequestTimeout bounds the handling of one console request (default 30 s).
 	RequestTimeout time.Duration
 
+	// Now is the console's clock for session expiry (tests); default time.Now.
+	Now func() time.Time
+
 	// API, when set, mounts the API on the Echo instance. It is called after
 	// the global middleware (request ID, recovery, security headers, body
 	// limit) and before the console's routes; the console's session and CSRF
@@ -52,6 +55,9 @@ func (o *Options) defaults() {
 	}
 	if o.DefaultRegion == "" {
 		o.DefaultRegion = "cn-north-4"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = 30 * time.Second

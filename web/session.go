@@ -70,12 +70,18 @@ func (h *console) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// session is the request's session; nil on routes without one (static
+// files, unknown paths).
 func session(c echo.Context) *sessions.Session {
-	return c.Get(ctxSession).(*sessions.Session)
+	s, _ := c.Get(ctxSession).(*sessions.Session)
+	return s
 }
 
 func (h *console) saveSession(c echo.Context) error {
-	return session(c).Save(c.Request(), c.Response())
+	if s := session(c); s != nil {
+		return s.Save(c.Request(), c.Response())
+	}
+	return nil
 }
 
 // viewer is who is looking, and where: built from the session on every
@@ -223,12 +229,17 @@ func (h *console) expireCSRF(c echo.Context) {
 
 // flash queues a message for the next page the user sees.
 func flash(c echo.Context, kind, text string) {
-	session(c).AddFlash(kind+"|"+text, keyFlash)
+	if s := session(c); s != nil {
+		s.AddFlash(kind+"|"+text, keyFlash)
+	}
 }
 
 // takeFlashes pops the queued messages.
 func takeFlashes(c echo.Context) []flashMsg {
 	s := session(c)
+	if s == nil {
+		return nil
+	}
 	raw := s.Flashes(keyFlash)
 	if len(raw) == 0 {
 		return nil

@@ -61,7 +61,7 @@ func (h *console) sharedBack(back string) string {
 
 type decideForm struct {
 	Op     string   `form:"op"`
-	Images []string `form:"image"`
+	Images []string `query:"image" form:"image"`
 	All    bool     `query:"all" form:"all"`
 	Back   string   `query:"back" form:"back"`
 }
