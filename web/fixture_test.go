@@ -269,5 +269,4 @@ func (r *response) wantText(sel, want string) *response {
 // flash is the page's first flash message.
 func (r *response) flash() string { return r.find("#flashes .flash") }
 
-
 type goquerySelection = goquery.Selection
