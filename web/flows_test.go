@@ -26,7 +26,7 @@ func TestSeedFlow_ShareAcceptUse(t *testing.T) {
 	bobProject := world.ProjectID("bravo", "cn-north-4")
 
 	alice := f.login("acme", "alice")
-	dialog := alice.get("/images/"+img+"/share").want(http.StatusOK).wantHas("#share-form").wantHas("#recipients")
+	dialog := alice.get("/images/" + img + "/share").want(http.StatusOK).wantHas("#share-form").wantHas("#recipients")
 	if got := dialog.find("#share-warning"); !strings.Contains(got, "delete any sensitive data") {
 		t.Errorf("S22: share dialog warning: got %q", got)
 	}
