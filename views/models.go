@@ -402,10 +402,11 @@ func (p Page) HXHeaders() string {
 }
 
 // htmxConfig keeps htmx within the CSP (no injected styles, no eval) and lets
-// refusals (4xx) replace the dialog or page, since they carry the message.
+// refusals (4xx) replace the dialog or page, since they carry the message;
+// they are answers for the user, not errors for the browser's console.
 const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,` +
 	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},` +
-	`{"code":"[45]..","swap":true,"error":true}]}`
+	`{"code":"[45]..","swap":true,"error":false}]}`
 
 func flashRole(f Flash) string {
 	if f.Kind == "error" {
