@@ -463,18 +463,12 @@ func backLabel(owned bool) string {
 	return "Images Shared with Me"
 }
 
-func imagesWord(n int) string {
+// plural picks the singular or plural form for a count.
+func plural(n int, one, many string) string {
 	if n == 1 {
-		return "image is"
+		return one
 	}
-	return "images are"
-}
-
-func imagesWord2(n int) string {
-	if n == 1 {
-		return "image"
-	}
-	return "images"
+	return many
 }
 
 func acceptAction(p Page, all bool) string {
