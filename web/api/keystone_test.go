@@ -152,10 +152,10 @@ func TestKeystoneValidateAndRevoke(t *testing.T) {
 }
 
 func TestKeystoneTokensExpire(t *testing.T) {
-	f := newFixture(t, fixtureOpts{tokenTTL: 300 * time.Millisecond})
+	f := newFixture(t, fixtureOpts{tokenTTL: time.Second})
 	tok := f.alice()
 	f.do("GET", "/v2/images", tok, nil).expect(t, "fresh token", 200, "")
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
 	f.do("GET", "/v2/images", tok, nil).expect(t, "expired token", 401, "IMG.0401")
 }
 
