@@ -77,7 +77,7 @@ func TestLoginThrottled(t *testing.T) {
 	if got := r.find("#login-error"); !strings.Contains(got, "Too many failed login attempts") {
 		t.Errorf("message: got %q, want the throttling message", got)
 	}
-	// Another user from another… same address is not yet blocked (50 per address).
+	// Another user from the same address is not blocked yet (50 failures per address).
 	f.client().submit("/login", url.Values{"account": {"bravo"}, "user": {"bob"}, "password": {demoPassword}}).want(http.StatusSeeOther)
 }
 
@@ -140,7 +140,7 @@ func TestSessionExpires(t *testing.T) {
 		t.Errorf("idle: flash %q, want the session expired", got)
 	}
 
-	c = f.login("acme", "alice")
+	c = f.login("acme", "alice") // used every 9 minutes, for more than the lifetime
 	for i := 0; i < 7; i++ {
 		f.now = f.now.Add(9 * time.Minute)
 		c.get("/images")
@@ -198,15 +198,11 @@ func TestCSRF(t *testing.T) {
 func TestS14_SwitchRegionAndProject(t *testing.T) {
 	f := newFixture(t)
 	c := f.login("acme", "alice")
-	r := c.get("/images")
-	if r.has("#project-select") {
-		// acme has two projects in cn-north-4 (S14: multi-project user).
-	} else {
-		t.Fatalf("no project selector for a multi-project user")
-	}
+	// acme has two projects in cn-north-4: a multi-project user.
+	c.get("/images").wantHas("#project-select")
 	dev := world.ProjectID("acme", "cn-north-4_dev")
 	c.submit("/context", url.Values{"region": {"cn-north-4"}, "project": {dev}}).want(http.StatusSeeOther)
-	r = c.get("/images")
+	r := c.get("/images")
 	if got := r.find("#project-select option[selected]"); got != "cn-north-4_dev" {
 		t.Errorf("project: got %q, want cn-north-4_dev", got)
 	}
