@@ -57,6 +57,7 @@ var imageSchema = obj{
 		"__os_version":     str("Operating system of a system disk or full-ECS image"),
 		"virtual_env_type": enum("FusionCompute: system disk or full-ECS image; DataImage: data disk image", "FusionCompute", "DataImage"),
 		"__whole_image":    obj{"type": "boolean", "description": "true for a full-ECS image"},
+		"__owner_account":  str("Name of the account that owns the image"),
 		"member_status":    enum("For an image shared with the project: its answer", domain.MemberPending, domain.MemberAccepted, domain.MemberRejected),
 	},
 }
