@@ -219,7 +219,7 @@ func TestS03_EncryptedImageCannotBeShared(t *testing.T) {
 	f := newFixture(t)
 	img := f.imageID("acme", "cn-north-4", "secure-euleros")
 	alice := f.login("acme", "alice")
-	if got := alice.get("/images/" + img + "/share").find("#share-refusal"); !strings.Contains(got, "Encrypted images cannot be shared") {
+	if got := alice.get("/images/" + img + "/share").find("#share-refusal"); !strings.Contains(got, "The encrypted image cannot be shared") {
 		t.Errorf("dialog: got %q", got)
 	}
 	r := alice.submit("/images/share", url.Values{"image": {img}, "recipients": {world.ProjectID("bravo", "cn-north-4")}}).want(http.StatusForbidden)

@@ -70,7 +70,7 @@ func TestPrivateImagesShowsTheProjectsImages(t *testing.T) {
 	}
 	row := r.doc.Find(`tr[data-name="secure-euleros"]`)
 	share := row.Find(".act-share")
-	if !share.HasClass("disabled") || share.AttrOr("title", "") != "Encrypted images cannot be shared." {
+	if !share.HasClass("disabled") || share.AttrOr("title", "") != "The encrypted image cannot be shared." {
 		t.Errorf("S03: Share of an encrypted image: got class %q title %q, want disabled with the reason", share.AttrOr("class", ""), share.AttrOr("title", ""))
 	}
 	if _, disabled := row.Find("input.row-check").Attr("disabled"); !disabled {

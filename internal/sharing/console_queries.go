@@ -2,8 +2,6 @@ package sharing
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"imageshare/internal/domain"
 )
@@ -35,74 +33,45 @@ type Actions struct {
 	Delete               string
 }
 
-// Actions answers which actions st offers (S01–S04, S09, S16–S18, S23).
+// Actions answers which actions st offers (S01–S04, S09, S16–S18, S23),
+// with the very refusals the actions themselves would give.
 func (s *Service) Actions(st ImageState) Actions {
 	img := st.Image
+	use := useRefusal(img, st.Owned, st.ShareStatus, errNotAcceptedUse)
 	var act Actions
-	usable := ""
-	switch {
-	case !st.Owned && st.ShareStatus != domain.MemberAccepted:
-		usable = errNotAcceptedUse
-	case img.Status != domain.StatusActive:
-		usable = "The image is not ready yet: it can be used once its status is Normal."
-	}
-
-	switch {
-	case !st.Owned:
+	if st.Owned {
+		act.Share = reason(s.shareRefusal(img, st.Accepted))
+		act.ReplicateCrossRegion = reason(s.crossRegionRefusal(img))
+		if st.Recipients == 0 {
+			act.StopSharing = "The image is not shared with anyone."
+		}
+	} else {
 		act.Share = domain.ErrOwnerOnly().Message + sharedOnHint
-	case img.Status != domain.StatusActive:
-		act.Share = "Only images in the Normal status can be shared."
-	case img.Encrypted:
-		act.Share = "Encrypted images cannot be shared."
-	case st.Accepted >= s.lim.MaxAcceptedFor(img.Type):
-		act.Share = fmt.Sprintf("The image already has %d accepted recipients, the most a %s can have.", st.Accepted, strings.ToLower(img.Type.Label()))
-	}
-
-	switch {
-	case !st.Owned:
 		act.StopSharing = domain.ErrOwnerOnly().Message
-	case st.Recipients == 0:
-		act.StopSharing = "The image is not shared with anyone."
+		act.ReplicateCrossRegion = crossRegionSharedHint
+		act.Delete = errDeleteOwnerOnly().Message
 	}
-
-	switch {
-	case !st.Owned && st.ShareStatus != domain.MemberAccepted:
-		act.Replicate = errNotAcceptedReplicate
-	case usable != "":
-		act.Replicate = usable
-	case img.Type == domain.TypeFullECS:
-		act.Replicate = "Full-ECS images cannot be replicated."
-	case img.SizeGB > s.lim.MaxReplicateGB:
-		act.Replicate = fmt.Sprintf("Images larger than %d GB cannot be replicated.", s.lim.MaxReplicateGB)
-	}
-
-	switch {
-	case !st.Owned:
-		act.ReplicateCrossRegion = "A shared image cannot be replicated across regions directly: replicate it in this region first, then replicate the copy."
-	case usable != "":
-		act.ReplicateCrossRegion = usable
-	case img.Encrypted:
-		act.ReplicateCrossRegion = "Encrypted images cannot be replicated across regions."
-	case img.SizeGB > s.lim.MaxReplicateGB:
-		act.ReplicateCrossRegion = fmt.Sprintf("Images larger than %d GB cannot be replicated.", s.lim.MaxReplicateGB)
-	}
-
-	switch {
-	case !img.Type.MakesServers():
-		act.CreateServer = "Data disk images create data disks, not servers."
-	default:
-		act.CreateServer = usable
-	}
-	switch {
-	case img.Type != domain.TypeData:
-		act.CreateDisk = "Only data disk images create data disks."
-	default:
-		act.CreateDisk = usable
-	}
-	if !st.Owned {
-		act.Delete = "Only the image owner can delete the image; you can reject it instead."
-	}
+	act.Replicate = reason(firstRefusal(useRefusal(img, st.Owned, st.ShareStatus, errNotAcceptedReplicate), s.replicateRefusal(img)))
+	act.CreateServer = reason(firstRefusal(serverRefusal(img), use))
+	act.CreateDisk = reason(firstRefusal(diskRefusal(img), use))
 	return act
+}
+
+// reason is a refusal's message, "" for none.
+func reason(e *domain.Error) string {
+	if e == nil {
+		return ""
+	}
+	return e.Message
+}
+
+func firstRefusal(es ...*domain.Error) *domain.Error {
+	for _, e := range es {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 // ImageUse is what a project wants an image for.

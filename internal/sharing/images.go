@@ -181,7 +181,7 @@ func (s *Service) DeleteImage(ctx context.Context, a Actor, imageID string) erro
 		img, err := s.ownImageForChange(tx, p, imageID, "")
 		if err != nil {
 			if domain.CodeOf(err) == domain.CodeOwnerOnly {
-				return "", domain.Errorf(domain.KindForbidden, domain.CodeDeleteOwnerOnly, "Only the image owner can delete the image; you can reject it instead.")
+				return "", errDeleteOwnerOnly()
 			}
 			return "", err
 		}
@@ -198,11 +198,8 @@ func (s *Service) Replicate(ctx context.Context, a Actor, imageID, name string) 
 		if err != nil {
 			return "", err
 		}
-		if src.Type == domain.TypeFullECS {
-			return "", domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Full-ECS images cannot be replicated; create a server from the image and make a new image from it instead.").About(src.Name)
-		}
-		if err := s.checkReplicable(src); err != nil {
-			return "", err
+		if e := s.replicateRefusal(src); e != nil {
+			return "", e.About(src.Name)
 		}
 		if cp, err = s.replica(tx, p, src, name); err != nil {
 			return "", err
@@ -212,23 +209,24 @@ func (s *Service) Replicate(ctx context.Context, a Actor, imageID, name string) 
 	return cp, err
 }
 
+// crossRegionSharedHint is the S23 advice for a recipient.
+const crossRegionSharedHint = "A shared image cannot be replicated across regions directly: replicate it in this region first, then replicate the copy."
+
+func errDeleteOwnerOnly() *domain.Error {
+	return domain.Errorf(domain.KindForbidden, domain.CodeDeleteOwnerOnly, "Only the image owner can delete the image; you can reject it instead.")
+}
+
 // ReplicateCrossRegion copies the owner's private image into one of its
 // account's projects in another region (S23).
 func (s *Service) ReplicateCrossRegion(ctx context.Context, a Actor, imageID, destProjectID, name string) (domain.Image, error) {
 	var cp domain.Image
 	err := s.change(ctx, a, domain.ActReplicate, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
-		src, err := s.ownImageForChange(tx, p, imageID, " A shared image cannot be replicated across regions directly: replicate it in this region first, then replicate the copy.")
+		src, err := s.ownImageForChange(tx, p, imageID, " "+crossRegionSharedHint)
 		if err != nil {
 			return "", err
 		}
-		if src.Status != domain.StatusActive {
-			return "", errUnavailable(src)
-		}
-		if src.Encrypted {
-			return "", domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Encrypted images cannot be replicated across regions.").About(src.Name)
-		}
-		if err := s.checkReplicable(src); err != nil {
-			return "", err
+		if e := s.crossRegionRefusal(src); e != nil {
+			return "", e.About(src.Name)
 		}
 		dest, err := tx.Project(destProjectID)
 		if err != nil || dest.AccountID != p.AccountID {
@@ -245,9 +243,28 @@ func (s *Service) ReplicateCrossRegion(ctx context.Context, a Actor, imageID, de
 	return cp, err
 }
 
-func (s *Service) checkReplicable(src domain.Image) error {
-	if src.SizeGB > s.lim.MaxReplicateGB {
-		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Images larger than %d GB cannot be replicated.", s.lim.MaxReplicateGB).About(src.Name)
+// replicateRefusal says why an image usable by the project cannot be
+// replicated in its region (S16); nil when it can.
+func (s *Service) replicateRefusal(img domain.Image) *domain.Error {
+	switch {
+	case img.Type == domain.TypeFullECS:
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Full-ECS images cannot be replicated; create a server from the image and make a new image from it instead.")
+	case img.SizeGB > s.lim.MaxReplicateGB:
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Images larger than %d GB cannot be replicated.", s.lim.MaxReplicateGB)
+	}
+	return nil
+}
+
+// crossRegionRefusal says why the owner cannot replicate its image to
+// another region (S23); nil when it can.
+func (s *Service) crossRegionRefusal(img domain.Image) *domain.Error {
+	switch {
+	case img.Status != domain.StatusActive:
+		return errUnavailable(img)
+	case img.Encrypted:
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Encrypted images cannot be replicated across regions.")
+	case img.SizeGB > s.lim.MaxReplicateGB:
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Images larger than %d GB cannot be replicated.", s.lim.MaxReplicateGB)
 	}
 	return nil
 }

@@ -31,8 +31,36 @@ var (
 	errNotAcceptedReplicate = "Only accepted images can be replicated: accept the shared image first."
 )
 
-func errUnavailable(img domain.Image) error {
-	return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is unavailable: it is %s, not Normal.", img.Status).About(img.Name)
+func errUnavailable(img domain.Image) *domain.Error {
+	return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is not ready: it is %s, not Normal; it can be used once it is.", img.Status)
+}
+
+// useRefusal says why project p cannot use img, given how it is shared with
+// p (S16–S21): not accepted, or not active; nil when it can.
+func useRefusal(img domain.Image, owned bool, shareStatus, notAccepted string) *domain.Error {
+	switch {
+	case !owned && shareStatus != domain.MemberAccepted:
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotAccepted, "%s", notAccepted)
+	case img.Status != domain.StatusActive:
+		return errUnavailable(img)
+	}
+	return nil
+}
+
+// serverRefusal says why img cannot create servers (S17); nil when it can.
+func serverRefusal(img domain.Image) *domain.Error {
+	if !img.Type.MakesServers() {
+		return domain.ErrInvalid("image", "%s is a data disk image: it creates data disks, not servers.", img.Name)
+	}
+	return nil
+}
+
+// diskRefusal says why img cannot create data disks (S17); nil when it can.
+func diskRefusal(img domain.Image) *domain.Error {
+	if img.Type != domain.TypeData {
+		return domain.ErrInvalid("image", "%s is not a data disk image: only data disk images create data disks.", img.Name)
+	}
+	return nil
 }
 
 // usableImage returns an image project p may use (S16–S21): its own, or one
@@ -43,19 +71,19 @@ func (s *Service) usableImage(tx *store.Tx, p domain.Project, id, notAccepted st
 	if err != nil {
 		return img, err
 	}
+	status := ""
 	if img.ProjectID != p.ID {
 		share, ok, err := tx.Share(p.ID, id)
-		switch {
-		case err != nil:
+		if err != nil {
 			return img, err
-		case !ok:
-			return domain.Image{}, domain.ErrImageNotFound()
-		case share.Status != domain.MemberAccepted:
-			return img, domain.Errorf(domain.KindForbidden, domain.CodeNotAccepted, "%s", notAccepted).About(img.Name)
 		}
+		if !ok {
+			return domain.Image{}, domain.ErrImageNotFound()
+		}
+		status = share.Status
 	}
-	if img.Status != domain.StatusActive {
-		return img, errUnavailable(img)
+	if e := useRefusal(img, img.ProjectID == p.ID, status, notAccepted); e != nil {
+		return img, e.About(img.Name)
 	}
 	return img, nil
 }
@@ -81,8 +109,8 @@ func (s *Service) CreateServer(ctx context.Context, a Actor, spec ServerSpec) (d
 		if err != nil {
 			return "", err
 		}
-		if !img.Type.MakesServers() {
-			return "", domain.ErrInvalid("image", "%s is a data disk image: it creates data disks, not servers.", img.Name)
+		if e := serverRefusal(img); e != nil {
+			return "", e
 		}
 		if err := checkAZ(tx, p, spec.AZ); err != nil {
 			return "", err
@@ -130,8 +158,8 @@ func (s *Service) CreateDisk(ctx context.Context, a Actor, spec DiskSpec) (domai
 			if err != nil {
 				return "", err
 			}
-			if img.Type != domain.TypeData {
-				return "", domain.ErrInvalid("image", "%s is not a data disk image: only data disk images create data disks.", img.Name)
+			if e := diskRefusal(img); e != nil {
+				return "", e
 			}
 			disk.ImageID, disk.ImageName, min = img.ID, img.Name, max(img.SizeGB, img.MinDiskGB)
 		}

@@ -77,19 +77,12 @@ func (s *Service) shareOne(tx *store.Tx, p domain.Project, imageID string, rs []
 	if err != nil {
 		return nil, err
 	}
-	if img.Status != domain.StatusActive {
-		return nil, domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is unavailable: only images in the Normal (active) status can be shared.").About(img.Name)
-	}
-	if img.Encrypted {
-		return nil, domain.Errorf(domain.KindForbidden, domain.CodeEncrypted, "The encrypted image cannot be shared.").About(img.Name)
-	}
 	accepted, err := tx.CountAccepted(img.ID)
 	if err != nil {
 		return nil, err
 	}
-	if limit := s.lim.MaxAcceptedFor(img.Type); accepted >= limit {
-		return nil, domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
-			"%s already has %d accepted recipients, the most a %s can have. Stop sharing with a recipient first.", img.Name, limit, strings.ToLower(img.Type.Label())).About(img.Name)
+	if e := s.shareRefusal(img, accepted); e != nil {
+		return nil, e.About(img.Name)
 	}
 	now := s.now()
 	var items []ShareItem
@@ -135,6 +128,22 @@ func (s *Service) shareOne(tx *store.Tx, p domain.Project, imageID string, rs []
 			"%s would have %d recipients that have not answered yet; at most %d are allowed. Wait for answers or stop sharing with some.", img.Name, unanswered, s.lim.MaxUnanswered).About(img.Name)
 	}
 	return items, s.syncShares(tx, img, affected)
+}
+
+// shareRefusal says why the owner cannot share img now, given its number of
+// accepted recipients (S02, S03, S09); nil when it can. The console asks it
+// too, to disable Share with the same reason.
+func (s *Service) shareRefusal(img domain.Image, accepted int) *domain.Error {
+	switch limit := s.lim.MaxAcceptedFor(img.Type); {
+	case img.Status != domain.StatusActive:
+		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is unavailable: only images in the Normal status can be shared.")
+	case img.Encrypted:
+		return domain.Errorf(domain.KindForbidden, domain.CodeEncrypted, "The encrypted image cannot be shared.")
+	case accepted >= limit:
+		return domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
+			"The image already has %d accepted recipients, the most a %s can have. Stop sharing with a recipient first.", limit, strings.ToLower(img.Type.Label()))
+	}
+	return nil
 }
 
 // sharedOnHint is the S04 advice for a recipient trying to share.
