@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
 )
@@ -51,21 +49,6 @@ func New(sh *sharing.Service, id *identity.Service, opts Options) *API {
 
 // Wait blocks until every IMS job started so far has finished (shutdown, tests).
 func (a *API) Wait() { a.jobs.Wait() }
-
-// IsAPIRequest reports whether a request is for the API rather than the
-// console: use it as the Skipper of console-only middleware (sessions,
-// CSRF), since API clients authenticate with X-Auth-Token and send no CSRF
-// token.
-func IsAPIRequest(c echo.Context) bool {
-	r := c.Request()
-	p := r.URL.Path
-	for _, prefix := range []string{"/v1", "/v2", "/v3"} {
-		if p == prefix || strings.HasPrefix(p, prefix+"/") {
-			return true
-		}
-	}
-	return p == "/" && wantsJSON(r.Header.Get("Accept"))
-}
 
 // wantsJSON reports whether an Accept header asks for JSON rather than a
 // page: API clients' version discovery at "/" does, browsers do not.

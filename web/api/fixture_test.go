@@ -35,7 +35,7 @@ type fixture struct {
 	api    *api.API
 	sh     *sharing.Service
 	id     *identity.Service
-	dbPath string
+	dbPath string            // a SQLite file, or a PostgreSQL DSN
 	tokens map[string]string // "account/user/project" → token
 }
 
@@ -49,6 +49,13 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "imageshare.db")
+	if pg != nil {
+		dsn, err := pg.NewDatabase()
+		if err != nil {
+			t.Fatal(err)
+		}
+		path = dsn
+	}
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
