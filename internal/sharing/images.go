@@ -39,22 +39,22 @@ func validateName(field, name string) (string, error) {
 	return name, nil
 }
 
-func validateDescription(d string) (string, error) {
-	if utf8.RuneCountInString(d) > 1024 {
-		return "", domain.ErrInvalid("description", "The description is too long: at most 1,024 characters.")
+// validText returns the spec's name and description, trimmed and checked.
+func (spec ImageSpec) validText() (name, desc string, err error) {
+	if name, err = validateName("name", spec.Name); err != nil {
+		return "", "", err
 	}
-	return strings.TrimSpace(d), nil
+	if utf8.RuneCountInString(spec.Description) > 1024 {
+		return "", "", domain.ErrInvalid("description", "The description is too long: at most 1,024 characters.")
+	}
+	return name, strings.TrimSpace(spec.Description), nil
 }
 
 // ImportImage registers a private image from an image file description.
 func (s *Service) ImportImage(ctx context.Context, a Actor, spec ImageSpec) (domain.Image, error) {
 	var img domain.Image
 	err := s.change(ctx, a, domain.ActCreateImage, target{"image", spec.Name}, func(tx *store.Tx, p domain.Project) (string, error) {
-		name, err := validateName("name", spec.Name)
-		if err != nil {
-			return "", err
-		}
-		desc, err := validateDescription(spec.Description)
+		name, desc, err := spec.validText()
 		if err != nil {
 			return "", err
 		}
@@ -103,11 +103,7 @@ func (s *Service) CreateImageFromServer(ctx context.Context, a Actor, serverID s
 		if err != nil {
 			return "", err
 		}
-		name, err := validateName("name", spec.Name)
-		if err != nil {
-			return "", err
-		}
-		desc, err := validateDescription(spec.Description)
+		name, desc, err := spec.validText()
 		if err != nil {
 			return "", err
 		}
@@ -134,11 +130,7 @@ func (s *Service) CreateImageFromDisk(ctx context.Context, a Actor, diskID strin
 		if err != nil {
 			return "", err
 		}
-		name, err := validateName("name", spec.Name)
-		if err != nil {
-			return "", err
-		}
-		desc, err := validateDescription(spec.Description)
+		name, desc, err := spec.validText()
 		if err != nil {
 			return "", err
 		}
