@@ -110,9 +110,10 @@ func kindOfStatus(code int) domain.Kind {
 	return domain.KindInvalid
 }
 
-// notFound answers API paths that do not exist.
+// notFound answers API paths (or methods on them) that do not exist.
 func notFound(c echo.Context) error {
-	return domain.ErrNotFound("API resource").About(c.Request().URL.Path)
+	r := c.Request()
+	return domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "The API has no %s %s.", r.Method, r.URL.Path)
 }
 
 // decode reads a JSON request body into v; unknown keys are tolerated
