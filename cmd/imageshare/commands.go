@@ -22,6 +22,7 @@ import (
 	"imageshare/internal/store"
 	"imageshare/internal/world"
 	"imageshare/web"
+	"imageshare/web/api"
 )
 
 // usageError is a mistake on the command line (exit code 2).
@@ -280,13 +281,14 @@ func serve(args []string, stdout io.Writer) error {
 	id := identity.New(st, identity.NewThrottle(5, 15*time.Minute), identity.NewThrottle(50, 15*time.Minute))
 	go sh.Run(ctx, 250*time.Millisecond)
 
-	handler := web.New(sh, id, web.Options{SessionKey: key, SecureCookies: c.SecureCookies, TokenTTL: c.TokenTTL, Logger: log})
+	apiSrv := api.New(sh, id, api.Options{TokenTTL: c.TokenTTL, Logger: log})
+	handler := web.New(sh, id, web.Options{SessionKey: key, SecureCookies: c.SecureCookies, TokenTTL: c.TokenTTL, Logger: log, API: apiSrv.Register})
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	fmt.Fprintf(stdout, "ImageShare is running at http://%s/ (database: %s)\n", ln.Addr(), st.Dialect())
+	fmt.Fprintf(stdout, "ImageShare is running at http://%s/ (console; API: Keystone /v3, Glance /v2, IMS /v1; database: %s)\n", ln.Addr(), st.Dialect())
 	if demo {
 		fmt.Fprintln(stdout, "Demo logins (account / user, password ImageShare-demo1):")
 		for _, a := range world.Demo().Accounts {
@@ -304,5 +306,6 @@ func serve(args []string, stdout io.Writer) error {
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	apiSrv.Wait() // let running IMS jobs finish
 	return nil
 }

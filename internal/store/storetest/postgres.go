@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for CREATE DATABASE
@@ -101,4 +102,25 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Run runs a package's tests (call it from TestMain) on SQLite files, or,
+// when IMAGESHARE_TEST_BACKEND=postgres, on a throwaway PostgreSQL cluster
+// that it hands to use first. It returns the exit code.
+func Run(m *testing.M, use func(*Postgres)) int {
+	if os.Getenv("IMAGESHARE_TEST_BACKEND") != "postgres" {
+		return m.Run()
+	}
+	if !PostgresAvailable() {
+		fmt.Fprintln(os.Stderr, "IMAGESHARE_TEST_BACKEND=postgres but the PostgreSQL server is not installed (apt-get install postgresql)")
+		return 1
+	}
+	pg, err := StartPostgres()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start PostgreSQL:", err)
+		return 1
+	}
+	defer pg.Stop()
+	use(pg)
+	return m.Run()
 }
