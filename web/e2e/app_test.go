@@ -1,0 +1,136 @@
+// Package e2e drives the console in a real browser (Debian's chromium
+// through chromedp) through the seed FAQ's flows, each test named after the
+// rules it proves. Owner and recipient use separate browser contexts, so
+// separate cookies and sessions. Screenshots of the main pages go to
+// artifacts/screenshots at the repository root.
+package e2e
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"imageshare/internal/identity"
+	"imageshare/internal/sharing"
+	"imageshare/internal/store"
+	"imageshare/internal/world"
+	"imageshare/web"
+)
+
+func init() { identity.PasswordCost = bcrypt.MinCost }
+
+// demoPassword is every demo user's password.
+const demoPassword = "ImageShare-demo1"
+
+// buildTime is how long a new image stays in saving in the test console.
+const buildTime = 300 * time.Millisecond
+
+// app is the demo world on a SQLite file, served by the real console on a
+// loopback test server, with the service and store at hand for setting up
+// what a flow does not click through.
+type app struct {
+	t   *testing.T
+	exe string // chromium
+	st  *store.Store
+	sh  *sharing.Service
+	srv *httptest.Server
+}
+
+// newApp starts the console for a browser test; without chromium the test
+// is skipped (or fails when E2E_REQUIRED=1) before anything is built.
+func newApp(t *testing.T) *app {
+	t.Helper()
+	exe := chromiumPath(t)
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(t.TempDir(), "imageshare.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	lim := sharing.DefaultLimits()
+	lim.BuildTime = buildTime
+	sh := sharing.New(st, lim, sharing.WithLogger(quiet))
+	changed, err := world.Load(ctx, st, world.Demo())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.ResyncAccounts(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	// Images being saved turn Normal in the background, as in the server.
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); sh.Run(runCtx, 50*time.Millisecond) }()
+	id := identity.New(st, identity.NewThrottle(5, 15*time.Minute), identity.NewThrottle(50, 15*time.Minute))
+	h := web.New(sh, id, web.Options{SessionKey: []byte("e2e-session-key-0123456789abcdef"), Logger: quiet})
+	srv := httptest.NewServer(h) // listens on 127.0.0.1
+	t.Cleanup(func() { srv.Close(); stop(); <-done })
+	return &app{t: t, exe: exe, st: st, sh: sh, srv: srv}
+}
+
+// actor is a user of a demo account working in one of its projects.
+func (a *app) actor(account, project string) sharing.Actor {
+	return sharing.Actor{AccountID: world.AccountID(account), UserName: "e2e-setup", ProjectID: world.ProjectID(account, project)}
+}
+
+// imageID finds an image by name in its owner project.
+func (a *app) imageID(account, project, name string) string {
+	a.t.Helper()
+	rows, _, err := a.sh.OwnImages(context.Background(), a.actor(account, project), sharing.ImageFilter{Name: name}, sharing.Page{})
+	for _, r := range rows {
+		if r.Name == name {
+			return r.ID
+		}
+	}
+	a.t.Fatalf("image %s of %s/%s: %v (%d found)", name, account, project, err, len(rows))
+	return ""
+}
+
+// share grants recipients access to an image through the service.
+func (a *app) share(owner sharing.Actor, imageID string, recipients ...string) {
+	a.t.Helper()
+	if _, err := a.sh.Share(context.Background(), owner, []string{imageID}, recipients); err != nil {
+		a.t.Fatalf("share %s with %v: %v", imageID, recipients, err)
+	}
+}
+
+// accept accepts an image for a recipient through the service.
+func (a *app) accept(recipient sharing.Actor, imageID string) {
+	a.t.Helper()
+	if err := a.sh.Accept(context.Background(), recipient, []string{imageID}); err != nil {
+		a.t.Fatalf("accept %s as %s: %v", imageID, recipient.ProjectID, err)
+	}
+}
+
+// pending is how many images wait for a project's decision.
+func (a *app) pending(recipient sharing.Actor) int {
+	a.t.Helper()
+	n, err := a.sh.PendingCount(context.Background(), recipient)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+// browser starts chromium on the console.
+func (a *app) browser() *browser { return newBrowser(a.t, a.exe, a.srv.URL) }
+
+// session starts a browser and logs each user in, in a browser context of
+// its own.
+func (a *app) session(users ...[2]string) []*tab {
+	a.t.Helper()
+	b := a.browser()
+	tabs := make([]*tab, len(users))
+	for i, u := range users {
+		tabs[i] = b.tab(u[0] + "/" + u[1])
+		tabs[i].login(u[0], u[1], demoPassword)
+	}
+	return tabs
+}
