@@ -187,7 +187,7 @@ func ImagesPage(p Page, v ImagesView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "\" hx-target=\"#dialog\" hx-push-url=\"false\"><div class=\"bulk\"><button id=\"share-selected\" type=\"submit\" class=\"btn\">Share</button> <span class=\"hint\">Select images, then Share to share several at once.</span></div><div class=\"table-wrap\"><table id=\"images-table\" class=\"table\"><thead><tr><th class=\"check\"><input type=\"checkbox\" data-select-all=\"image\" aria-label=\"Select all\"></th><th>Name</th><th>Type</th><th>OS</th><th class=\"num\">Size</th><th>Status</th><th class=\"num\">Recipients</th><th>Created</th><th>Operation</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "\" hx-target=\"#dialog\" hx-push-url=\"false\" hx-disinherit=\"*\"><div class=\"bulk\"><button id=\"share-selected\" type=\"submit\" class=\"btn\">Share</button> <span class=\"hint\">Select images, then Share to share several at once.</span></div><div class=\"table-wrap\"><table id=\"images-table\" class=\"table\"><thead><tr><th class=\"check\"><input type=\"checkbox\" data-select-all=\"image\" aria-label=\"Select all\"></th><th>Name</th><th>Type</th><th>OS</th><th class=\"num\">Size</th><th>Status</th><th class=\"num\">Recipients</th><th>Created</th><th>Operation</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -81,6 +82,10 @@ func (h *console) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	// The timeout middleware cancels the request's context as the handler
+	// returns, before Echo calls us; templ renders nothing on a cancelled
+	// context, so render the error page on one that cannot be cancelled.
+	c.SetRequest(c.Request().WithContext(context.WithoutCancel(c.Request().Context())))
 	var status int
 	var msg string
 	var he *echo.HTTPError
