@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // URLFunc builds the URL of a named route with its path parameters.
@@ -63,6 +64,15 @@ type Problem struct {
 	Code    string // the IMS code, e.g. IMG.0098
 	Message string
 	Subject string // the offending input (a recipient ID, a field, an image name)
+}
+
+// SubjectLabel is the subject to show before the message: none when the
+// message already names it.
+func (p Problem) SubjectLabel() string {
+	if strings.Contains(p.Message, p.Subject) {
+		return ""
+	}
+	return p.Subject
 }
 
 // Reason is why an action is not offered; "" means it is.
@@ -161,6 +171,7 @@ type ShareView struct {
 	Refusal    Reason // why the image cannot be shared, if it cannot
 	Current    []RecipientRow
 	Problem    *Problem
+	Owned      bool // the viewer owns the (single) image: only then is Stop Sharing offered
 }
 
 // Single reports whether the dialog is for one image (the Stop Sharing tab needs one).

@@ -50,6 +50,7 @@ func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views
 			return err
 		}
 		v.Images = append(v.Images, views.ImageRef{ID: iv.ID, Name: iv.Name})
+		v.Owned = iv.Owned
 		st := h.imageState(iv)
 		switch {
 		case v.Tab == "stop" && !iv.Owned:

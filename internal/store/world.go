@@ -115,20 +115,20 @@ func (tx *Tx) ProjectsOfAccounts(accountIDs []string, regionID string) ([]domain
 	return ps, wrap(tx.db.Where("account_id IN ? AND region_id = ?", accountIDs, regionID).Order("id").Find(&ps).Error)
 }
 
-// ProjectNames maps project IDs to their names.
+// ProjectNames maps project IDs to "account / project", the name an owner
+// recognizes a recipient project by (every account has a "cn-north-4").
 func (tx *Tx) ProjectNames(ids []string) (map[string]string, error) {
 	names := make(map[string]string, len(ids))
 	if len(ids) == 0 {
 		return names, nil
 	}
-	var ps []domain.Project
-	if err := tx.db.Select("id", "name").Where("id IN ?", ids).Find(&ps).Error; err != nil {
-		return nil, wrap(err)
+	var rows []struct{ ID, Name, AccountName string }
+	err := tx.db.Model(&domain.Project{}).Select("projects.id, projects.name, accounts.name AS account_name").
+		Joins("JOIN accounts ON accounts.id = projects.account_id").Where("projects.id IN ?", ids).Scan(&rows).Error
+	for _, r := range rows {
+		names[r.ID] = r.AccountName + " / " + r.Name
 	}
-	for _, p := range ps {
-		names[p.ID] = p.Name
-	}
-	return names, nil
+	return names, wrap(err)
 }
 
 // OrgNode returns an organization node by ID.

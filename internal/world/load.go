@@ -351,7 +351,7 @@ func loadResources(tx *store.Tx, f *File) error {
 		}
 		srv := domain.Server{
 			ID: stableUUID("server", s.Account, p.Name, s.Name), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
-			AZ: s.AZ, Name: s.Name, OS: s.OS, DiskGB: max(s.DiskGB, 40), ImageType: domain.TypeSystem, Status: "running", CreatedAt: now, UpdatedAt: now,
+			AZ: s.AZ, Name: s.Name, OS: s.OS, DiskGB: max(s.DiskGB, 40), Status: "running", CreatedAt: now, UpdatedAt: now,
 		}
 		if err := createOnce(tx, srv.ID, &srv); err != nil {
 			return err
