@@ -3,29 +3,23 @@ package web_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"golang.org/x/crypto/bcrypt"
 
 	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
-	"imageshare/internal/store"
-	"imageshare/internal/world"
+	"imageshare/internal/testworld"
 	"imageshare/web"
 )
 
-func init() { identity.PasswordCost = bcrypt.MinCost }
-
-const demoPassword = "ImageShare-demo1"
+const demoPassword = testworld.Password
 
 // fixture is the demo world on a SQLite file in a temporary directory,
 // served by the real console over HTTP.
@@ -34,6 +28,7 @@ type fixture struct {
 	srv *httptest.Server
 	sh  *sharing.Service
 	id  *identity.Service
+	w   *testworld.World
 	now time.Time // the console's clock; tests move it
 }
 
@@ -49,27 +44,10 @@ func newFixture(t *testing.T, opts ...fixtureOpts) *fixture {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	ctx := context.Background()
-	st, err := store.Open(filepath.Join(t.TempDir(), "imageshare.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	lim := sharing.DefaultLimits()
-	lim.BuildTime = 50 * time.Millisecond
-	sh := sharing.New(st, lim, sharing.WithLogger(quiet))
-	changed, err := world.Load(ctx, st, world.Demo())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sh.ResyncAccounts(ctx, changed); err != nil {
-		t.Fatal(err)
-	}
-	id := identity.New(st, identity.NewThrottle(5, 15*time.Minute), identity.NewThrottle(50, 15*time.Minute))
-	f := &fixture{t: t, sh: sh, id: id, now: time.Now()}
-	h := web.New(sh, id, web.Options{
-		SessionKey: []byte("0123456789abcdef0123456789abcdef"), SecureCookies: o.secure, Logger: quiet,
+	w := testworld.New(t, testworld.Options{})
+	f := &fixture{t: t, sh: w.Sharing, id: w.Identity, w: w, now: time.Now()}
+	h := web.New(w.Sharing, w.Identity, web.Options{
+		SessionKey: []byte("0123456789abcdef0123456789abcdef"), SecureCookies: o.secure, Logger: testworld.Quiet,
 		IdleTimeout: o.idle, SessionLifetime: o.lifetime, Now: func() time.Time { return f.now },
 	})
 	f.srv = httptest.NewServer(h)
@@ -80,17 +58,13 @@ func newFixture(t *testing.T, opts ...fixtureOpts) *fixture {
 // actor is a demo account's user in one of its projects, for checking the
 // service's state around a request.
 func (f *fixture) actor(account, project string) sharing.Actor {
-	return sharing.Actor{AccountID: world.AccountID(account), UserName: "test", ProjectID: world.ProjectID(account, project)}
+	return testworld.Actor(account, project)
 }
 
 // imageID finds an image of the demo world by name in its owner project.
 func (f *fixture) imageID(account, project, name string) string {
 	f.t.Helper()
-	rows, _, err := f.sh.OwnImages(context.Background(), f.actor(account, project), sharing.ImageFilter{Name: name}, sharing.Page{})
-	if err != nil || len(rows) == 0 {
-		f.t.Fatalf("image %s of %s/%s: %v (%d found)", name, account, project, err, len(rows))
-	}
-	return rows[0].ID
+	return f.w.ImageID(f.t, account, project, name)
 }
 
 func (f *fixture) serverID(account, project string) string {

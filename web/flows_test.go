@@ -400,7 +400,7 @@ func TestNamesAreEscaped(t *testing.T) {
 	const evil = `<script>alert("x")</script><img src=x onerror=alert(1)>`
 	alice := f.login("acme", "alice")
 	alice.submit("/images/create", url.Values{"source": {"import"}, "name": {evil}, "description": {evil}, "type": {"system"}, "os": {evil}, "size_gb": {"10"}}).want(http.StatusSeeOther)
-	id := f.imageID("acme", "cn-north-4", "<script>")
+	id := f.imageID("acme", "cn-north-4", evil)
 	f.finish(t)
 	f.share(f.actor("acme", "cn-north-4"), id, world.ProjectID("bravo", "cn-north-4"))
 	pages := map[*client][]string{

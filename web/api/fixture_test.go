@@ -5,27 +5,22 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 
 	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
-	"imageshare/internal/store"
+	"imageshare/internal/testworld"
 	"imageshare/internal/world"
 	"imageshare/web/api"
 )
 
-func init() { identity.PasswordCost = bcrypt.MinCost }
-
-const demoPassword = "ImageShare-demo1"
+const demoPassword = testworld.Password
 
 // fixture is the demo world on a SQLite file, served by the real API on an
 // Echo instance.
@@ -47,38 +42,16 @@ type fixtureOpts struct {
 
 func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "imageshare.db")
+	dsn := ""
 	if pg != nil {
-		dsn, err := pg.NewDatabase()
-		if err != nil {
+		var err error
+		if dsn, err = pg.NewDatabase(); err != nil {
 			t.Fatal(err)
 		}
-		path = dsn
 	}
-	st, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	lim := sharing.DefaultLimits()
-	lim.BuildTime = 200 * time.Millisecond
-	if o.limits != nil {
-		o.limits(&lim)
-	}
-	sh := sharing.New(st, lim, sharing.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	changed, err := world.Load(ctx, st, world.Demo())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sh.ResyncAccounts(ctx, changed); err != nil {
-		t.Fatal(err)
-	}
-	if o.maxFails == 0 {
-		o.maxFails = 5
-	}
-	id := identity.New(st, identity.NewThrottle(o.maxFails, time.Minute), identity.NewThrottle(1000, time.Minute))
-	a := api.New(sh, id, api.Options{TokenTTL: o.tokenTTL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	w := testworld.New(t, testworld.Options{DSN: dsn, BuildTime: 200 * time.Millisecond, Limits: o.limits, UserFails: o.maxFails, AddrFails: 1000})
+	sh, id, path := w.Sharing, w.Identity, w.DSN
+	a := api.New(sh, id, api.Options{TokenTTL: o.tokenTTL, Logger: testworld.Quiet})
 	t.Cleanup(a.Wait) // runs before the store closes
 	e := echo.New()
 	a.Register(e)

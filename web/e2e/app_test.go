@@ -7,26 +7,18 @@ package e2e
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
-	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
 	"imageshare/internal/store"
-	"imageshare/internal/world"
+	"imageshare/internal/testworld"
 	"imageshare/web"
 )
 
-func init() { identity.PasswordCost = bcrypt.MinCost }
-
 // demoPassword is every demo user's password.
-const demoPassword = "ImageShare-demo1"
+const demoPassword = testworld.Password
 
 // buildTime is how long a new image stays in saving in the test console.
 const buildTime = 300 * time.Millisecond
@@ -39,6 +31,7 @@ type app struct {
 	exe string // chromium
 	st  *store.Store
 	sh  *sharing.Service
+	w   *testworld.World
 	srv *httptest.Server
 }
 
@@ -48,49 +41,27 @@ func newApp(t *testing.T) *app {
 	t.Helper()
 	exe := chromiumPath(t)
 	ctx := context.Background()
-	st, err := store.Open(filepath.Join(t.TempDir(), "imageshare.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	lim := sharing.DefaultLimits()
-	lim.BuildTime = buildTime
-	sh := sharing.New(st, lim, sharing.WithLogger(quiet))
-	changed, err := world.Load(ctx, st, world.Demo())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sh.ResyncAccounts(ctx, changed); err != nil {
-		t.Fatal(err)
-	}
+	w := testworld.New(t, testworld.Options{BuildTime: buildTime})
+	st, sh := w.Store, w.Sharing
 	// Images being saved turn Normal in the background, as in the server.
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); sh.Run(runCtx, 50*time.Millisecond) }()
-	id := identity.New(st, identity.NewThrottle(5, 15*time.Minute), identity.NewThrottle(50, 15*time.Minute))
-	h := web.New(sh, id, web.Options{SessionKey: []byte("e2e-session-key-0123456789abcdef"), Logger: quiet})
+	h := web.New(sh, w.Identity, web.Options{SessionKey: []byte("e2e-session-key-0123456789abcdef"), Logger: testworld.Quiet})
 	srv := httptest.NewServer(h) // listens on 127.0.0.1
 	t.Cleanup(func() { srv.Close(); stop(); <-done })
-	return &app{t: t, exe: exe, st: st, sh: sh, srv: srv}
+	return &app{t: t, exe: exe, st: st, sh: sh, w: w, srv: srv}
 }
 
 // actor is a user of a demo account working in one of its projects.
 func (a *app) actor(account, project string) sharing.Actor {
-	return sharing.Actor{AccountID: world.AccountID(account), UserName: "e2e-setup", ProjectID: world.ProjectID(account, project)}
+	return testworld.Actor(account, project)
 }
 
 // imageID finds an image by name in its owner project.
 func (a *app) imageID(account, project, name string) string {
 	a.t.Helper()
-	rows, _, err := a.sh.OwnImages(context.Background(), a.actor(account, project), sharing.ImageFilter{Name: name}, sharing.Page{})
-	for _, r := range rows {
-		if r.Name == name {
-			return r.ID
-		}
-	}
-	a.t.Fatalf("image %s of %s/%s: %v (%d found)", name, account, project, err, len(rows))
-	return ""
+	return a.w.ImageID(a.t, account, project, name)
 }
 
 // share grants recipients access to an image through the service.
