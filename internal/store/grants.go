@@ -162,9 +162,13 @@ func (tx *Tx) deleteShares(scope func() *gorm.DB) error {
 	if err := scope().Model(&domain.ProjectShare{}).Where("status = ?", domain.MemberPending).Pluck("project_id", &pending).Error; err != nil {
 		return wrap(err)
 	}
-	for _, p := range pending {
-		if err := tx.addPending(p, -1); err != nil {
-			return err
+	if len(pending) > 0 {
+		// Every pending row was counted when it became pending, so each of
+		// these projects has a counter row to decrement: one statement.
+		err := tx.db.Model(&domain.PendingCounter{}).Where("project_id IN ?", pending).
+			Update("pending", gorm.Expr("pending - 1")).Error
+		if err != nil {
+			return wrap(err)
 		}
 	}
 	return wrap(scope().Delete(&domain.ProjectShare{}).Error)
