@@ -7,7 +7,6 @@ package views
 import (
 	"encoding/json"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -386,9 +385,6 @@ type ErrorView struct {
 	Title   string
 	Message string
 }
-
-// StatusText is the status code as text.
-func (v ErrorView) StatusText() string { return strconv.Itoa(v.Status) }
 
 // Query returns base with the given key/value pairs as its query string,
 // skipping empty values.

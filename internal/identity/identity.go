@@ -163,11 +163,6 @@ func (s *Service) Regions(ctx context.Context, site string) ([]domain.Region, er
 	return slices.DeleteFunc(all, func(r domain.Region) bool { return !r.OfferedOn(site) }), err
 }
 
-// Region returns a region.
-func (s *Service) Region(ctx context.Context, id string) (domain.Region, error) {
-	return s.st.Read(ctx).Region(id)
-}
-
 // AZs returns a region's availability zones.
 func (s *Service) AZs(ctx context.Context, regionID string) ([]domain.AZ, error) {
 	return s.st.Read(ctx).AZs(regionID)

@@ -84,16 +84,17 @@ const (
 	UseChangeOS ImageUse = "change_os" // change a server's OS (S19): system disk images
 )
 
-func (u ImageUse) allows(t domain.ImageType) bool {
+// refusal says why img cannot serve use, by the checks the action makes.
+func (u ImageUse) refusal(img domain.Image) *domain.Error {
 	switch u {
 	case UseServer:
-		return t.MakesServers()
+		return serverRefusal(img)
 	case UseDisk:
-		return t == domain.TypeData
+		return diskRefusal(img)
 	case UseChangeOS:
-		return t == domain.TypeSystem
+		return changeOSRefusal(img)
 	}
-	return false
+	return domain.ErrInvalid("use", "Unknown use %q.", u)
 }
 
 // UsableImages lists the images the actor's project may use for use: its own
@@ -114,12 +115,12 @@ func (s *Service) UsableImages(ctx context.Context, a Actor, use ImageUse) ([]do
 	}
 	var out []domain.Image
 	for _, im := range own {
-		if im.Status == domain.StatusActive && use.allows(im.Type) {
+		if firstRefusal(use.refusal(im), useRefusal(im, true, "", "")) == nil {
 			out = append(out, im)
 		}
 	}
 	for _, r := range shared {
-		if r.Status == domain.StatusActive && use.allows(r.Type) {
+		if firstRefusal(use.refusal(r.Image), useRefusal(r.Image, false, r.ShareStatus, errNotAcceptedUse)) == nil {
 			out = append(out, r.Image)
 		}
 	}
@@ -141,15 +142,11 @@ func (s *Service) OwnImage(ctx context.Context, a Actor, id string) (OwnImage, e
 	if img.ProjectID != p.ID {
 		return OwnImage{}, domain.ErrImageNotFound()
 	}
-	accepted, err := tx.AcceptedCounts([]string{id})
+	rows, err := withCounts(tx, []domain.Image{img})
 	if err != nil {
 		return OwnImage{}, err
 	}
-	grants, err := tx.GrantCounts([]string{id})
-	if err != nil {
-		return OwnImage{}, err
-	}
-	return OwnImage{Image: img, Accepted: accepted[id], Recipients: grants[id]}, nil
+	return rows[0], nil
 }
 
 // Server returns one of the actor project's servers; any other is not found.

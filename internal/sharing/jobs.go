@@ -3,7 +3,6 @@ package sharing
 import (
 	"context"
 	"time"
-	"unicode/utf8"
 
 	"imageshare/internal/domain"
 	"imageshare/internal/store"
@@ -38,7 +37,7 @@ func (s *Service) FinishJob(ctx context.Context, id, entities string, cause erro
 	cols := map[string]any{"status": domain.JobSuccess, "entities": entities, "end_time": s.now()}
 	if cause != nil {
 		e := domain.AsError(cause)
-		cols["status"], cols["error_code"], cols["fail_reason"] = domain.JobFail, e.Code, truncate(e.Message+subjectSuffix(e), 1000)
+		cols["status"], cols["error_code"], cols["fail_reason"] = domain.JobFail, e.Code, clip(e.Message+subjectSuffix(e), 1000)
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error { return tx.UpdateJob(id, cols) })
 }
@@ -105,15 +104,4 @@ func (s *Service) settle(tx *store.Tx, j domain.Job) (map[string]any, error) {
 		return fail(domain.CodeNotReplicable, "The replica could not be completed: its source image was deleted while it was being replicated."), nil
 	}
 	return nil, nil
-}
-
-// truncate cuts s to at most n bytes, on a character boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

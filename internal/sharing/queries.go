@@ -55,22 +55,33 @@ func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page)
 		return nil, false, err
 	}
 	ims, hasMore = trim(ims, p)
+	rows, err = withCounts(tx, ims)
+	if err != nil {
+		return nil, false, err
+	}
+	return rows, hasMore, nil
+}
+
+// withCounts adds their recipient counts to the owner's images, in two
+// queries whatever their number.
+func withCounts(tx *store.Tx, ims []domain.Image) ([]OwnImage, error) {
 	ids := make([]string, len(ims))
 	for i, im := range ims {
 		ids[i] = im.ID
 	}
 	accepted, err := tx.AcceptedCounts(ids)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	grants, err := tx.GrantCounts(ids)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	for _, im := range ims {
-		rows = append(rows, OwnImage{Image: im, Accepted: accepted[im.ID], Recipients: grants[im.ID]})
+	rows := make([]OwnImage, len(ims))
+	for i, im := range ims {
+		rows[i] = OwnImage{Image: im, Accepted: accepted[im.ID], Recipients: grants[im.ID]}
 	}
-	return rows, hasMore, nil
+	return rows, nil
 }
 
 // SharedImage is a row of Images Shared with Me.

@@ -55,6 +55,14 @@ func serverRefusal(img domain.Image) *domain.Error {
 	return nil
 }
 
+// changeOSRefusal says why img cannot become a server's OS (S19); nil when it can.
+func changeOSRefusal(img domain.Image) *domain.Error {
+	if img.Type != domain.TypeSystem {
+		return domain.ErrInvalid("image", "Only system disk images can change a server's OS; %s is a %s.", img.Name, strings.ToLower(img.Type.Label()))
+	}
+	return nil
+}
+
 // diskRefusal says why img cannot create data disks (S17); nil when it can.
 func diskRefusal(img domain.Image) *domain.Error {
 	if img.Type != domain.TypeData {
@@ -206,8 +214,8 @@ func (s *Service) ChangeOS(ctx context.Context, a Actor, serverID, imageID strin
 		if err != nil {
 			return "", err
 		}
-		if img.Type != domain.TypeSystem {
-			return "", domain.ErrInvalid("image", "Only system disk images can change a server's OS; %s is a %s.", img.Name, strings.ToLower(img.Type.Label()))
+		if e := changeOSRefusal(img); e != nil {
+			return "", e
 		}
 		cols := map[string]any{"image_id": img.ID, "image_name": img.Name, "image_type": img.Type, "os": img.OS,
 			"disk_gb": max(srv.DiskGB, img.SizeGB, img.MinDiskGB), "updated_at": s.now()}

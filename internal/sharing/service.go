@@ -157,14 +157,6 @@ func subjectSuffix(e *domain.Error) string {
 	return " (" + e.Subject + ")"
 }
 
-// Record writes an event that happens outside this service (login, logout)
-// to the account's trail.
-func (s *Service) Record(ctx context.Context, a Actor, action, result, detail string) error {
-	return s.st.Write(ctx, func(tx *store.Tx) error {
-		return tx.Create(s.event(a, action, target{"user", a.UserName}, result, detail))
-	})
-}
-
 // project loads the actor's project; a project of another account is not found.
 func (s *Service) project(tx *store.Tx, a Actor) (domain.Project, error) {
 	p, err := tx.Project(a.ProjectID)

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,7 @@ func pick(table map[string]selection, param, value string) (selection, error) {
 				keys = append(keys, k)
 			}
 		}
+		slices.Sort(keys)
 		return sel, domain.ErrInvalid(param, "%s must be one of %s.", param, strings.Join(keys, ", "))
 	}
 	return sel, nil
