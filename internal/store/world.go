@@ -178,3 +178,25 @@ func (tx *Tx) AccountsUnder(node domain.OrgNode) ([]string, error) {
 		Pluck("org_members.account_id", &ids).Error
 	return ids, wrap(err)
 }
+
+// Placements maps every account to where it stands: its project IDs and its
+// organization node. What is shared with an account depends on nothing
+// else, so an account whose placement is unchanged needs no re-sync.
+func (tx *Tx) Placements() (map[string]string, error) {
+	var projects []domain.Project
+	if err := tx.db.Select("id", "account_id").Order("account_id, id").Find(&projects).Error; err != nil {
+		return nil, wrap(err)
+	}
+	var members []domain.OrgMember
+	if err := tx.db.Find(&members).Error; err != nil {
+		return nil, wrap(err)
+	}
+	place := map[string]string{}
+	for _, p := range projects {
+		place[p.AccountID] += p.ID + ","
+	}
+	for _, m := range members {
+		place[m.AccountID] += "@" + m.NodeID
+	}
+	return place, nil
+}

@@ -2,6 +2,7 @@ package world
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"imageshare/internal/domain"
@@ -10,53 +11,72 @@ import (
 )
 
 // Load applies a world file to the store in one transaction and returns the
-// accounts whose projects or organization place may have changed (the
-// caller re-syncs what is shared with them).
+// accounts whose projects or organization place changed (the caller
+// re-syncs what is shared with them). Reloading an unchanged file, as every
+// start does, returns none, so a start does not recompute every share.
 func Load(ctx context.Context, st *store.Store, f *File) (changed []string, err error) {
 	if err := f.Check(); err != nil {
 		return nil, err
 	}
 	err = st.Write(ctx, func(tx *store.Tx) error {
-		for _, s := range f.Sites {
-			if err := tx.Upsert(&domain.Site{Code: s.Code, Name: s.Name}); err != nil {
-				return err
+		before, err := tx.Placements()
+		if err != nil {
+			return err
+		}
+		if err := apply(tx, f); err != nil {
+			return err
+		}
+		after, err := tx.Placements()
+		for acc, place := range after {
+			if before[acc] != place {
+				changed = append(changed, acc)
 			}
 		}
-		for _, r := range f.Regions {
-			if err := tx.Upsert(&domain.Region{ID: r.ID, Name: r.Name, Sites: join(r.Sites)}); err != nil {
-				return err
-			}
-			for _, az := range r.AZs {
-				if err := tx.Upsert(&domain.AZ{ID: az, RegionID: r.ID, Name: az}); err != nil {
-					return err
-				}
-			}
-		}
-		for _, a := range f.Accounts {
-			acc, err := ensureAccount(tx, a.Name, a.ID, a.Site)
-			if err != nil {
-				return err
-			}
-			for _, u := range a.Users {
-				if err := ensureUser(tx, acc, u.Name, u.Password); err != nil {
-					return err
-				}
-			}
-			for _, p := range a.Projects {
-				if _, err := ensureProject(tx, acc, p.Name, p.Region); err != nil {
-					return err
-				}
-			}
-			changed = append(changed, acc.ID)
-		}
-		for _, o := range f.Organizations {
-			if err := loadOrganization(tx, o); err != nil {
-				return err
-			}
-		}
-		return loadResources(tx, f)
+		slices.Sort(changed)
+		return err
 	})
 	return changed, err
+}
+
+// apply writes every part of the file.
+func apply(tx *store.Tx, f *File) error {
+	for _, s := range f.Sites {
+		if err := tx.Upsert(&domain.Site{Code: s.Code, Name: s.Name}); err != nil {
+			return err
+		}
+	}
+	for _, r := range f.Regions {
+		if err := tx.Upsert(&domain.Region{ID: r.ID, Name: r.Name, Sites: join(r.Sites)}); err != nil {
+			return err
+		}
+		for _, az := range r.AZs {
+			if err := tx.Upsert(&domain.AZ{ID: az, RegionID: r.ID, Name: az}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range f.Accounts {
+		acc, err := ensureAccount(tx, a.Name, a.ID, a.Site)
+		if err != nil {
+			return err
+		}
+		for _, u := range a.Users {
+			if err := ensureUser(tx, acc, u.Name, u.Password); err != nil {
+				return err
+			}
+		}
+		for _, p := range a.Projects {
+			if _, err := ensureProject(tx, acc, p.Name, p.Region); err != nil {
+				return err
+			}
+		}
+	}
+	for _, o := range f.Organizations {
+		if err := loadOrganization(tx, o); err != nil {
+			return err
+		}
+	}
+	return loadResources(tx, f)
 }
 
 func join(xs []string) string {

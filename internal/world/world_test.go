@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -225,5 +226,38 @@ func TestReadmeListsTheDemoIDs(t *testing.T) {
 				t.Errorf("README.md lacks %s's ID %s", a.Name, id)
 			}
 		}
+	}
+}
+
+// Load reports the accounts whose projects or organization place changed,
+// so that a start with an unchanged file re-syncs nothing.
+func TestLoadReportsOnlyAccountsThatMoved(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	first, err := world.Load(ctx, st, world.Demo())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) != len(world.Demo().Accounts) {
+		t.Errorf("first load changed %d accounts, want all %d", len(first), len(world.Demo().Accounts))
+	}
+	again, err := world.Load(ctx, st, world.Demo())
+	if err != nil || len(again) != 0 {
+		t.Errorf("reload of the same file changed %v (%v), want none", again, err)
+	}
+	f := world.Demo()
+	for i := range f.Accounts {
+		if f.Accounts[i].Name == "initech" {
+			f.Accounts[i].Projects = append(f.Accounts[i].Projects, world.Project{Name: "cn-north-4_ops", Region: "cn-north-4"})
+		}
+	}
+	// globex moves from ou-overseas to ou-engineering.
+	f.Organizations[0].Units[1].Accounts = nil
+	f.Organizations[0].Units[0].Accounts = append(f.Organizations[0].Units[0].Accounts, "globex")
+	moved, err := world.Load(ctx, st, f)
+	want := []string{world.AccountID("globex"), world.AccountID("initech")}
+	slices.Sort(want)
+	if err != nil || !slices.Equal(moved, want) {
+		t.Errorf("changed = %v (%v), want globex and initech %v", moved, err, want)
 	}
 }
