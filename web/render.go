@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -95,11 +96,34 @@ func (h *console) done(c echo.Context, back, msg string) error {
 	return c.Redirect(http.StatusSeeOther, back)
 }
 
-// localPath returns back when it is a path on this site, else def: a form's
-// "back" field must never send the browser elsewhere.
+// localPath returns back when it is a clean path on this site, else def: a
+// form's "back" field must never send the browser elsewhere. Browsers are
+// lenient where a prefix check is not (they drop tabs and newlines, read "\"
+// as "/", decode %09 before resolving), so back is parsed and must come out
+// as an absolute path with no scheme or host that reads the same decoded,
+// made only of printable ASCII.
 func localPath(back, def string) string {
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") || strings.ContainsAny(back, "\r\n") {
+	if back == "" || len(back) > 2048 || back[0] != '/' {
 		return def
+	}
+	for i := 0; i < len(back); i++ {
+		if c := back[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return def
+		}
+	}
+	u, err := url.Parse(back)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return def
+	}
+	// The decoded path must not turn into something else either: "/%2f%2fevil"
+	// or "/%09/evil" is a host to a lenient browser.
+	if strings.HasPrefix(u.Path, "//") {
+		return def
+	}
+	for _, r := range u.Path {
+		if r < ' ' || r == 0x7f || r == '\\' {
+			return def
+		}
 	}
 	return back
 }
