@@ -25,6 +25,9 @@ const MinPasswordLength = 8
 
 // HashPassword validates a new password and returns its bcrypt hash.
 func HashPassword(pw string) (string, error) {
+	if err := domain.CheckText("password", pw, 128, false); err != nil {
+		return "", err
+	}
 	switch {
 	case len(pw) < MinPasswordLength:
 		return "", domain.ErrInvalid("password", "The password must have at least %d characters.", MinPasswordLength)
@@ -79,6 +82,9 @@ func ErrBadCredentials() *domain.Error {
 // caller's address, for throttling; channel says where the login came from
 // ("console", "api").
 func (s *Service) Authenticate(ctx context.Context, accountName, userName, password, clientAddr, channel string) (Principal, error) {
+	if err := checkLogin(accountName, userName, password); err != nil {
+		return Principal{}, err
+	}
 	userKey := "user:" + strings.ToLower(accountName) + "/" + strings.ToLower(userName)
 	addrKey := "addr:" + clientAddr
 	if wait := max(s.users.Blocked(userKey), s.addrs.Blocked(addrKey)); wait > 0 {
@@ -113,6 +119,19 @@ func (s *Service) Authenticate(ctx context.Context, accountName, userName, passw
 	s.users.Reset(userKey)
 	s.record(ctx, acc.ID, user.ID, user.Name, domain.ActLogin, domain.ResultSuccess, channel+" from "+clientAddr)
 	return Principal{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site, UserID: user.ID, UserName: user.Name}, nil
+}
+
+// checkLogin refuses login fields that no account, user or password can
+// have, before they reach the database (PostgreSQL refuses NUL bytes and
+// invalid UTF-8 outright).
+func checkLogin(accountName, userName, password string) error {
+	if err := domain.CheckText("account", accountName, 64, false); err != nil {
+		return err
+	}
+	if err := domain.CheckText("user", userName, 64, false); err != nil {
+		return err
+	}
+	return domain.CheckText("password", password, 128, false)
 }
 
 func firstInternal(errs ...error) error {

@@ -28,24 +28,48 @@ type ImageSpec struct {
 
 const maxImportGB = 1024
 
+// Text limits, in characters.
+const (
+	maxNameLen        = 128
+	maxDescriptionLen = 1024
+	maxPropertyLen    = 255
+	maxFilterLen      = 128 // a name filter: no name is longer
+	maxSearchLen      = 200 // the trail's search text
+)
+
 func validateName(field, name string) (string, error) {
+	if err := domain.CheckText(field, name, maxNameLen+64, false); err != nil {
+		return "", err
+	}
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
 		return "", domain.ErrInvalid(field, "Enter a name.")
-	case utf8.RuneCountInString(name) > 128:
-		return "", domain.ErrInvalid(field, "The name is too long: at most 128 characters.")
+	case utf8.RuneCountInString(name) > maxNameLen:
+		return "", domain.ErrInvalid(field, "The name is too long: at most %d characters.", maxNameLen)
 	}
 	return name, nil
 }
 
-// validText returns the spec's name and description, trimmed and checked.
+// validText returns the spec's name and description, trimmed and checked,
+// and checks its OS and properties as text.
 func (spec ImageSpec) validText() (name, desc string, err error) {
 	if name, err = validateName("name", spec.Name); err != nil {
 		return "", "", err
 	}
-	if utf8.RuneCountInString(spec.Description) > 1024 {
-		return "", "", domain.ErrInvalid("description", "The description is too long: at most 1,024 characters.")
+	if err := domain.CheckText("description", spec.Description, maxDescriptionLen, true); err != nil {
+		return "", "", err
+	}
+	if err := domain.CheckText("os", spec.OS, maxNameLen, false); err != nil {
+		return "", "", err
+	}
+	for k, v := range spec.Properties {
+		if err := domain.CheckText("property name", k, maxPropertyLen, false); err != nil {
+			return "", "", err
+		}
+		if err := domain.CheckText(k, v, maxPropertyLen, false); err != nil {
+			return "", "", err
+		}
 	}
 	return name, strings.TrimSpace(spec.Description), nil
 }
@@ -309,13 +333,19 @@ func (s *Service) FinishDue(ctx context.Context) (int, error) {
 	return done, err
 }
 
-// Run finishes due images every interval until ctx ends.
+// Run is the background worker of a server, until ctx ends: every
+// interval it finishes due images and runs waiting member jobs. Every
+// server runs one; they share the work through the database. When ctx ends
+// it returns after the job it is running, if any, has finished.
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		if _, err := s.FinishDue(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("finishing images", "err", err)
+		}
+		if _, err := s.RunPendingJobs(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("running jobs", "err", err)
 		}
 		select {
 		case <-ctx.Done():

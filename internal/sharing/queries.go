@@ -46,6 +46,9 @@ func trim[T any](rows []T, p Page) ([]T, bool) {
 // OwnImages lists the actor project's private images, newest first, with
 // their recipient counts; hasMore tells whether another page follows.
 func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page) (rows []OwnImage, hasMore bool, err error) {
+	if err := domain.CheckText("name", f.Name, maxFilterLen, false); err != nil {
+		return nil, false, err
+	}
 	tx := s.st.Read(ctx)
 	if _, err := s.project(tx, a); err != nil {
 		return nil, false, err
@@ -367,6 +370,9 @@ func (s *Service) Disks(ctx context.Context, a Actor, p Page) ([]domain.Disk, bo
 
 // Trail lists the actor account's audit trail, newest first (S25).
 func (s *Service) Trail(ctx context.Context, a Actor, f TrailFilter, p Page) ([]domain.AuditEvent, bool, error) {
+	if err := domain.CheckText("search", f.Text, maxSearchLen, false); err != nil {
+		return nil, false, err
+	}
 	rows, err := s.st.Read(ctx).Trail(a.AccountID, f, more(p))
 	rows, hasMore := trim(rows, p)
 	return rows, hasMore, err

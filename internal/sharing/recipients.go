@@ -12,12 +12,19 @@ import (
 // Duplicates are merged (first occurrence kept); more than max distinct
 // entries is refused, naming the first one over the limit.
 func ParseRecipients(text string, max int) ([]string, error) {
+	// Room for max of the longest recipients (URNs) and their separators.
+	if err := domain.CheckText("recipients", text, max*(maxRecipientLen+2)+1024, true); err != nil {
+		return nil, err
+	}
 	fields := strings.FieldsFunc(text, func(r rune) bool {
 		return r == ',' || r == ';' || r == '\n' || r == '\r' || r == ' ' || r == '\t'
 	})
 	seen := make(map[string]bool, len(fields))
 	var out []string
 	for _, f := range fields {
+		if len(f) > maxRecipientLen {
+			return nil, domain.ErrInvalid("recipients", "A recipient starting %.40q is too long to be a project ID, an account ID or an organization URN.", f)
+		}
 		f = normalizeRecipient(f)
 		if seen[f] {
 			continue
@@ -33,6 +40,9 @@ func ParseRecipients(text string, max int) ([]string, error) {
 	}
 	return out, nil
 }
+
+// maxRecipientLen is longer than any ID or organization URN.
+const maxRecipientLen = 256
 
 // normalizeRecipient lowercases hex IDs; URNs keep their case but for the prefix.
 func normalizeRecipient(s string) string {

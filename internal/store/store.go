@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -168,8 +169,26 @@ func wrap(err error) error {
 		return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "It already exists.")
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return domain.Errorf(domain.KindInternal, domain.CodeInternal, "The request was cancelled.")
+	case badText(err):
+		// The services validate text first; this is the backstop for an
+		// input that reached a query anyway (an ID in a URL, say).
+		return domain.ErrInvalid("input", "The request contains text the database cannot store or search: remove control characters and shorten it.")
 	}
 	return fmt.Errorf("store: %w", err)
+}
+
+// badText reports whether the database refused a query for its text:
+// PostgreSQL refuses NUL bytes and invalid UTF-8 (22021, 22P05) and values
+// longer than their column (22001); SQLite refuses huge LIKE patterns.
+func badText(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "22021", "22P05", "22001", "54000":
+			return true
+		}
+	}
+	return strings.Contains(err.Error(), "pattern too complex")
 }
 
 // take loads one row into dst; a missing row is the given not-found error.
