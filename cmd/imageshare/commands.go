@@ -306,6 +306,5 @@ func serve(args []string, stdout io.Writer) error {
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	apiSrv.Wait() // let running IMS jobs finish
 	return nil
 }

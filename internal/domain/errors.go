@@ -6,7 +6,12 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
+
+// maxSubject is the longest subject an error carries, in bytes: longer than
+// any ID or organization URN.
+const maxSubject = 200
 
 // Kind classifies an error for callers that map it to HTTP statuses or
 // console messages. There are deliberately few kinds.
@@ -20,6 +25,8 @@ const (
 	KindConflict     Kind = "conflict"     // the state does not allow it right now
 	KindQuota        Kind = "quota"        // a limit or quota is reached
 	KindUnauthorized Kind = "unauthorized" // not logged in, or bad credentials
+	KindTooLarge     Kind = "too_large"    // the request is bigger than one call may be
+	KindUnavailable  Kind = "unavailable"  // busy right now: try again shortly
 	KindInternal     Kind = "internal"     // our fault
 )
 
@@ -41,6 +48,8 @@ const (
 	CodeNotFound        = "IMG.0404" // some other object does not exist
 	CodeUnauthorized    = "IMG.0401" // authentication failed
 	CodeInternal        = "IMG.0500"
+	CodeTooLarge        = "IMG.0413" // a request over the configured maximum
+	CodeBusy            = "IMG.0503" // the database is busy: retry
 )
 
 // Error is the one error type of ImageShare. Code is the IMS code; Message is a
@@ -68,6 +77,11 @@ func Errorf(kind Kind, code, format string, args ...any) *Error {
 // About returns a copy of e naming subject as the offending input.
 func (e *Error) About(subject string) *Error {
 	c := *e
+	// A subject is an ID or a field name; an input that long is named by
+	// its start, so that no error repeats a huge value back.
+	if len(subject) > maxSubject {
+		subject = strings.ToValidUTF8(subject[:maxSubject], "") + "…"
+	}
 	c.Subject = subject
 	return &c
 }

@@ -23,6 +23,11 @@ type ImageQuery struct {
 // S10), newest first, as ImageView rows; hasMore tells whether another page
 // follows the last row.
 func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows []ImageView, hasMore bool, err error) {
+	for _, f := range []struct{ field, value string }{{"name", q.Name}, {"owner", q.Owner}, {"marker", q.Marker}} {
+		if err := domain.CheckText(f.field, f.value, maxFilterLen, false); err != nil {
+			return nil, false, err
+		}
+	}
 	tx := s.st.Read(ctx)
 	p, err := s.project(tx, a)
 	if err != nil {
@@ -80,11 +85,10 @@ func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows [
 // private images in the region (S11), images shared with it (no limit, S10)
 // and accepted recipients per image (S09: the fullest image counts).
 type QuotaReport struct {
-	Images          Quota
-	SharedWithMe    int // accepted images shared with the project
-	MostAccepted    int // accepted recipients of the project's fullest image
-	MaxAccepted     int // S09 limit for system and data disk images
-	MaxAcceptedFull int // S09 limit for full-ECS images
+	Images       Quota
+	SharedWithMe int // accepted images shared with the project
+	MostAccepted int // accepted recipients of the project's fullest image
+	MemberLimit  int // that image's S09 limit (10 for a full-ECS image)
 }
 
 // QuotaReport returns the actor project's quota report.
@@ -93,11 +97,19 @@ func (s *Service) QuotaReport(ctx context.Context, a Actor) (QuotaReport, error)
 	if err != nil {
 		return QuotaReport{}, err
 	}
-	r := QuotaReport{Images: q, MaxAccepted: s.lim.MaxAccepted, MaxAcceptedFull: s.lim.MaxAcceptedFullECS}
+	r := QuotaReport{Images: q, MemberLimit: s.lim.MaxAccepted}
 	tx := s.st.Read(ctx)
 	if r.SharedWithMe, err = tx.CountShared(a.ProjectID, domain.MemberAccepted); err != nil {
 		return r, err
 	}
-	r.MostAccepted, err = tx.MostAccepted(a.ProjectID)
+	rows, err := tx.AcceptedByImage(a.ProjectID)
+	// The fullest image is the one closest to its own limit: 9 of 10 on a
+	// full-ECS image is fuller than 20 of 128.
+	for _, im := range rows {
+		limit := s.lim.MaxAcceptedFor(im.Type)
+		if im.Accepted*r.MemberLimit > r.MostAccepted*limit {
+			r.MostAccepted, r.MemberLimit = im.Accepted, limit
+		}
+	}
 	return r, err
 }

@@ -2,44 +2,119 @@ package sharing
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"sync"
 	"time"
 
 	"imageshare/internal/domain"
 	"imageshare/internal/store"
 )
 
-// jobStale is how long a job may stay INIT or RUNNING in a process before it
-// is taken for interrupted (the server stopped while it ran).
-const jobStale = 10 * time.Minute
+// maxJobAttempts is how many times a member job is claimed before it is
+// given up as failed (each claim after the first follows a server that
+// stopped while running it).
+const maxJobAttempts = 3
 
-// NewJob records a new job of the actor's project in status INIT.
-func (s *Service) NewJob(ctx context.Context, a Actor, jobType string) (domain.Job, error) {
+// maxListedItems bounds the failed items a job's result lists one by one;
+// the rest are counted.
+const maxListedItems = 1000
+
+// MemberJob is the request of a batch member job, stored with the job so
+// that any server can run it.
+type MemberJob struct {
+	UserName string   `json:"user_name"`
+	Images   []string `json:"images"`
+	Members  []string `json:"members,omitempty"` // recipients (add, delete)
+	Status   string   `json:"status,omitempty"`  // accepted or rejected (update)
+}
+
+// JobResult is a member job's outcome: one line per failed item (at most
+// maxListedItems), every item counted.
+type JobResult struct {
+	Results []JobItem `json:"results"`
+	Counts  JobCounts `json:"counts"`
+}
+
+// JobCounts counts a job's items by status, and successes by outcome.
+type JobCounts struct {
+	Success  int            `json:"success"`
+	Failed   int            `json:"failed"`
+	Skipped  int            `json:"skipped"`
+	Unlisted int            `json:"failed_unlisted,omitempty"` // failed items past the listed ones
+	Outcomes map[string]int `json:"outcomes,omitempty"`
+}
+
+// JobItem is one failed image and member of a batch.
+type JobItem struct {
+	ImageID    string `json:"image_id"`
+	ProjectID  string `json:"project_id,omitempty"`
+	MemberID   string `json:"member_id"`
+	MemberType string `json:"member_type,omitempty"`
+	Status     string `json:"status"`
+	ErrorCode  string `json:"error_code,omitempty"`
+	ErrorMsg   string `json:"error_msg,omitempty"`
+}
+
+func (r *JobResult) add(it JobItem, outcome string) {
+	switch it.Status {
+	case "success":
+		r.Counts.Success++
+		if outcome != "" {
+			if r.Counts.Outcomes == nil {
+				r.Counts.Outcomes = map[string]int{}
+			}
+			r.Counts.Outcomes[outcome]++
+		}
+	case "skipped":
+		r.Counts.Skipped++
+	default:
+		r.Counts.Failed++
+		if len(r.Results) < maxListedItems {
+			r.Results = append(r.Results, it)
+		} else {
+			r.Counts.Unlisted++
+		}
+	}
+}
+
+// SubmitMemberJob records a batch member job (INIT) for the actor's
+// project; a worker runs it. The batch is bounded before anything is
+// stored: at most MaxBatchImages images and MaxRecipients recipients.
+func (s *Service) SubmitMemberJob(ctx context.Context, a Actor, jobType string, in MemberJob) (domain.Job, error) {
+	switch jobType {
+	case domain.JobAddMembers, domain.JobDeleteMembers, domain.JobUpdateMembers:
+	default:
+		return domain.Job{}, domain.ErrInvalid("job", "Unknown job type %s.", jobType)
+	}
+	if len(in.Images) > s.lim.MaxBatchImages {
+		return domain.Job{}, domain.Errorf(domain.KindTooLarge, domain.CodeTooLarge,
+			"At most %d images can be in one call; this one has %d. Split it.", s.lim.MaxBatchImages, len(in.Images)).About("images")
+	}
+	if len(in.Members) > s.lim.MaxRecipients {
+		return domain.Job{}, domain.Errorf(domain.KindTooLarge, domain.CodeTooLarge,
+			"At most %d recipients can be in one call; this one has %d. Split it.", s.lim.MaxRecipients, len(in.Members)).About("members")
+	}
+	for _, id := range append(slices.Clone(in.Images), in.Members...) {
+		if err := domain.CheckText("images", id, maxRecipientLen, false); err != nil {
+			return domain.Job{}, err
+		}
+	}
+	in.UserName = a.UserName
+	b, err := json.Marshal(in)
+	if err != nil {
+		return domain.Job{}, err
+	}
 	j := domain.Job{ID: randomHex(16), AccountID: a.AccountID, ProjectID: a.ProjectID, UserID: a.UserID,
-		Type: jobType, Status: domain.JobInit, CreatedAt: s.now()}
+		Type: jobType, Status: domain.JobInit, Input: string(b), CreatedAt: s.now()}
 	return j, s.st.Write(ctx, func(tx *store.Tx) error {
 		if _, err := s.project(tx, a); err != nil {
 			return err
 		}
 		return tx.Create(&j)
 	})
-}
-
-// StartJob moves a job to RUNNING.
-func (s *Service) StartJob(ctx context.Context, id string) error {
-	return s.st.Write(ctx, func(tx *store.Tx) error {
-		return tx.UpdateJob(id, map[string]any{"status": domain.JobRunning, "begin_time": s.now()})
-	})
-}
-
-// FinishJob records a job's outcome: SUCCESS, or FAIL with the IMS code and
-// message of cause. entities is the job's result as JSON.
-func (s *Service) FinishJob(ctx context.Context, id, entities string, cause error) error {
-	cols := map[string]any{"status": domain.JobSuccess, "entities": entities, "end_time": s.now()}
-	if cause != nil {
-		e := domain.AsError(cause)
-		cols["status"], cols["error_code"], cols["fail_reason"] = domain.JobFail, e.Code, clip(e.Message+subjectSuffix(e), 1000)
-	}
-	return s.st.Write(ctx, func(tx *store.Tx) error { return tx.UpdateJob(id, cols) })
 }
 
 // ImageJob records a RUNNING job that ends when img, an image the actor just
@@ -52,9 +127,11 @@ func (s *Service) ImageJob(ctx context.Context, a Actor, jobType string, img dom
 }
 
 // Job returns a job of the actor's project; another project's is not found.
-// A replication job is settled from its image's status as it is read; a job
-// left unfinished by a stopped server is reported failed.
+// A replication job is settled from its image's status as it is read.
 func (s *Service) Job(ctx context.Context, a Actor, id string) (domain.Job, error) {
+	if err := domain.CheckText("job", id, 64, false); err != nil {
+		return domain.Job{}, domain.ErrNotFound("job")
+	}
 	j, err := s.st.Read(ctx).Job(a.ProjectID, id)
 	if err != nil {
 		return domain.Job{}, err
@@ -62,7 +139,7 @@ func (s *Service) Job(ctx context.Context, a Actor, id string) (domain.Job, erro
 	if j.AccountID != a.AccountID {
 		return domain.Job{}, domain.ErrNotFound("job").About(id)
 	}
-	if j.Done() {
+	if j.Done() || j.ImageID == "" {
 		return j, nil
 	}
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
@@ -79,18 +156,12 @@ func (s *Service) Job(ctx context.Context, a Actor, id string) (domain.Job, erro
 	return j, err
 }
 
-// settle returns the columns that finish an unfinished job, or nil while it
-// is still going.
+// settle returns the columns that finish a replication job, or nil while
+// its image is still saving.
 func (s *Service) settle(tx *store.Tx, j domain.Job) (map[string]any, error) {
 	now := s.now()
 	fail := func(code, msg string) map[string]any {
 		return map[string]any{"status": domain.JobFail, "error_code": code, "fail_reason": msg, "end_time": now}
-	}
-	if j.ImageID == "" {
-		if now.Sub(j.CreatedAt) > jobStale {
-			return fail(domain.CodeInternal, "The job was interrupted by a server restart; check the images and submit it again."), nil
-		}
-		return nil, nil
 	}
 	img, err := tx.Image(j.ImageID)
 	switch {
@@ -104,4 +175,218 @@ func (s *Service) settle(tx *store.Tx, j domain.Job) (map[string]any, error) {
 		return fail(domain.CodeNotReplicable, "The replica could not be completed: its source image was deleted while it was being replicated."), nil
 	}
 	return nil, nil
+}
+
+// workerName names this process in the jobs it claims.
+func workerName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%.32s-%d-%s", host, os.Getpid(), randomHex(4))
+}
+
+// RunPendingJobs claims and runs member jobs until none is waiting, and
+// returns how many it ran. Several servers may run it at once: each job is
+// claimed by one.
+func (s *Service) RunPendingJobs(ctx context.Context) (int, error) {
+	n := 0
+	for ctx.Err() == nil {
+		ran, err := s.runOneJob(ctx)
+		if err != nil || !ran {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// runOneJob claims one job and runs it to the end, renewing its lease
+// meanwhile. A cancelled ctx stops no job midway: the job runs on an
+// uncancellable context, so a server that shuts down finishes what it began.
+func (s *Service) runOneJob(ctx context.Context) (bool, error) {
+	var j domain.Job
+	var ok bool
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		now := s.now()
+		var err error
+		j, ok, err = tx.ClaimJob(now, s.worker, now.Add(s.lim.JobLease))
+		return err
+	})
+	if err != nil || !ok {
+		return false, err
+	}
+	run := context.WithoutCancel(ctx)
+	stop := s.keepLease(run, j.ID)
+	res, cause := s.execute(run, j)
+	stop()
+	cols := map[string]any{"status": domain.JobSuccess, "end_time": s.now(), "lease_until": time.Time{}}
+	if res.Results == nil {
+		res.Results = []JobItem{}
+	}
+	b, _ := json.Marshal(res)
+	cols["entities"] = string(b)
+	if cause != nil {
+		e := domain.AsError(cause)
+		cols["status"], cols["error_code"], cols["fail_reason"] = domain.JobFail, e.Code, clip(e.Message+subjectSuffix(e), 1000)
+	}
+	return true, s.st.Write(run, func(tx *store.Tx) error {
+		if _, err := tx.FinishClaimedJob(j.ID, s.worker, cols); err != nil {
+			return err
+		}
+		// Finished jobs go after their retention, as new ones finish.
+		_, err := tx.DeleteJobsBefore(s.now().Add(-s.lim.JobRetention))
+		return err
+	})
+}
+
+// keepLease renews a job's lease every third of its length until stop is
+// called.
+func (s *Service) keepLease(ctx context.Context, id string) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(max(s.lim.JobLease/3, time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				err := s.st.Write(ctx, func(tx *store.Tx) error {
+					_, err := tx.RenewJobLease(id, s.worker, s.now().Add(s.lim.JobLease))
+					return err
+				})
+				if err != nil {
+					s.log.Warn("renewing a job's lease", "job", id, "err", err)
+				}
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// execute runs a claimed member job as its user would, and returns its
+// result and, when it failed, why.
+func (s *Service) execute(ctx context.Context, j domain.Job) (res JobResult, cause error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("job panicked", "job", j.ID, "panic", p)
+			cause = fmt.Errorf("job %s panicked: %v", j.ID, p)
+		}
+	}()
+	var in MemberJob
+	if err := json.Unmarshal([]byte(j.Input), &in); err != nil {
+		return res, fmt.Errorf("job %s: stored input: %w", j.ID, err)
+	}
+	if j.Attempts > maxJobAttempts {
+		err := domain.Errorf(domain.KindInternal, domain.CodeInternal,
+			"The job was interrupted %d times by servers stopping; check the images and submit it again.", j.Attempts-1)
+		s.eachItem(j, in, func(it JobItem) {
+			it.Status, it.ErrorCode, it.ErrorMsg = "failed", err.Code, err.Message
+			res.add(it, "")
+		})
+		return res, err
+	}
+	a := Actor{AccountID: j.AccountID, UserID: j.UserID, UserName: in.UserName, ProjectID: j.ProjectID}
+	switch j.Type {
+	case domain.JobAddMembers:
+		shared, err := s.Share(ctx, a, in.Images, in.Members)
+		if err != nil {
+			return s.failedBatch(ctx, j, in, err), err
+		}
+		for _, it := range shared {
+			res.add(JobItem{ImageID: it.ImageID, MemberID: it.MemberID, MemberType: it.Kind, Status: "success"}, string(it.Outcome))
+		}
+		return res, nil
+	case domain.JobUpdateMembers:
+		decide := s.Accept
+		if in.Status == domain.MemberRejected {
+			decide = s.Reject
+		}
+		if err := decide(ctx, a, in.Images); err != nil {
+			return s.failedBatch(ctx, j, in, err), err
+		}
+		s.eachItem(j, in, func(it JobItem) { it.Status = "success"; res.add(it, in.Status) })
+		return res, nil
+	case domain.JobDeleteMembers:
+		var first error
+		for _, im := range in.Images {
+			err := s.StopSharing(ctx, a, im, in.Members)
+			if err != nil && j.Attempts > 1 && domain.KindOf(err) == domain.KindNotFound && slices.Contains(in.Members, domain.AsError(err).Subject) {
+				// A server that stopped while running this job may have
+				// removed this image's recipients already.
+				err = nil
+			}
+			if err != nil && first == nil {
+				first = err
+			}
+			e := domain.AsError(err)
+			for _, m := range in.Members {
+				it := JobItem{ImageID: im, MemberID: m, Status: "success"}
+				if err != nil {
+					it.Status, it.ErrorCode, it.ErrorMsg = "failed", e.Code, e.Message
+				}
+				res.add(it, "removed")
+			}
+		}
+		return res, first
+	}
+	return res, fmt.Errorf("job %s: unknown type %s", j.ID, j.Type)
+}
+
+// eachItem calls fn for every image and member of a job, without building
+// the cross product.
+func (s *Service) eachItem(j domain.Job, in MemberJob, fn func(JobItem)) {
+	members := in.Members
+	if j.Type == domain.JobUpdateMembers {
+		members = []string{j.ProjectID}
+	}
+	for _, im := range in.Images {
+		for _, m := range members {
+			it := JobItem{ImageID: im, MemberID: m}
+			if j.Type == domain.JobUpdateMembers {
+				it.ProjectID, it.MemberType = m, domain.GrantProject
+			}
+			fn(it)
+		}
+	}
+}
+
+// failedBatch is the result of a batch that failed as a whole (all or
+// nothing, S05): the items the error names failed, the others were
+// skipped; when it names none, all failed.
+func (s *Service) failedBatch(ctx context.Context, j domain.Job, in MemberJob, cause error) JobResult {
+	e := domain.AsError(cause)
+	names := map[string]string{}
+	if e.Subject != "" && !slices.Contains(in.Images, e.Subject) && !slices.Contains(in.Members, e.Subject) && e.Subject != j.ProjectID {
+		// A refusal names an image by the name the console shows.
+		names, _ = s.st.Read(ctx).ImageNames(in.Images)
+	}
+	named := false
+	s.eachItem(j, in, func(it JobItem) {
+		named = named || e.Subject != "" && (e.Subject == it.ImageID || e.Subject == it.MemberID || e.Subject == names[it.ImageID])
+	})
+	var res JobResult
+	s.eachItem(j, in, func(it JobItem) {
+		hit := e.Subject != "" && (e.Subject == it.ImageID || e.Subject == it.MemberID || e.Subject == names[it.ImageID])
+		switch {
+		case hit || !named:
+			it.Status, it.ErrorCode, it.ErrorMsg = "failed", e.Code, e.Message
+		default:
+			it.Status = "skipped"
+		}
+		res.add(it, "")
+	})
+	return res
+}
+
+// PruneJobs removes finished jobs older than the retention period.
+func (s *Service) PruneJobs(ctx context.Context) (int, error) {
+	var n int
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = tx.DeleteJobsBefore(s.now().Add(-s.lim.JobRetention))
+		return err
+	})
+	return n, err
 }

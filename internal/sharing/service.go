@@ -29,6 +29,9 @@ type Limits struct {
 	MaxRecipients      int           // recipients in one share submission (S05)
 	MaxReplicateGB     int           // largest image that can be replicated (S16, S23)
 	BuildTime          time.Duration // how long an image stays in saving
+	MaxBatchImages     int           // images in one batch member job (with MaxRecipients recipients)
+	JobRetention       time.Duration // how long a finished job stays readable
+	JobLease           time.Duration // how long a claimed job stays its worker's without a renewal
 }
 
 // DefaultLimits are the limits of the public cloud.
@@ -41,6 +44,9 @@ func DefaultLimits() Limits {
 		MaxRecipients:      100,
 		MaxReplicateGB:     128,
 		BuildTime:          5 * time.Second,
+		MaxBatchImages:     1000,
+		JobRetention:       7 * 24 * time.Hour,
+		JobLease:           15 * time.Second,
 	}
 }
 
@@ -63,10 +69,11 @@ type Actor struct {
 
 // Service implements the sharing rules on a store.
 type Service struct {
-	st  *store.Store
-	lim Limits
-	now func() time.Time
-	log *slog.Logger
+	st     *store.Store
+	lim    Limits
+	now    func() time.Time
+	log    *slog.Logger
+	worker string // names this process's claims on jobs
 }
 
 // Option configures a Service.
@@ -80,7 +87,7 @@ func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
 // New returns a service on st with the given limits.
 func New(st *store.Store, lim Limits, opts ...Option) *Service {
-	s := &Service{st: st, lim: lim, now: func() time.Time { return time.Now().UTC() }, log: slog.Default()}
+	s := &Service{st: st, lim: lim, now: func() time.Time { return time.Now().UTC() }, log: slog.Default(), worker: workerName()}
 	for _, o := range opts {
 		o(s)
 	}

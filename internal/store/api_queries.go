@@ -86,18 +86,22 @@ func listFilter(sel *gorm.DB, q ImageListQuery) *gorm.DB {
 	return sel.Order("images.created_at DESC, images.id DESC")
 }
 
-// MostAccepted returns the largest number of accepted recipients any image
-// of the project has (what IMS reports as the image_member quota in use).
-func (tx *Tx) MostAccepted(projectID string) (int, error) {
-	var counts []int
+// AcceptedByImage returns, for each image of the project with accepted
+// recipients, its type and their number (what IMS reports as the
+// image_member quota in use).
+func (tx *Tx) AcceptedByImage(projectID string) ([]ImageAccepted, error) {
+	var rows []ImageAccepted
 	err := tx.db.Model(&domain.Decision{}).
+		Select("decisions.image_id AS image_id, images.type AS type, COUNT(*) AS accepted").
 		Joins("JOIN images ON images.id = decisions.image_id").
 		Where("images.project_id = ? AND decisions.status = ?", projectID, domain.MemberAccepted).
-		Group("decisions.image_id").
-		Order("COUNT(*) DESC").Limit(1).
-		Pluck("COUNT(*)", &counts).Error
-	if err != nil || len(counts) == 0 {
-		return 0, wrap(err)
-	}
-	return counts[0], nil
+		Group("decisions.image_id, images.type").Scan(&rows).Error
+	return rows, wrap(err)
+}
+
+// ImageAccepted is an image's number of accepted recipients.
+type ImageAccepted struct {
+	ImageID  string
+	Type     domain.ImageType
+	Accepted int
 }

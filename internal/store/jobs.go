@@ -1,6 +1,10 @@
 package store
 
 import (
+	"time"
+
+	"gorm.io/gorm/clause"
+
 	"imageshare/internal/domain"
 )
 
@@ -17,4 +21,81 @@ func (tx *Tx) UpdateJob(id string, cols map[string]any) error {
 		return domain.ErrNotFound("job").About(id)
 	}
 	return wrap(res.Error)
+}
+
+// ClaimJob takes the oldest member job that waits for a worker (INIT) or
+// whose worker stopped renewing its lease (RUNNING, lease run out), for
+// worker until leaseUntil; ok is false when there is none. On PostgreSQL
+// the row is locked FOR UPDATE SKIP LOCKED, so that servers claiming at
+// once take different jobs; on SQLite the write transaction serializes
+// them.
+func (tx *Tx) ClaimJob(now time.Time, worker string, leaseUntil time.Time) (j domain.Job, ok bool, err error) {
+	q := tx.db.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
+		Where("image_id = ''").
+		Where("status = ? OR (status = ? AND lease_until < ?)", domain.JobInit, domain.JobRunning, now).
+		Order("created_at, id").Limit(1)
+	if err := q.Find(&j).Error; err != nil || j.ID == "" {
+		return j, false, wrap(err)
+	}
+	cols := map[string]any{"status": domain.JobRunning, "worker": worker, "lease_until": leaseUntil, "attempts": j.Attempts + 1}
+	if j.BeginTime.IsZero() {
+		cols["begin_time"] = now
+	}
+	if err := tx.UpdateJob(j.ID, cols); err != nil {
+		return j, false, err
+	}
+	j.Status, j.Worker, j.LeaseUntil, j.Attempts = domain.JobRunning, worker, leaseUntil, j.Attempts+1
+	return j, true, nil
+}
+
+// RenewJobLease extends a running job's lease while worker still holds it;
+// ok is false when the job was taken over or finished meanwhile.
+func (tx *Tx) RenewJobLease(id, worker string, leaseUntil time.Time) (ok bool, err error) {
+	res := tx.db.Model(&domain.Job{}).Where("id = ? AND worker = ? AND status = ?", id, worker, domain.JobRunning).
+		Update("lease_until", leaseUntil)
+	return res.RowsAffected > 0, wrap(res.Error)
+}
+
+// FinishClaimedJob records a job's outcome if worker still holds it; ok is
+// false when another worker took it over (its outcome wins).
+func (tx *Tx) FinishClaimedJob(id, worker string, cols map[string]any) (ok bool, err error) {
+	res := tx.db.Model(&domain.Job{}).Where("id = ? AND worker = ? AND status = ?", id, worker, domain.JobRunning).Updates(cols)
+	return res.RowsAffected > 0, wrap(res.Error)
+}
+
+// DeleteJobsBefore removes finished jobs that ended before cutoff, and
+// returns how many went.
+func (tx *Tx) DeleteJobsBefore(cutoff time.Time) (int, error) {
+	res := tx.db.Where("status IN ? AND end_time < ?", []string{domain.JobSuccess, domain.JobFail}, cutoff).Delete(&domain.Job{})
+	return int(res.RowsAffected), wrap(res.Error)
+}
+
+// JobCounts maps job statuses to their number of jobs (metrics).
+func (tx *Tx) JobCounts() (map[string]int, error) {
+	var rows []struct {
+		Status string
+		N      int
+	}
+	err := tx.db.Model(&domain.Job{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error
+	out := map[string]int{}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, wrap(err)
+}
+
+// ImageNames maps image IDs to their names (for naming a job's items).
+func (tx *Tx) ImageNames(ids []string) (map[string]string, error) {
+	names := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return names, nil
+	}
+	var ims []domain.Image
+	if err := tx.db.Select("id", "name").Where("id IN ?", ids).Find(&ims).Error; err != nil {
+		return nil, wrap(err)
+	}
+	for _, im := range ims {
+		names[im.ID] = im.Name
+	}
+	return names, nil
 }

@@ -9,7 +9,6 @@ package api
 import (
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"imageshare/internal/identity"
@@ -32,7 +31,6 @@ type API struct {
 	id   *identity.Service
 	opts Options
 	log  *slog.Logger
-	jobs sync.WaitGroup // running IMS jobs
 }
 
 // New returns the API on the sharing and identity services.
@@ -46,9 +44,6 @@ func New(sh *sharing.Service, id *identity.Service, opts Options) *API {
 	opts.PublicURL = strings.TrimSuffix(opts.PublicURL, "/")
 	return &API{sh: sh, id: id, opts: opts, log: opts.Logger}
 }
-
-// Wait blocks until every IMS job started so far has finished (shutdown, tests).
-func (a *API) Wait() { a.jobs.Wait() }
 
 // wantsJSON reports whether an Accept header asks for JSON rather than a
 // page: API clients' version discovery at "/" does, browsers do not.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -27,6 +29,13 @@ const (
 // another project's URL), not by a sharing rule.
 const codeForbidden = "IMG.0403"
 
+// codeUnsupportedMedia marks a body that is not JSON.
+const codeUnsupportedMedia = "IMG.0415"
+
+// retryAfter is what a 503 asks clients to wait, in seconds: the database
+// was busy for the length of a retried transaction, rarely longer.
+const retryAfter = "2"
+
 // statusOf is the one table from domain errors to HTTP statuses.
 //
 // Glance keeps Glance's codes: 403 forbidden, 404 not found, 409 conflict
@@ -40,6 +49,12 @@ func statusOf(st style, e *domain.Error) int {
 		return http.StatusUnauthorized
 	case e.Kind == domain.KindInternal:
 		return http.StatusInternalServerError
+	case e.Kind == domain.KindUnavailable:
+		return http.StatusServiceUnavailable // with Retry-After
+	case e.Kind == domain.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case e.Code == codeUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	case e.Code == codeForbidden:
 		return http.StatusForbidden
 	case e.Code == domain.CodeNotInRegion:
@@ -78,20 +93,27 @@ type errorDetail struct {
 // writeError renders err as {"error": {"code", "message", "title"}}.
 func (a *API) writeError(c echo.Context, st style, err error) error {
 	var he *echo.HTTPError
+	var e *domain.Error
+	var status int
 	if errors.As(err, &he) {
-		// Echo's own refusals (a body too large, say) keep their status
-		// in the IMS-style code.
-		err = domain.Errorf(kindOfStatus(he.Code), fmt.Sprintf("IMG.%04d", he.Code), "%s", http.StatusText(he.Code))
+		// Echo's own refusals (a body too large, say) keep their status,
+		// with it in the IMS-style code.
+		e = domain.Errorf(kindOfStatus(he.Code), fmt.Sprintf("IMG.%04d", he.Code), "%s", http.StatusText(he.Code))
+		status = he.Code
+	} else {
+		e = domain.AsError(err)
+		status = statusOf(st, e)
 	}
-	e := domain.AsError(err)
-	status := statusOf(st, e)
-	if e.Kind == domain.KindInternal {
-		a.log.Error("api: internal error", "method", c.Request().Method, "path", c.Path(), "err", err)
+	if status >= http.StatusInternalServerError {
+		logError(c, a.log, err)
 	}
-	if status == http.StatusUnauthorized {
+	switch status {
+	case http.StatusUnauthorized:
 		c.Response().Header().Set("WWW-Authenticate", `Keystone uri="`+a.baseURL(c)+`/v3"`)
+	case http.StatusServiceUnavailable:
+		c.Response().Header().Set("Retry-After", retryAfter)
 	}
-	msg := e.Message
+	msg := clipText(e.Message, 1024)
 	if e.Subject != "" && !strings.Contains(msg, e.Subject) {
 		msg += " (" + e.Subject + ")"
 	}
@@ -116,15 +138,57 @@ func notFound(c echo.Context) error {
 	return domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "The API has no %s %s.", r.Method, r.URL.Path)
 }
 
+// maxBody bounds a JSON request body, read before it is decoded: a batch of
+// the most images and recipients fits with room to spare.
+const maxBody = 1 << 20
+
 // decode reads a JSON request body into v; unknown keys are tolerated
-// (clients add some, like "member" in a member update).
+// (clients add some, like "member" in a member update). A body in another
+// media type is refused (415) before it is read.
 func decode(c echo.Context, v any) error {
-	body := http.MaxBytesReader(c.Response(), c.Request().Body, 1<<20)
-	if err := json.NewDecoder(body).Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return domain.ErrInvalid("body", "The request needs a JSON body.")
+	r := c.Request()
+	if ct := r.Header.Get(echo.HeaderContentType); ct != "" || r.ContentLength > 0 {
+		if !isJSON(ct) {
+			return domain.Errorf(domain.KindInvalid, codeUnsupportedMedia, "Send the body as JSON, with Content-Type: application/json.").About("Content-Type")
 		}
-		return domain.ErrInvalid("body", "The request body is not valid JSON for this call: %v.", err)
+	}
+	body := http.MaxBytesReader(c.Response(), r.Body, maxBody)
+	if err := json.NewDecoder(body).Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.Is(err, io.EOF):
+			return domain.ErrInvalid("body", "The request needs a JSON body.")
+		case errors.As(err, &tooLarge):
+			return domain.Errorf(domain.KindTooLarge, domain.CodeTooLarge, "The request body is larger than %d bytes.", maxBody)
+		}
+		return domain.ErrInvalid("body", "The request body is not valid JSON for this call: %s.", clipText(err.Error(), 120))
 	}
 	return nil
+}
+
+// isJSON reports whether a Content-Type names JSON: application/json, a
+// +json type, or Glance's JSON patch type.
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasPrefix(mt, "application/") && (strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "-json-patch"))
+}
+
+// clipText shortens s to n bytes on a rune boundary: an error never
+// repeats a long input back.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
+// logError logs a failed request once, with its request ID, so that the
+// line a client reports (X-Request-Id) finds the cause.
+func logError(c echo.Context, log *slog.Logger, err error) {
+	log.LogAttrs(c.Request().Context(), slog.LevelError, "request failed",
+		slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+		slog.String("method", c.Request().Method), slog.String("route", c.Path()), slog.String("err", err.Error()))
 }

@@ -52,7 +52,6 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	w := testworld.New(t, testworld.Options{DSN: dsn, BuildTime: 200 * time.Millisecond, Limits: o.limits, UserFails: o.maxFails, AddrFails: 1000})
 	sh, id, path := w.Sharing, w.Identity, w.DSN
 	a := api.New(sh, id, api.Options{TokenTTL: o.tokenTTL, Logger: testworld.Quiet})
-	t.Cleanup(a.Wait) // runs before the store closes
 	e := echo.New()
 	a.Register(e)
 	return &fixture{t: t, e: e, api: a, sh: sh, id: id, dbPath: path, tokens: map[string]string{}}
@@ -220,6 +219,9 @@ func (f *fixture) job(token, id string) map[string]any {
 			f.t.Fatalf("job %s did not finish: %v", id, j)
 		}
 		f.finishImages()
+		if _, err := f.sh.RunPendingJobs(context.Background()); err != nil {
+			f.t.Fatal(err)
+		}
 		time.Sleep(20 * time.Millisecond)
 	}
 }

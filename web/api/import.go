@@ -108,9 +108,15 @@ func oneOf(k string, v any, allowed ...any) error {
 	if slices.Contains(allowed, v) {
 		return nil
 	}
-	words := make([]string, len(allowed))
-	for i, a := range allowed {
-		words[i] = fmt.Sprint(a)
+	// false and "false" are both accepted but read the same to a person.
+	var words []string
+	for _, a := range allowed {
+		if w := fmt.Sprint(a); !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 1 {
+		return domain.ErrInvalid(k, "%s must be %s.", k, words[0])
 	}
 	return domain.ErrInvalid(k, "%s must be one of: %s.", k, strings.Join(words, ", "))
 }

@@ -109,7 +109,7 @@ func (a *API) quota(c echo.Context, s session) error {
 	return c.JSON(http.StatusOK, map[string]any{"quotas": map[string]any{"resources": []map[string]any{
 		res("image", q.Images.Used, q.Images.Limit),
 		res("image_shared", q.SharedWithMe, -1),
-		res("image_member", q.MostAccepted, q.MaxAccepted),
+		res("image_member", q.MostAccepted, q.MemberLimit),
 	}}})
 }
 

@@ -1,0 +1,156 @@
+package sharing_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/sharing"
+	"imageshare/internal/store"
+)
+
+// runJobs runs every waiting job with svc and fails the test on error.
+func (e *env) runJobs(svc *sharing.Service) int {
+	e.t.Helper()
+	n, err := svc.RunPendingJobs(e.ctx)
+	if err != nil {
+		e.t.Fatalf("run jobs: %v", err)
+	}
+	return n
+}
+
+func (e *env) job(a sharing.Actor, id string) (domain.Job, sharing.JobResult) {
+	e.t.Helper()
+	j, err := e.svc.Job(e.ctx, a, id)
+	if err != nil {
+		e.t.Fatalf("job %s: %v", id, err)
+	}
+	var res sharing.JobResult
+	if j.Entities != "" {
+		if err := json.Unmarshal([]byte(j.Entities), &res); err != nil {
+			e.t.Fatalf("job %s entities: %v", id, err)
+		}
+	}
+	return j, res
+}
+
+// TestMemberJobsAreBoundedAndCompact: a batch over the configured maxima is
+// refused before anything is stored (issue 8, finding 1), and a failed
+// batch of the largest size keeps one line per failed item up to a bound,
+// counting the rest, in a row of bounded size.
+func TestMemberJobsAreBoundedAndCompact(t *testing.T) {
+	e := newEnv(t, 0)
+	owner, rec := e.actor("owner", ""), e.actor("rec", "")
+	img := e.image(owner, "web", domain.TypeSystem)
+
+	many := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = img.ID
+		}
+		return out
+	}
+	_, err := e.svc.SubmitMemberJob(e.ctx, owner, domain.JobAddMembers, sharing.MemberJob{Images: many(e.lim.MaxBatchImages + 1), Members: []string{rec.ProjectID}})
+	wantKind(t, err, domain.KindTooLarge)
+	members := make([]string, e.lim.MaxRecipients+1)
+	for i := range members {
+		members[i] = rec.ProjectID
+	}
+	_, err = e.svc.SubmitMemberJob(e.ctx, owner, domain.JobAddMembers, sharing.MemberJob{Images: []string{img.ID}, Members: members})
+	wantKind(t, err, domain.KindTooLarge)
+	if n := e.runJobs(e.svc); n != 0 {
+		t.Fatalf("refused batches left %d jobs to run", n)
+	}
+
+	// The largest batch, every item failing: 1,000 unknown images × 100
+	// recipients is 100,000 items.
+	unknown := make([]string, e.lim.MaxBatchImages)
+	for i := range unknown {
+		unknown[i] = "00000000-0000-4000-8000-" + string(rune('a'+i%26)) + "0000000000" + string(rune('a'+i/26%26))
+	}
+	recipients := make([]string, e.lim.MaxRecipients)
+	for i := range recipients {
+		recipients[i] = rec.ProjectID
+	}
+	recipients[0] = e.actor("other", "").ProjectID
+	j, err := e.svc.SubmitMemberJob(e.ctx, owner, domain.JobAddMembers, sharing.MemberJob{Images: unknown, Members: recipients})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.runJobs(e.svc)
+	got, res := e.job(owner, j.ID)
+	if got.Status != domain.JobFail {
+		t.Fatalf("job status %s, want FAIL", got.Status)
+	}
+	total := res.Counts.Success + res.Counts.Failed + res.Counts.Skipped
+	if total != len(unknown)*len(recipients) || len(res.Results) > 1000 || len(res.Results) != res.Counts.Failed-res.Counts.Unlisted {
+		t.Errorf("counts %+v with %d lines: want every one of %d items counted and at most 1,000 lines", res.Counts, len(res.Results), len(unknown)*len(recipients))
+	}
+	if size := len(got.Entities) + len(got.Input); size > 512<<10 {
+		t.Errorf("the job's row holds %d bytes, want at most 512 KiB", size)
+	}
+}
+
+// TestMemberJobsArePrunedAfterRetention removes finished jobs once their
+// retention has passed, and keeps younger ones.
+func TestMemberJobsArePrunedAfterRetention(t *testing.T) {
+	e := newEnv(t, 0)
+	owner, rec := e.actor("owner", ""), e.actor("rec", "")
+	img := e.image(owner, "web", domain.TypeSystem)
+	old, err := e.svc.SubmitMemberJob(e.ctx, owner, domain.JobAddMembers, sharing.MemberJob{Images: []string{img.ID}, Members: []string{rec.ProjectID}})
+	e.must(err, "submit")
+	e.runJobs(e.svc)
+	e.clock.Advance(e.lim.JobRetention - time.Hour)
+	young, err := e.svc.SubmitMemberJob(e.ctx, owner, domain.JobAddMembers, sharing.MemberJob{Images: []string{img.ID}, Members: []string{rec.ProjectID}})
+	e.must(err, "submit")
+	e.runJobs(e.svc)
+	e.clock.Advance(2 * time.Hour)
+	n, err := e.svc.PruneJobs(e.ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d (%v), want the old job only", n, err)
+	}
+	if _, err := e.svc.Job(e.ctx, owner, old.ID); domain.KindOf(err) != domain.KindNotFound {
+		t.Errorf("the old job: %v, want not found", err)
+	}
+	if j, _ := e.job(owner, young.ID); j.Status != domain.JobSuccess {
+		t.Errorf("the young job: %s, want SUCCESS", j.Status)
+	}
+}
+
+// TestStaleRunningJobIsTakenOverPromptly: a job claimed by a server that
+// died (its lease not renewed) is run by another server as soon as the
+// lease runs out, not after minutes (issue 8, finding 12).
+func TestStaleRunningJobIsTakenOverPromptly(t *testing.T) {
+	e := newEnv(t, 0)
+	owner, rec := e.actor("owner", ""), e.actor("rec", "")
+	img := e.image(owner, "web", domain.TypeSystem)
+	j, err := e.svc.SubmitMemberJob(e.ctx, owner, domain.JobAddMembers, sharing.MemberJob{Images: []string{img.ID}, Members: []string{rec.ProjectID}})
+	e.must(err, "submit")
+	// A server claims the job and dies before running it.
+	e.must(e.st.Write(e.ctx, func(tx *store.Tx) error {
+		_, ok, err := tx.ClaimJob(e.clock.Now(), "dead-server", e.clock.Now().Add(e.lim.JobLease))
+		if !ok && err == nil {
+			t.Fatal("nothing to claim")
+		}
+		return err
+	}), "claim")
+	other := sharing.New(e.st, e.lim, sharing.WithClock(e.clock.Now))
+	if n := e.runJobs(other); n != 0 {
+		t.Fatalf("a job under a live lease was taken over (%d run)", n)
+	}
+	if got, _ := e.job(owner, j.ID); got.Status != domain.JobRunning {
+		t.Fatalf("status %s, want RUNNING while the lease lasts", got.Status)
+	}
+	e.clock.Advance(e.lim.JobLease + time.Second)
+	if n := e.runJobs(other); n != 1 {
+		t.Fatalf("after the lease: %d jobs run, want the stale one", n)
+	}
+	got, res := e.job(owner, j.ID)
+	if got.Status != domain.JobSuccess || got.Attempts != 2 || res.Counts.Success != 1 {
+		t.Errorf("taken-over job: %s after %d attempts, counts %+v; want SUCCESS on the second", got.Status, got.Attempts, res.Counts)
+	}
+	if e.status(rec, img.ID) != domain.MemberPending {
+		t.Errorf("the share of the taken-over job is not there")
+	}
+}
