@@ -79,7 +79,7 @@ func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, 
 			"%s was not found in the current region (%s). Check the ID and that the recipient has a project in this region.", input, region.ID).About(input)
 	}
 	if strings.HasPrefix(input, "organizations::") {
-		node, err := resolveURN(tx, input)
+		node, err := resolveURN(tx, input, owner.AccountID)
 		if err != nil {
 			return recipient{}, err
 		}
@@ -118,9 +118,12 @@ func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, 
 	return recipient{Kind: domain.GrantDomain, TargetID: acc.ID, Input: input}, nil
 }
 
-// resolveURN finds the organization node an URN names. The URN must be
-// exactly the node's own, management account included.
-func resolveURN(tx *store.Tx, urn string) (domain.OrgNode, error) {
+// resolveURN finds the organization node an URN names, for an image of
+// account ownerID. The URN must be exactly the node's own, management
+// account included, and the owner must be an account of that organization
+// (its management account or a member, S05): for any other account the
+// organization does not exist, so no outsider can push offers into it.
+func resolveURN(tx *store.Tx, urn, ownerID string) (domain.OrgNode, error) {
 	rest := strings.TrimPrefix(urn, "organizations::")
 	parts := strings.SplitN(rest, ":", 3)
 	malformed := domain.ErrInvalid(urn, "%q is not a valid organization URN; expected organizations::ACCOUNT_ID:organization:o-…, …:root:o-…/r-… or …:ou:o-…/ou-….", urn)
@@ -140,14 +143,25 @@ func resolveURN(tx *store.Tx, urn string) (domain.OrgNode, error) {
 	default:
 		return domain.OrgNode{}, malformed
 	}
+	notFound := domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion, "Organization %s was not found.", urn).About(urn)
 	node, err := tx.OrgNode(id)
-	if err == nil && node.URN() == urn {
-		return node, nil
-	}
 	if err != nil && domain.KindOf(err) != domain.KindNotFound {
 		return domain.OrgNode{}, err
 	}
-	return domain.OrgNode{}, domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion, "Organization %s was not found.", urn).About(urn)
+	if err != nil || node.URN() != urn {
+		return domain.OrgNode{}, notFound
+	}
+	if node.MgmtAccountID == ownerID {
+		return node, nil
+	}
+	mine, in, err := tx.OrgMembership(ownerID)
+	switch {
+	case err != nil:
+		return domain.OrgNode{}, err
+	case !in || mine.OrgID != node.OrgID:
+		return domain.OrgNode{}, notFound
+	}
+	return node, nil
 }
 
 // accountsOf returns the accounts a grant covers (whose projects' shares

@@ -763,3 +763,38 @@ func TestS25_EveryChangeIsInTheTrailWithoutSecrets(t *testing.T) {
 		t.Errorf("failures = %+v, want the self-share refusal with its code", filtered)
 	}
 }
+
+// TestS05_OnlyAccountsOfAnOrganizationShareWithIt: the management account
+// and member accounts may share with the organization, its root and its
+// OUs; for any other account the URN is "not found", exactly as an unknown
+// one, and nothing reaches the organization's pending lists.
+func TestS05_OnlyAccountsOfAnOrganizationShareWithIt(t *testing.T) {
+	e := newEnv(t, 0)
+	owner, rec, other, intl := e.actor("owner", ""), e.actor("rec", ""), e.actor("other", ""), e.actor("intl", "")
+	urns := []string{orgURN(e, "o-test1"), orgURN(e, "r-test"), orgURN(e, "ou-a"), orgURN(e, "ou-b")}
+
+	// An outsider (intl is in no organization) gets not found for each node,
+	// with the same code and message as a URN that names nothing.
+	outsiderImg := e.image(intl, "outsider", domain.TypeSystem)
+	unknown := "organizations::" + e.accountID("owner") + ":ou:o-test1/ou-zzz"
+	_, unknownErr := e.svc.Share(e.ctx, intl, []string{outsiderImg.ID}, []string{unknown})
+	wantKind(t, unknownErr, domain.KindNotFound)
+	for _, urn := range urns {
+		_, err := e.svc.Share(e.ctx, intl, []string{outsiderImg.ID}, []string{urn})
+		wantCode(t, err, domain.CodeNotInRegion)
+		if e := domain.AsError(err); e.Kind != domain.KindNotFound || e.Subject != urn ||
+			e.Message != strings.Replace(domain.AsError(unknownErr).Message, unknown, urn, 1) {
+			t.Errorf("outsider sharing with %s: %+v, want the unknown URN's not found", urn, e)
+		}
+	}
+	if n := e.pending(rec) + e.pending(other); n != 0 {
+		t.Errorf("an outsider's offers reached the organization: %d pending", n)
+	}
+
+	// The management account and a member account may.
+	e.share(owner, e.image(owner, "from-mgmt", domain.TypeSystem).ID, urns...)
+	e.share(rec, e.image(rec, "from-member", domain.TypeSystem).ID, orgURN(e, "ou-b"))
+	if n := e.pending(other); n != 2 {
+		t.Errorf("other (in ou-b) has %d pending offers, want 2 (from the management account and from a member)", n)
+	}
+}
