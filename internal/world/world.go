@@ -11,6 +11,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -132,11 +133,22 @@ func Demo() *File {
 // DemoYAML returns the demo world's source, to print or copy.
 func DemoYAML() []byte { return demoYAML }
 
+// maxFileSize bounds a world file: thousands of accounts fit.
+const maxFileSize = 16 << 20
+
 // ReadFile reads and checks a world file.
 func ReadFile(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, domain.ErrInvalid("world", "Cannot read the world file: %v", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, domain.ErrInvalid("world", "Cannot read the world file: %v", err)
+	}
+	if len(b) > maxFileSize {
+		return nil, domain.ErrInvalid("world", "The world file is larger than %d MiB.", maxFileSize>>20)
 	}
 	return Parse(b)
 }
@@ -168,6 +180,32 @@ func CheckName(field, name string) error {
 	return nil
 }
 
+// Text limits of the file, in characters.
+const (
+	maxLabel = 128  // site, region, organization, OU, image, server and disk names; OS
+	maxText  = 1024 // descriptions
+)
+
+// checkLabel checks a name shown to people: text, 1 to maxLabel characters.
+func checkLabel(field, s string) error {
+	if s == "" {
+		return domain.ErrInvalid(field, "Give the %s.", field)
+	}
+	return domain.CheckText(field, s, maxLabel, false)
+}
+
+// unique remembers names of one kind and refuses the second of a name: two
+// entries with one name would be silently merged into one.
+type unique map[string]bool
+
+func (u unique) add(kind, name string) error {
+	if u[name] {
+		return domain.ErrInvalid(name, "The file declares %s %q twice; each must be declared once.", kind, name)
+	}
+	u[name] = true
+	return nil
+}
+
 // Check validates references inside the file, naming the first problem.
 func (f *File) Check() error {
 	sites := map[string]bool{}
@@ -175,12 +213,36 @@ func (f *File) Check() error {
 		if s.Code == "" {
 			return domain.ErrInvalid("sites", "Every site needs a code.")
 		}
+		if err := CheckName("site", s.Code); err != nil {
+			return err
+		}
+		if err := domain.CheckText("site name", s.Name, maxLabel, false); err != nil {
+			return err
+		}
+		if sites[s.Code] {
+			return domain.ErrInvalid(s.Code, "The file declares site %q twice; each must be declared once.", s.Code)
+		}
 		sites[s.Code] = true
 	}
 	regions := map[string]Region{}
+	azs := unique{}
 	for _, r := range f.Regions {
 		if err := CheckName("region", r.ID); err != nil {
 			return err
+		}
+		if _, dup := regions[r.ID]; dup {
+			return domain.ErrInvalid(r.ID, "The file declares region %q twice; each must be declared once.", r.ID)
+		}
+		if err := domain.CheckText("region name", r.Name, maxLabel, false); err != nil {
+			return err
+		}
+		for _, az := range r.AZs {
+			if err := CheckName("AZ", az); err != nil {
+				return err
+			}
+			if err := azs.add("AZ", az); err != nil {
+				return err
+			}
 		}
 		if len(r.Sites) == 0 || len(r.AZs) == 0 {
 			return domain.ErrInvalid(r.ID, "Region %s needs at least one site and one AZ.", r.ID)
@@ -193,8 +255,19 @@ func (f *File) Check() error {
 		regions[r.ID] = r
 	}
 	accounts := map[string]bool{}
+	ids := unique{}
 	for _, a := range f.Accounts {
 		if err := CheckName("account", a.Name); err != nil {
+			return err
+		}
+		if accounts[a.Name] {
+			return domain.ErrInvalid(a.Name, "The file declares account %q twice; each account must be declared once, with all its users and projects.", a.Name)
+		}
+		id := a.ID
+		if id == "" {
+			id = AccountID(a.Name)
+		}
+		if err := ids.add("account ID", id); err != nil {
 			return err
 		}
 		if a.ID != "" && !hexPattern.MatchString(a.ID) {
@@ -203,13 +276,23 @@ func (f *File) Check() error {
 		if !sites[a.Site] {
 			return domain.ErrInvalid(a.Name, "Account %s names site %q, which the file does not declare.", a.Name, a.Site)
 		}
+		users, projects := unique{}, unique{}
 		for _, u := range a.Users {
 			if err := CheckName("user", u.Name); err != nil {
 				return err
 			}
+			if err := users.add("user "+a.Name+"/", u.Name); err != nil {
+				return err
+			}
+			if err := domain.CheckText("password", u.Password, 128, false); err != nil {
+				return domain.ErrInvalid(u.Name, "User %s of %s: %s", u.Name, a.Name, domain.AsError(err).Message)
+			}
 		}
 		for _, p := range a.Projects {
 			if err := CheckName("project", p.Name); err != nil {
+				return err
+			}
+			if err := projects.add("project "+a.Name+"/", p.Name); err != nil {
 				return err
 			}
 			r, ok := regions[p.Region]
@@ -219,9 +302,22 @@ func (f *File) Check() error {
 		}
 		accounts[a.Name] = true
 	}
+	nodes, members := unique{}, unique{}
 	for _, o := range f.Organizations {
 		if !orgPattern.MatchString(o.ID) || (o.Root != "" && !rootPattern.MatchString(o.Root)) {
 			return domain.ErrInvalid(o.ID, "Organization IDs look like o-abc123 and roots like r-abc1.")
+		}
+		if err := nodes.add("organization", o.ID); err != nil {
+			return err
+		}
+		if err := domain.CheckText("organization name", o.Name, maxLabel, false); err != nil {
+			return err
+		}
+		if err := checkNodes(o.Units, nodes); err != nil {
+			return err
+		}
+		if err := checkPlacedOnce(o, members); err != nil {
+			return err
 		}
 		if !accounts[o.ManagementAccount] {
 			return domain.ErrInvalid(o.ID, "Organization %s: management account %q is not in the file.", o.ID, o.ManagementAccount)
@@ -234,21 +330,81 @@ func (f *File) Check() error {
 		}
 	}
 	for _, im := range f.Images {
-		if !accounts[im.Account] || im.Name == "" || !domain.ImageType(im.Type).Valid() || im.SizeGB < 1 || im.Region+im.Project == "" {
-			return domain.ErrInvalid(im.Name, "Image %q needs a known account, a region or project, a name, a type (system, data, full_ecs) and a size.", im.Name)
+		if err := checkLabel("image name", im.Name); err != nil {
+			return err
+		}
+		if !accounts[im.Account] || !domain.ImageType(im.Type).Valid() || im.SizeGB < 1 || im.SizeGB > 1024 || im.Region+im.Project == "" {
+			return domain.ErrInvalid(im.Name, "Image %q needs a known account, a region or project, a name, a type (system, data, full_ecs) and a size of 1 to 1,024 GB.", im.Name)
+		}
+		if err := domain.CheckText("description", im.Description, maxText, true); err != nil {
+			return err
+		}
+		if err := domain.CheckText("os", im.OS, maxLabel, false); err != nil {
+			return err
 		}
 	}
 	for _, s := range f.Servers {
-		if !accounts[s.Account] || s.Name == "" || s.AZ == "" {
+		if err := checkLabel("server name", s.Name); err != nil {
+			return err
+		}
+		if !accounts[s.Account] || s.AZ == "" {
 			return domain.ErrInvalid(s.Name, "Server %q needs a known account, a name and an AZ.", s.Name)
+		}
+		if err := domain.CheckText("os", s.OS, maxLabel, false); err != nil {
+			return err
 		}
 	}
 	for _, d := range f.Disks {
-		if !accounts[d.Account] || d.Name == "" || d.AZ == "" {
+		if err := checkLabel("disk name", d.Name); err != nil {
+			return err
+		}
+		if !accounts[d.Account] || d.AZ == "" {
 			return domain.ErrInvalid(d.Name, "Disk %q needs a known account, a name and an AZ.", d.Name)
 		}
 	}
 	return nil
+}
+
+// checkNodes refuses an OU declared twice (in any organization) and OU
+// names that are not clean text.
+func checkNodes(units []Unit, nodes unique) error {
+	for _, u := range units {
+		if err := nodes.add("OU", u.ID); err != nil {
+			return err
+		}
+		if err := domain.CheckText("OU name", u.Name, maxLabel, false); err != nil {
+			return err
+		}
+		if err := checkNodes(u.Units, nodes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkPlacedOnce refuses an account placed twice in the file's
+// organizations: an account is in one place of one organization.
+func checkPlacedOnce(o Organization, placed unique) error {
+	var walk func([]Unit) error
+	walk = func(units []Unit) error {
+		for _, u := range units {
+			for _, a := range u.Accounts {
+				if err := placed.add("organization member", a); err != nil {
+					return err
+				}
+			}
+			if err := walk(u.Units); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, a := range o.Accounts {
+		if err := placed.add("organization member", a); err != nil {
+			return err
+		}
+	}
+	return walk(o.Units)
 }
 
 func checkMembers(names []string, accounts map[string]bool) error {

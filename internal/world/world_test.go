@@ -144,6 +144,19 @@ func TestBadWorldFilesNameTheProblem(t *testing.T) {
 		"region not on site": {"sites: [{code: cn}, {code: intl}]\nregions: [{id: r1, name: R, sites: [cn], azs: [r1a]}]\naccounts: [{name: a, site: intl, projects: [{name: p, region: r1}]}]", "not offered"},
 		"bad OU":             {"sites: [{code: cn}]\naccounts: [{name: a, site: cn}]\norganizations: [{id: o-ab, management_account: a, units: [{id: OU1}]}]", "OU1"},
 		"unknown member":     {"sites: [{code: cn}]\naccounts: [{name: a, site: cn}]\norganizations: [{id: o-ab, management_account: a, accounts: [zz]}]", "zz"},
+		// Issue 8, finding 7: what was silently merged or accepted.
+		"account twice":       {"sites: [{code: cn}]\naccounts: [{name: a, site: cn, users: [{name: u1, password: password-1}]}, {name: a, site: cn, users: [{name: u2, password: password-2}]}]", `account "a" twice`},
+		"account ID twice":    {"sites: [{code: cn}]\naccounts: [{name: a, site: cn, id: " + strings.Repeat("a", 32) + "}, {name: b, site: cn, id: " + strings.Repeat("a", 32) + "}]", "account ID"},
+		"user twice":          {"sites: [{code: cn}]\naccounts: [{name: a, site: cn, users: [{name: u, password: password-1}, {name: u, password: password-2}]}]", `"u" twice`},
+		"project twice":       {"sites: [{code: cn}]\nregions: [{id: r1, sites: [cn], azs: [r1a]}]\naccounts: [{name: a, site: cn, projects: [{name: p, region: r1}, {name: p, region: r1}]}]", `"p" twice`},
+		"region twice":        {"sites: [{code: cn}]\nregions: [{id: r1, sites: [cn], azs: [r1a]}, {id: r1, sites: [cn], azs: [r1b]}]", `region "r1" twice`},
+		"site twice":          {"sites: [{code: cn}, {code: cn}]", `site "cn" twice`},
+		"OU twice":            {"sites: [{code: cn}]\naccounts: [{name: a, site: cn}]\norganizations: [{id: o-ab, management_account: a, units: [{id: ou-x}, {id: ou-x}]}]", `OU "ou-x" twice`},
+		"member placed twice": {"sites: [{code: cn}]\naccounts: [{name: a, site: cn}]\norganizations: [{id: o-ab, management_account: a, accounts: [a], units: [{id: ou-x, accounts: [a]}]}]", "organization member"},
+		"huge site name":      {"sites: [{code: cn, name: " + strings.Repeat("x", 5000) + "}]", "site name is too long"},
+		"site name with NUL":  {"sites: [{code: cn, name: \"a\\0b\"}]", "NUL"},
+		"image name bidi":     {"sites: [{code: cn}]\nregions: [{id: r1, sites: [cn], azs: [r1a]}]\naccounts: [{name: a, site: cn}]\nimages: [{account: a, region: r1, name: \"x\\u202Egpj.exe\", type: system, size_gb: 1}]", "bidirectional"},
+		"huge image name":     {"sites: [{code: cn}]\nregions: [{id: r1, sites: [cn], azs: [r1a]}]\naccounts: [{name: a, site: cn}]\nimages: [{account: a, region: r1, name: " + strings.Repeat("x", 200) + ", type: system, size_gb: 1}]", "too long"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -153,6 +166,15 @@ func TestBadWorldFilesNameTheProblem(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a file over 16 MiB is refused unread", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "huge.yaml")
+		if err := os.WriteFile(path, []byte("sites: [{code: cn, name: "+strings.Repeat("x", 17<<20)+"}]"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := world.ReadFile(path); err == nil || !strings.Contains(err.Error(), "larger than") {
+			t.Errorf("got %v, want the file refused for its size", err)
+		}
+	})
 	t.Run("JSON is accepted", func(t *testing.T) {
 		f, err := world.Parse([]byte(`{"sites":[{"code":"cn","name":"CN"}],"accounts":[{"name":"a","site":"cn"}]}`))
 		if err != nil || len(f.Accounts) != 1 {
