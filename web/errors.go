@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -31,9 +32,16 @@ func statusOf(e *domain.Error) int {
 		return http.StatusConflict
 	case domain.KindUnauthorized:
 		return http.StatusUnauthorized
+	case domain.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case domain.KindUnavailable:
+		return http.StatusServiceUnavailable // with Retry-After
 	}
 	return http.StatusInternalServerError
 }
+
+// retryAfter is what a 503 asks the browser to wait, in seconds.
+const retryAfter = "2"
 
 // titleOf is the heading of an error page.
 func titleOf(status int) string {
@@ -50,6 +58,8 @@ func titleOf(status int) string {
 		return "Log in first"
 	case http.StatusTooManyRequests:
 		return "Too many attempts"
+	case http.StatusServiceUnavailable:
+		return "Busy right now"
 	}
 	return "Something went wrong"
 }
@@ -67,7 +77,7 @@ func problemOf(err error) *views.Problem {
 func (h *console) refused(c echo.Context, err error, inputs []string, rerender func(status int, pr *views.Problem) error) error {
 	e := domain.AsError(err)
 	switch {
-	case e.Kind == domain.KindInternal:
+	case e.Kind == domain.KindInternal, e.Kind == domain.KindUnavailable:
 		return err
 	case e.Kind == domain.KindNotFound && (e.Subject == "" || !slices.Contains(inputs, e.Subject)):
 		return err
@@ -95,9 +105,15 @@ func (h *console) handleError(err error, c echo.Context) {
 	} else {
 		e := domain.AsError(err)
 		status, msg = statusOf(e), e.Message
-		if e.Kind == domain.KindInternal {
-			h.opts.Logger.Error("internal error", "path", c.Path(), "err", err)
-		}
+	}
+	if status >= http.StatusInternalServerError {
+		// Logged once, here, with the request ID the client can quote.
+		h.opts.Logger.LogAttrs(c.Request().Context(), slog.LevelError, "request failed",
+			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+			slog.String("method", c.Request().Method), slog.String("route", c.Path()), slog.Int("status", status), slog.String("err", err.Error()))
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", retryAfter)
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)

@@ -102,7 +102,7 @@ func Open(dsn string) (*Store, error) {
 // write lock at its start: read-then-write transactions (count, then insert)
 // are then serialized and race-free, which PostgreSQL gets from FOR UPDATE.
 func sqliteDSN(path string) string {
-	return "file:" + path + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
+	return fmt.Sprintf("file:%s?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=%d&_txlock=immediate&_synchronous=NORMAL", path, SQLiteBusyTimeout.Milliseconds())
 }
 
 // Dialect is "sqlite" or "postgres".
@@ -119,8 +119,11 @@ func (s *Store) Close() error {
 
 // Write runs fn in a write transaction: everything fn does lands, or nothing.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		return fn(&Tx{db: db})
+	return retryBusy(ctx, func(begun *bool) error {
+		return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+			*begun = true
+			return fn(&Tx{db: db})
+		})
 	})
 }
 
@@ -169,6 +172,8 @@ func wrap(err error) error {
 		return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "It already exists.")
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return domain.Errorf(domain.KindInternal, domain.CodeInternal, "The request was cancelled.")
+	case isBusy(err):
+		return errBusy()
 	case badText(err):
 		// The services validate text first; this is the backstop for an
 		// input that reached a query anyway (an ID in a URL, say).

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"imageshare/internal/domain"
-	"imageshare/internal/identity"
 	"imageshare/internal/store"
 )
 
@@ -37,6 +36,10 @@ func (ad *Admin) CreateAccount(ctx context.Context, name, site, id string) (doma
 
 // CreateUser adds an IAM user to an account.
 func (ad *Admin) CreateUser(ctx context.Context, accountName, userName, password string) error {
+	hash, err := hashPassword(password) // outside the transaction: bcrypt is slow
+	if err != nil {
+		return err
+	}
 	return ad.st.Write(ctx, func(tx *store.Tx) error {
 		acc, err := tx.AccountByName(accountName)
 		if err != nil {
@@ -45,22 +48,22 @@ func (ad *Admin) CreateUser(ctx context.Context, accountName, userName, password
 		if _, err := tx.User(acc.ID, userName); err == nil {
 			return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "Account %s already has a user named %s.", accountName, userName).About(userName)
 		}
-		return ensureUser(tx, acc, userName, password)
+		return ensureUser(tx, acc, userName, hash)
 	})
 }
 
 // SetPassword changes a user's password.
 func (ad *Admin) SetPassword(ctx context.Context, accountName, userName, password string) error {
+	hash, err := hashPassword(password) // outside the transaction: bcrypt is slow
+	if err != nil {
+		return err
+	}
 	return ad.st.Write(ctx, func(tx *store.Tx) error {
 		acc, err := tx.AccountByName(accountName)
 		if err != nil {
 			return err
 		}
 		u, err := tx.User(acc.ID, userName)
-		if err != nil {
-			return err
-		}
-		hash, err := identity.HashPassword(password)
 		if err != nil {
 			return err
 		}

@@ -14,16 +14,25 @@ import (
 // accounts whose projects or organization place changed (the caller
 // re-syncs what is shared with them). Reloading an unchanged file, as every
 // start does, returns none, so a start does not recompute every share.
+//
+// The write transaction is short: bcrypt, the slow part (tens of
+// milliseconds a user), runs before it, so that loading a large file into a
+// running server never holds the database's write lock for seconds.
 func Load(ctx context.Context, st *store.Store, f *File) (changed []string, err error) {
 	if err := f.Check(); err != nil {
 		return nil, err
 	}
+	hashes, err := passwordHashes(ctx, st, f)
+	if err != nil {
+		return nil, err
+	}
 	err = st.Write(ctx, func(tx *store.Tx) error {
+		changed = nil
 		before, err := tx.Placements()
 		if err != nil {
 			return err
 		}
-		if err := apply(tx, f); err != nil {
+		if err := apply(tx, f, hashes); err != nil {
 			return err
 		}
 		after, err := tx.Placements()
@@ -38,8 +47,43 @@ func Load(ctx context.Context, st *store.Store, f *File) (changed []string, err 
 	return changed, err
 }
 
-// apply writes every part of the file.
-func apply(tx *store.Tx, f *File) error {
+// hashPassword is identity.HashPassword (tests watch when it runs).
+var hashPassword = identity.HashPassword
+
+// userKey names a user of the file: "account/user".
+func userKey(account, user string) string { return account + "/" + user }
+
+// passwordHashes returns the hash to store for each user of the file whose
+// password is new or changed, read and computed outside any transaction.
+// A user missing from it keeps its password.
+func passwordHashes(ctx context.Context, st *store.Store, f *File) (map[string]string, error) {
+	hashes := map[string]string{}
+	tx := st.Read(ctx)
+	for _, a := range f.Accounts {
+		acc, err := tx.AccountByName(a.Name)
+		if err != nil && domain.KindOf(err) != domain.KindNotFound {
+			return nil, err
+		}
+		for _, u := range a.Users {
+			if err == nil {
+				if cur, uerr := tx.User(acc.ID, u.Name); uerr == nil && identity.PasswordMatches(cur.PasswordHash, u.Password) {
+					continue
+				} else if uerr != nil && domain.KindOf(uerr) != domain.KindNotFound {
+					return nil, uerr
+				}
+			}
+			h, herr := hashPassword(u.Password)
+			if herr != nil {
+				return nil, domain.ErrInvalid(u.Name, "User %s of %s: %s", u.Name, a.Name, domain.AsError(herr).Message)
+			}
+			hashes[userKey(a.Name, u.Name)] = h
+		}
+	}
+	return hashes, nil
+}
+
+// apply writes every part of the file, with the precomputed password hashes.
+func apply(tx *store.Tx, f *File, hashes map[string]string) error {
 	for _, s := range f.Sites {
 		if err := tx.Upsert(&domain.Site{Code: s.Code, Name: s.Name}); err != nil {
 			return err
@@ -61,7 +105,7 @@ func apply(tx *store.Tx, f *File) error {
 			return err
 		}
 		for _, u := range a.Users {
-			if err := ensureUser(tx, acc, u.Name, u.Password); err != nil {
+			if err := ensureUser(tx, acc, u.Name, hashes[userKey(a.Name, u.Name)]); err != nil {
 				return err
 			}
 		}
@@ -175,17 +219,14 @@ func ensureProject(tx *store.Tx, acc domain.Account, name, regionID string) (dom
 	return p, tx.Create(&p)
 }
 
-// ensureUser creates a user, or gives an existing one the file's password
-// when it differs (so that editing the file changes the password).
-func ensureUser(tx *store.Tx, acc domain.Account, name, password string) error {
+// ensureUser creates a user with a password hash, or gives an existing one
+// the new hash (so that editing the file changes the password). An empty
+// hash leaves an existing user's password as it is.
+func ensureUser(tx *store.Tx, acc domain.Account, name, hash string) error {
 	u, err := tx.User(acc.ID, name)
 	if err == nil {
-		if identity.PasswordMatches(u.PasswordHash, password) {
+		if hash == "" {
 			return nil
-		}
-		hash, err := identity.HashPassword(password)
-		if err != nil {
-			return err
 		}
 		return tx.SetPassword(u.ID, hash)
 	} else if domain.KindOf(err) != domain.KindNotFound {
@@ -194,9 +235,8 @@ func ensureUser(tx *store.Tx, acc domain.Account, name, password string) error {
 	if err := CheckName("user", name); err != nil {
 		return err
 	}
-	hash, err := identity.HashPassword(password)
-	if err != nil {
-		return err
+	if hash == "" {
+		return domain.ErrInvalid(name, "User %s of %s needs a password.", name, acc.Name)
 	}
 	return tx.Create(&domain.User{ID: stableID("user", acc.Name, name), AccountID: acc.ID, Name: name, PasswordHash: hash, CreatedAt: time.Now().UTC()})
 }

@@ -1,11 +1,18 @@
 package api_test
 
 import (
+	"context"
+	"database/sql"
 	"net/http"
 	"net/url"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // a raw connection that holds the write lock
+
+	"imageshare/internal/store"
 )
 
 // TestIssue8_OversizedBatchIs413WithBoundedMemory sends the batch of
@@ -133,4 +140,42 @@ func TestIssue8_APIFindings13(t *testing.T) {
 	if !strings.HasPrefix(msg, "protected must be false.") || strings.Contains(msg, "false, false") {
 		t.Errorf("message %q, want it to say protected must be false, once", msg)
 	}
+}
+
+// TestIssue8_BusyDatabaseIs503WithRetryAfter holds SQLite's write lock from
+// another connection (as a bulk load or a second process does): a write
+// through the API is answered 503 with Retry-After, never 500, and works
+// once the lock is released (finding 5).
+func TestIssue8_BusyDatabaseIs503WithRetryAfter(t *testing.T) {
+	if pg != nil {
+		t.Skip("SQLite's database-wide write lock; PostgreSQL locks rows")
+	}
+	defer func(d time.Duration) { store.SQLiteBusyTimeout = d }(store.SQLiteBusyTimeout)
+	store.SQLiteBusyTimeout = 50 * time.Millisecond
+	f := newFixture(t, fixtureOpts{})
+	tok := f.alice()
+	ubuntu := f.imageID(tok, "ubuntu-22.04-web")
+
+	db, err := sql.Open("sqlite3", "file:"+f.dbPath+"?_busy_timeout=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	r := f.do("POST", "/v2/images/"+ubuntu+"/members", tok, map[string]string{"member": bobProject})
+	r.expect(t, "share while the database is locked", http.StatusServiceUnavailable, "IMG.0503")
+	if got := r.Header.Get("Retry-After"); got == "" {
+		t.Errorf("503 without Retry-After")
+	}
+	if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	f.do("POST", "/v2/images/"+ubuntu+"/members", tok, map[string]string{"member": bobProject}).expect(t, "share after", http.StatusOK, "")
 }
