@@ -1,14 +1,13 @@
 package web
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
-	"net/http"
 	"net/url"
 	"time"
 
-	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
@@ -17,27 +16,21 @@ import (
 // console is the web console: its handlers are methods, its dependencies
 // these fields, all set once at start (nothing per request lives here).
 type console struct {
-	e     *echo.Echo
-	sh    *sharing.Service
-	id    *identity.Service
-	opts  Options
-	store *sessions.CookieStore
-	csrf  echo.MiddlewareFunc
-	now   func() time.Time
+	e       *echo.Echo
+	sh      *sharing.Service
+	id      *identity.Service
+	opts    Options
+	store   *dbStore
+	csrfKey []byte
+	now     func() time.Time
 }
 
 func newConsole(e *echo.Echo, sh *sharing.Service, id *identity.Service, opts Options) *console {
 	h := &console{e: e, sh: sh, id: id, opts: opts, now: opts.Now}
-	h.store = newCookieStore(opts.SessionKey, opts.SecureCookies, opts.SessionLifetime)
-	h.csrf = middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     csrfCookie,
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   opts.SecureCookies,
-		CookieSameSite: http.SameSiteLaxMode,
-		CookieMaxAge:   int(opts.SessionLifetime.Seconds()),
-	})
+	h.store = newDBStore(id, opts.SecureCookies, opts.IdleTimeout, opts.SessionLifetime, opts.Now)
+	m := hmac.New(sha256.New, opts.SessionKey)
+	m.Write([]byte("imageshare csrf"))
+	h.csrfKey = m.Sum(nil)
 	return h
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"imageshare/static"
 	"imageshare/views"
@@ -52,11 +51,6 @@ func (h *console) page(c echo.Context, title, tab string) views.Page {
 	u.Pending, _ = h.sh.PendingCount(c.Request().Context(), v.Actor())
 	p.User = u
 	return p
-}
-
-func csrfToken(c echo.Context) string {
-	t, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
-	return t
 }
 
 // render writes body in the layout, or body alone when htmx asked for a

@@ -11,12 +11,12 @@ func (h *console) routes() {
 	e.GET("/static/:file", serveStatic).Name = "static"
 
 	// Reachable logged out: CSRF protects the login form too.
-	open := []echo.MiddlewareFunc{h.csrf, h.loadSession}
+	open := []echo.MiddlewareFunc{h.loadSession, h.csrf}
 	e.GET("/login", h.loginPage, open...).Name = "login"
 	e.POST("/login", h.login, open...).Name = "login.post"
 
 	// Everything else needs a session; the Actor comes from it.
-	in := []echo.MiddlewareFunc{h.csrf, h.loadSession, h.requireLogin}
+	in := []echo.MiddlewareFunc{h.loadSession, h.csrf, h.requireLogin}
 	e.GET("/", h.home, in...).Name = "home"
 	e.POST("/logout", h.logout, in...).Name = "logout"
 	e.POST("/context", h.switchContext, in...).Name = "context"

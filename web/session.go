@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,11 +15,11 @@ import (
 	"imageshare/internal/sharing"
 )
 
-// The console session is a signed and encrypted cookie naming the user, the
-// region and project they work in, and when it started and was last used.
+// The console session is kept in the database (dbStore): it names the
+// user, the region and project they work in, and when it started and was
+// last used; the cookie holds only its random secret.
 const (
 	sessionCookie = "imageshare_session"
-	csrfCookie    = "imageshare_csrf"
 
 	keyUser    = "uid"
 	keyRegion  = "region"
@@ -34,36 +32,13 @@ const (
 	ctxViewer  = "web.viewer"
 )
 
-// newCookieStore derives separate signing and encryption keys from the
-// configured session key.
-func newCookieStore(key []byte, secure bool, lifetime time.Duration) *sessions.CookieStore {
-	derive := func(label string) []byte {
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte(label))
-		return m.Sum(nil)
-	}
-	st := sessions.NewCookieStore(derive("imageshare session signing"), derive("imageshare session encryption"))
-	st.MaxAge(int(lifetime.Seconds()))
-	// Set every option explicitly: the store's defaults are Secure and
-	// SameSite=None, which lose the session on plain http.
-	st.Options = &sessions.Options{
-		Path:     "/",
-		MaxAge:   int(lifetime.Seconds()),
-		HttpOnly: true,
-		Secure:   secure,
-		SameSite: http.SameSiteLaxMode,
-	}
-	return st
-}
-
 // loadSession makes the request's session available to handlers (a new,
-// empty one when the cookie is missing, expired or forged).
+// empty one when the cookie is missing, expired, revoked or forged).
 func (h *console) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		s, err := h.store.Get(c.Request(), sessionCookie)
 		if err != nil {
-			// A cookie that fails to decode (old key, tampering) is a new session.
-			s, _ = h.store.New(c.Request(), sessionCookie)
+			return err
 		}
 		c.Set(ctxSession, s)
 		return next(c)
@@ -202,29 +177,30 @@ func (h *console) toLogin(c echo.Context, msg string) error {
 // it survives, and the CSRF token is replaced too.
 func (h *console) startSession(c echo.Context, p identity.Principal) error {
 	s := session(c)
-	clear(s.Values)
 	v, err := h.resolve(c.Request().Context(), p, "", "")
 	if err != nil {
 		return err
 	}
+	if err := h.store.renew(c.Request(), s); err != nil {
+		return err
+	}
+	clear(s.Values)
 	now := h.now().Unix()
 	s.Values[keyUser], s.Values[keyRegion], s.Values[keyProject] = p.UserID, v.Region.ID, v.Project.ID
 	s.Values[keyStarted], s.Values[keySeen] = now, now
-	h.expireCSRF(c)
 	return h.saveSession(c)
 }
 
-// endSession logs out: the session keeps nothing but the goodbye message.
+// endSession logs out: the stored session is deleted, so its cookie is dead
+// on every server, and a new anonymous one keeps the goodbye message.
 func (h *console) endSession(c echo.Context) error {
 	s := session(c)
+	if err := h.store.renew(c.Request(), s); err != nil {
+		return err
+	}
 	clear(s.Values)
 	s.AddFlash("success|You have logged out.", keyFlash)
-	h.expireCSRF(c)
 	return h.saveSession(c)
-}
-
-func (h *console) expireCSRF(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
 // flash queues a message for the next page the user sees.

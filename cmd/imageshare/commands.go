@@ -46,7 +46,9 @@ commands:
   world demo                                print the built-in demo world
   account create NAME --site SITE [--id HEX32]
   user create ACCOUNT USER [--password PW]  (password read from stdin when not given)
-  user passwd ACCOUNT USER [--password PW]
+  user passwd ACCOUNT USER [--password PW]  (ends the user's sessions and tokens)
+  user disable ACCOUNT USER                 (no more logins; ends sessions and tokens)
+  user enable ACCOUNT USER
   project create ACCOUNT NAME --region REGION
   org create ID --name NAME --management ACCOUNT [--root r-ID]
   ou create ID --parent NODE_ID --name NAME
@@ -111,6 +113,15 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 				return fmt.Sprintf("created user %s of %s", pos[1], pos[0]), ad.CreateUser(ctx, pos[0], pos[1], password)
 			}
 			return fmt.Sprintf("changed the password of %s of %s", pos[1], pos[0]), ad.SetPassword(ctx, pos[0], pos[1], password)
+		})
+	case "user disable", "user enable":
+		return withAdmin(rest, 2, stdout, nil, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
+			ad := world.NewAdmin(st)
+			if cmd == "user enable" {
+				return fmt.Sprintf("enabled user %s of %s", pos[1], pos[0]), ad.EnableUser(ctx, pos[0], pos[1])
+			}
+			n, err := ad.DisableUser(ctx, pos[0], pos[1])
+			return fmt.Sprintf("disabled user %s of %s; ended %d console session(s) and API token(s)", pos[1], pos[0], n), err
 		})
 	case "project create":
 		var region string
@@ -278,7 +289,7 @@ func serve(args []string, stdout io.Writer) error {
 	lim := sharing.DefaultLimits()
 	lim.BuildTime, lim.MaxImagesPerRegion = c.BuildTime, c.MaxImages
 	sh := sharing.New(st, lim, sharing.WithLogger(log))
-	id := identity.New(st, identity.NewThrottle(5, 15*time.Minute), identity.NewThrottle(50, 15*time.Minute))
+	id := identity.New(st, identity.DefaultThrottling())
 	go sh.Run(ctx, 250*time.Millisecond)
 
 	apiSrv := api.New(sh, id, api.Options{TokenTTL: c.TokenTTL, Logger: log})

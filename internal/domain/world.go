@@ -49,7 +49,9 @@ type User struct {
 	AccountID    string `gorm:"size:32;uniqueIndex:idx_user_name;not null"`
 	Name         string `gorm:"size:64;uniqueIndex:idx_user_name;not null"`
 	PasswordHash string `gorm:"size:128;not null"`
-	CreatedAt    time.Time
+	// Disabled users cannot log in, and their sessions and tokens end.
+	Disabled  bool `gorm:"not null;default:false"`
+	CreatedAt time.Time
 }
 
 // Project is an account's workspace in one region.

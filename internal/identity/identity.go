@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -61,16 +60,25 @@ type Principal struct {
 
 // Service authenticates users and describes accounts.
 type Service struct {
-	st    *store.Store
-	users *Throttle // failed attempts per account/user name
-	addrs *Throttle // failed attempts per client address
-	now   func() time.Time
+	st       *store.Store
+	throttle Throttling
+	now      func() time.Time
 }
 
-// New returns an identity service on st that throttles failed logins per
-// user name and per client address.
-func New(st *store.Store, users, addrs *Throttle) *Service {
-	return &Service{st: st, users: users, addrs: addrs, now: func() time.Time { return time.Now().UTC() }}
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock replaces the clock (tests).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// New returns an identity service on st that throttles failed logins as t
+// says (DefaultThrottling for the server's).
+func New(st *store.Store, t Throttling, opts ...Option) *Service {
+	s := &Service{st: st, throttle: t, now: func() time.Time { return time.Now().UTC() }}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // ErrBadCredentials is the one answer to any wrong part of a login.
@@ -85,11 +93,8 @@ func (s *Service) Authenticate(ctx context.Context, accountName, userName, passw
 	if err := checkLogin(accountName, userName, password); err != nil {
 		return Principal{}, err
 	}
-	userKey := "user:" + strings.ToLower(accountName) + "/" + strings.ToLower(userName)
-	addrKey := "addr:" + clientAddr
-	if wait := max(s.users.Blocked(userKey), s.addrs.Blocked(addrKey)); wait > 0 {
-		return Principal{}, domain.Errorf(domain.KindQuota, domain.CodeUnauthorized,
-			"Too many failed login attempts. Try again in %s.", roundUp(wait))
+	if err := s.reserve(ctx, accountName, userName, clientAddr); err != nil {
+		return Principal{}, err
 	}
 	tx := s.st.Read(ctx)
 	acc, accErr := tx.AccountByName(accountName)
@@ -100,7 +105,8 @@ func (s *Service) Authenticate(ctx context.Context, accountName, userName, passw
 	}
 	ok := false
 	if accErr == nil && userErr == nil {
-		ok = PasswordMatches(user.PasswordHash, password)
+		// A disabled user fails like a wrong password: nothing tells.
+		ok = PasswordMatches(user.PasswordHash, password) && !user.Disabled
 	} else {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		if err := firstInternal(accErr, userErr); err != nil {
@@ -108,15 +114,15 @@ func (s *Service) Authenticate(ctx context.Context, accountName, userName, passw
 		}
 	}
 	if !ok {
-		s.users.Fail(userKey)
-		s.addrs.Fail(addrKey)
-		if accErr == nil {
-			// The trail names the user tried, never the password.
-			s.record(ctx, acc.ID, user.ID, userName, domain.ActLoginFailed, domain.ResultFailure, channel+" from "+clientAddr)
+		if err := s.failedAt(ctx, clientAddr); err != nil {
+			return Principal{}, err
 		}
+		s.recordFailure(ctx, accountName, userName, clientAddr, channel, "")
 		return Principal{}, ErrBadCredentials()
 	}
-	s.users.Reset(userKey)
+	if err := s.succeeded(ctx, accountName, userName, clientAddr); err != nil {
+		return Principal{}, err
+	}
 	s.record(ctx, acc.ID, user.ID, user.Name, domain.ActLogin, domain.ResultSuccess, channel+" from "+clientAddr)
 	return Principal{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site, UserID: user.ID, UserName: user.Name}, nil
 }
@@ -168,6 +174,9 @@ func (s *Service) Principal(ctx context.Context, userID string) (Principal, erro
 	u, err := tx.UserByID(userID)
 	if err != nil {
 		return Principal{}, err
+	}
+	if u.Disabled {
+		return Principal{}, domain.ErrNotFound("user").About(userID)
 	}
 	acc, err := tx.Account(u.AccountID)
 	if err != nil {

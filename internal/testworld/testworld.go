@@ -35,8 +35,8 @@ type Options struct {
 	DSN       string                // a PostgreSQL DSN; "" means a SQLite file in t.TempDir()
 	BuildTime time.Duration         // how long images stay in saving (default 50 ms)
 	Limits    func(*sharing.Limits) // further changes to the limits
-	UserFails int                   // failed logins before a user is blocked (default 5)
-	AddrFails int                   // failed logins before an address is blocked (default 50)
+	UserFails int                   // failed logins of a user at one address before delays (default 5)
+	AddrFails int                   // failed logins at one address before delays (default 50)
 }
 
 // World is the loaded demo world with its services.
@@ -73,9 +73,9 @@ func New(t testing.TB, o Options) *World {
 	if err := sh.ResyncAccounts(ctx, changed); err != nil {
 		t.Fatal(err)
 	}
-	id := identity.New(st,
-		identity.NewThrottle(orDefault(o.UserFails, 5), 15*time.Minute),
-		identity.NewThrottle(orDefault(o.AddrFails, 50), 15*time.Minute))
+	th := identity.DefaultThrottling()
+	th.UserFree, th.AddrFree = orDefault(o.UserFails, th.UserFree), orDefault(o.AddrFails, th.AddrFree)
+	id := identity.New(st, th)
 	return &World{Store: st, Sharing: sh, Identity: id, DSN: dsn}
 }
 

@@ -52,7 +52,9 @@ func (ad *Admin) CreateUser(ctx context.Context, accountName, userName, password
 	})
 }
 
-// SetPassword changes a user's password.
+// SetPassword changes a user's password and ends every console session and
+// API token of the user, on every server: whoever knew the old password is
+// logged out.
 func (ad *Admin) SetPassword(ctx context.Context, accountName, userName, password string) error {
 	hash, err := hashPassword(password) // outside the transaction: bcrypt is slow
 	if err != nil {
@@ -67,8 +69,49 @@ func (ad *Admin) SetPassword(ctx context.Context, accountName, userName, passwor
 		if err != nil {
 			return err
 		}
-		return tx.SetPassword(u.ID, hash)
+		if err := tx.SetPassword(u.ID, hash); err != nil {
+			return err
+		}
+		_, err = tx.RevokeUser(u.ID)
+		return err
 	})
+}
+
+// DisableUser stops a user from logging in and ends every console session
+// and API token of the user at once, on every server; EnableUser lets the
+// user log in again (sessions ended stay ended).
+func (ad *Admin) DisableUser(ctx context.Context, accountName, userName string) (revoked int, err error) {
+	err = ad.st.Write(ctx, func(tx *store.Tx) error {
+		u, err := ad.user(tx, accountName, userName)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetUserDisabled(u.ID, true); err != nil {
+			return err
+		}
+		revoked, err = tx.RevokeUser(u.ID)
+		return err
+	})
+	return revoked, err
+}
+
+// EnableUser lets a disabled user log in again.
+func (ad *Admin) EnableUser(ctx context.Context, accountName, userName string) error {
+	return ad.st.Write(ctx, func(tx *store.Tx) error {
+		u, err := ad.user(tx, accountName, userName)
+		if err != nil {
+			return err
+		}
+		return tx.SetUserDisabled(u.ID, false)
+	})
+}
+
+func (ad *Admin) user(tx *store.Tx, accountName, userName string) (domain.User, error) {
+	acc, err := tx.AccountByName(accountName)
+	if err != nil {
+		return domain.User{}, err
+	}
+	return tx.User(acc.ID, userName)
 }
 
 // CreateProject adds a project to an account in a region offered on its site.

@@ -1,0 +1,84 @@
+package store
+
+import (
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"imageshare/internal/domain"
+)
+
+// WebSession returns a live console session by its hash; ok is false when
+// there is none or it expired.
+func (tx *Tx) WebSession(hash string, now time.Time) (s domain.WebSession, ok bool, err error) {
+	err = tx.db.Where("hash = ? AND expires_at > ?", hash, now).Take(&s).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return s, false, nil
+	}
+	return s, err == nil, wrap(err)
+}
+
+// PutWebSession stores a console session, replacing the one of that hash.
+func (tx *Tx) PutWebSession(s domain.WebSession) error {
+	return wrap(tx.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&s).Error)
+}
+
+// DeleteWebSession removes a console session; a missing one is not an error.
+func (tx *Tx) DeleteWebSession(hash string) error {
+	return wrap(tx.db.Where("hash = ?", hash).Delete(&domain.WebSession{}).Error)
+}
+
+// DeleteExpiredWebSessions removes sessions that expired before now.
+func (tx *Tx) DeleteExpiredWebSessions(now time.Time) error {
+	return wrap(tx.db.Where("expires_at <= ?", now).Delete(&domain.WebSession{}).Error)
+}
+
+// RevokeUser ends every console session and API token of a user, and
+// returns how many there were.
+func (tx *Tx) RevokeUser(userID string) (int, error) {
+	s := tx.db.Where("user_id = ?", userID).Delete(&domain.WebSession{})
+	if s.Error != nil {
+		return 0, wrap(s.Error)
+	}
+	t := tx.db.Where("user_id = ?", userID).Delete(&domain.Token{})
+	return int(s.RowsAffected + t.RowsAffected), wrap(t.Error)
+}
+
+// SetUserDisabled disables or enables a user.
+func (tx *Tx) SetUserDisabled(userID string, disabled bool) error {
+	res := tx.db.Model(&domain.User{}).Where("id = ?", userID).Update("disabled", disabled)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return domain.ErrNotFound("user").About(userID)
+	}
+	return wrap(res.Error)
+}
+
+// AuthFailure returns the failure count of a key, locked against
+// concurrent changes until the transaction ends; a key without failures is
+// the zero value with that key.
+func (tx *Tx) AuthFailure(key string) (domain.AuthFailure, error) {
+	if err := tx.db.Clauses(clause.OnConflict{DoNothing: true}).Create(&domain.AuthFailure{Key: key}).Error; err != nil {
+		return domain.AuthFailure{}, wrap(err)
+	}
+	var f domain.AuthFailure
+	err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key = ?", key).Take(&f).Error
+	return f, wrap(err)
+}
+
+// PutAuthFailure stores a key's failure count.
+func (tx *Tx) PutAuthFailure(f domain.AuthFailure) error {
+	return wrap(tx.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&f).Error)
+}
+
+// DeleteAuthFailure forgets a key's failures.
+func (tx *Tx) DeleteAuthFailure(key string) error {
+	return wrap(tx.db.Where("key = ?", key).Delete(&domain.AuthFailure{}).Error)
+}
+
+// DeleteStaleAuthFailures forgets failures last seen before cutoff that
+// block nothing any more.
+func (tx *Tx) DeleteStaleAuthFailures(cutoff, now time.Time) error {
+	return wrap(tx.db.Where("last_failure < ? AND blocked_until < ?", cutoff, now).Delete(&domain.AuthFailure{}).Error)
+}
