@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -217,4 +218,30 @@ func TestS14_SwitchRegionAndProject(t *testing.T) {
 	if strings.Contains(strings.Join(regions, ","), "cn-north-1") {
 		t.Errorf("S07: an International-site user can select cn-north-1: %v", regions)
 	}
+}
+
+// TestIssue8_TrustedProxies: behind a trusted reverse proxy the client is
+// the address the proxy forwards, so one user's failures do not hold back
+// everyone behind the proxy; without the setting a forwarded address is
+// ignored, so that a client cannot pick its own (finding 3, 10).
+func TestIssue8_TrustedProxies(t *testing.T) {
+	bad := url.Values{"account": {"acme"}, "user": {"alice"}, "password": {"wrong-password"}}
+	good := url.Values{"account": {"acme"}, "user": {"alice"}, "password": {demoPassword}}
+	_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
+
+	behind := newFixture(t, fixtureOpts{trustedProxies: []*net.IPNet{loopback}})
+	c := behind.client()
+	for i := 0; i < 5; i++ {
+		c.submit("/login", bad, "X-Forwarded-For", "203.0.113.7").want(http.StatusUnauthorized)
+	}
+	c.submit("/login", good, "X-Forwarded-For", "203.0.113.7").want(http.StatusTooManyRequests)
+	behind.client().submit("/login", good, "X-Forwarded-For", "198.51.100.20").want(http.StatusSeeOther)
+
+	direct := newFixture(t)
+	d := direct.client()
+	for i := 0; i < 5; i++ {
+		d.submit("/login", bad, "X-Forwarded-For", "203.0.113.7").want(http.StatusUnauthorized)
+	}
+	// Not behind a trusted proxy: the forwarded address is not believed.
+	direct.client().submit("/login", good, "X-Forwarded-For", "198.51.100.20").want(http.StatusTooManyRequests)
 }

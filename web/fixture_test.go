@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -33,9 +34,10 @@ type fixture struct {
 }
 
 type fixtureOpts struct {
-	secure   bool
-	idle     time.Duration
-	lifetime time.Duration
+	secure         bool
+	idle           time.Duration
+	lifetime       time.Duration
+	trustedProxies []*net.IPNet
 }
 
 func newFixture(t *testing.T, opts ...fixtureOpts) *fixture {
@@ -44,13 +46,13 @@ func newFixture(t *testing.T, opts ...fixtureOpts) *fixture {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	w := testworld.New(t, testworld.Options{})
-	f := &fixture{t: t, sh: w.Sharing, id: w.Identity, w: w, now: time.Now()}
-	h := web.New(w.Sharing, w.Identity, web.Options{
-		SessionKey: []byte("0123456789abcdef0123456789abcdef"), SecureCookies: o.secure, Logger: testworld.Quiet,
-		IdleTimeout: o.idle, SessionLifetime: o.lifetime, Now: func() time.Time { return f.now },
-	})
-	f.srv = httptest.NewServer(h)
+	f := &fixture{t: t, now: time.Now()}
+	w := testworld.New(t, testworld.Options{Web: web.Options{
+		SecureCookies: o.secure, IdleTimeout: o.idle, SessionLifetime: o.lifetime,
+		Now: func() time.Time { return f.now }, TrustedProxies: o.trustedProxies,
+	}})
+	f.sh, f.id, f.w = w.Sharing, w.Identity, w
+	f.srv = httptest.NewServer(w.Handler)
 	t.Cleanup(f.srv.Close)
 	return f
 }

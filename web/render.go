@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -65,14 +68,31 @@ func (h *console) render(c echo.Context, status int, p views.Page, body templ.Co
 	return write(c, status, views.Layout(p, body))
 }
 
-// write sends a component as an HTML response that no cache keeps.
+// buffers holds page buffers between requests.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// write sends a component as an HTML response that no cache keeps. The page
+// is rendered into a buffer first and sent only when it rendered whole: a
+// template error becomes a clean error page, never half a page under a
+// status already sent.
 func write(c echo.Context, status int, comp templ.Component) error {
+	buf := buffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 { // a huge page's buffer is not kept
+			buffers.Put(buf)
+		}
+	}()
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
+		return fmt.Errorf("web: render %s: %w", c.Path(), err)
+	}
 	hd := c.Response().Header()
 	hd.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	hd.Set(echo.HeaderCacheControl, "no-store")
 	hd.Add(echo.HeaderVary, "HX-Request")
 	c.Response().WriteHeader(status)
-	return comp.Render(c.Request().Context(), c.Response())
+	_, err := c.Response().Write(buf.Bytes())
+	return err
 }
 
 // done ends a successful change: a flash, then back to the page the change

@@ -1,6 +1,16 @@
 package web
 
-import "testing"
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+)
 
 // TestLocalPathRefusesEveryWayOffSite is the open-redirect table (issue 8,
 // finding 4): only clean same-site paths are kept, whatever a lenient
@@ -35,5 +45,34 @@ func TestLocalPathRefusesEveryWayOffSite(t *testing.T) {
 		if got := localPath(c.back, def); got != c.want {
 			t.Errorf("localPath(%q) = %q, want %q", c.back, got, c.want)
 		}
+	}
+}
+
+// TestWriteSendsNothingOfAPageThatFailsToRender: a template error midway
+// must not leave half a page under a 200 already sent (issue 8: pages are
+// rendered to a buffer first).
+func TestWriteSendsNothingOfAPageThatFailsToRender(t *testing.T) {
+	e := echo.New()
+	rec := httptest.NewRecorder()
+	c := e.NewContext(httptest.NewRequest(http.MethodGet, "/images", nil), rec)
+	failing := templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		_, _ = io.WriteString(w, "<html><body><table><tr><td>first row</td></tr>")
+		return errors.New("template failed on the second row")
+	})
+	err := write(c, http.StatusOK, failing)
+	if err == nil {
+		t.Fatal("the render error was lost")
+	}
+	if c.Response().Committed || rec.Body.Len() > 0 {
+		t.Errorf("a failed render sent status %d and %q; want nothing sent, so that the error page can be", rec.Code, rec.Body.String())
+	}
+	ok := templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		_, err := io.WriteString(w, "<p>whole</p>")
+		return err
+	})
+	rec = httptest.NewRecorder()
+	c = e.NewContext(httptest.NewRequest(http.MethodGet, "/images", nil), rec)
+	if err := write(c, http.StatusCreated, ok); err != nil || rec.Code != http.StatusCreated || rec.Body.String() != "<p>whole</p>" {
+		t.Errorf("a good render: %v, %d %q", err, rec.Code, rec.Body.String())
 	}
 }

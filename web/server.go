@@ -5,6 +5,7 @@ package web
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -35,6 +36,13 @@ type Options struct {
 
 	// Now is the console's clock for session expiry (tests); default time.Now.
 	Now func() time.Time
+
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the server: a request from one of them is from the address its
+	// X-Forwarded-For names (the nearest untrusted hop). With none, the
+	// client is the connection's peer and forwarding headers are ignored,
+	// so that no client picks its own address (throttling, the trail).
+	TrustedProxies []*net.IPNet
 
 	// API, when set, mounts the API on the Echo instance. It is called after
 	// the global middleware (request ID, recovery, security headers, body
@@ -74,8 +82,7 @@ func New(sh *sharing.Service, id *identity.Service, opts Options) *echo.Echo {
 	opts.defaults()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// Throttling is per client address: never trust forwarding headers for it.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(opts.TrustedProxies)
 
 	e.Use(middleware.RequestID())
 	e.Use(requestLogger(opts.Logger))
@@ -99,6 +106,20 @@ func New(sh *sharing.Service, id *identity.Service, opts Options) *echo.Echo {
 	e.HTTPErrorHandler = h.handleError
 	h.routes()
 	return e
+}
+
+// ipExtractor finds the client's address: the peer's, or behind trusted
+// proxies the first address in X-Forwarded-For, from the right, that is not
+// a trusted proxy.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 func hstsMaxAge(secure bool) int {

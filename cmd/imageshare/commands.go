@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -21,8 +20,8 @@ import (
 	"imageshare/internal/sharing"
 	"imageshare/internal/store"
 	"imageshare/internal/world"
+	"imageshare/server"
 	"imageshare/web"
-	"imageshare/web/api"
 )
 
 // usageError is a mistake on the command line (exit code 2).
@@ -44,6 +43,7 @@ commands:
   serve                                     start the console and API
   world load FILE                           load a world file (YAML or JSON)
   world demo                                print the built-in demo world
+  backup FILE                               online, consistent copy of the SQLite database
   account create NAME --site SITE [--id HEX32]
   user create ACCOUNT USER [--password PW]  (password read from stdin when not given)
   user passwd ACCOUNT USER [--password PW]  (ends the user's sessions and tokens)
@@ -62,7 +62,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		return usageError(usage)
 	}
 	cmd := args[0]
-	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && cmd != "serve" {
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && cmd != "serve" && cmd != "backup" {
 		cmd += " " + args[1]
 		args = args[1:]
 	}
@@ -80,6 +80,13 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 				return "", err
 			}
 			return fmt.Sprintf("loaded %s: %d accounts, %d regions, %d organizations", pos[0], len(f.Accounts), len(f.Regions), len(f.Organizations)), nil
+		})
+	case "backup":
+		return withAdmin(rest, 1, stdout, nil, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
+			if err := st.Backup(ctx, pos[0]); err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("backed up the database to %s (to restore: stop the server, replace the database file with it, start the server)", pos[0]), nil
 		})
 	case "world demo":
 		_, err := stdout.Write(world.DemoYAML())
@@ -246,7 +253,10 @@ func loadWorld(ctx context.Context, st *store.Store, f *world.File) error {
 	return resync(ctx, st, changed...)
 }
 
-// serve starts the console on the configured address until SIGINT/SIGTERM.
+// serve starts the console and the API on the configured address until
+// SIGINT or SIGTERM, then shuts down gracefully: it stops accepting, lets
+// requests in flight and the running job finish, and exits within
+// --shutdown-timeout.
 func serve(args []string, stdout io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -254,17 +264,38 @@ func serve(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}
-	level := slog.LevelInfo
-	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return usageError("--log-level must be debug, info, warn or error")
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("serve takes no arguments, got %q", fs.Args()))
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-
-	st, err := store.Open(c.dsn())
+	if err := c.check(); err != nil {
+		return err
+	}
+	log, err := c.logger(os.Stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	key, err := c.sessionKey()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	publicURL, _ := c.publicURL(ln.Addr().String())
+	proxies, _ := c.trustedProxies()
+	lim := sharing.DefaultLimits()
+	lim.BuildTime, lim.MaxImagesPerRegion, lim.MaxBatchImages, lim.JobRetention = c.BuildTime, c.MaxImages, c.MaxBatchImages, c.JobRetention
+	srv, err := server.Open(server.Config{
+		DSN: c.dsn(), Limits: lim, Throttling: identity.DefaultThrottling(), TokenTTL: c.TokenTTL, PublicURL: publicURL,
+		Web:    web.Options{SessionKey: key, SecureCookies: c.SecureCookies, TokenTTL: c.TokenTTL, TrustedProxies: proxies},
+		Logger: log, LockSQLite: true, MetricsOnMain: c.MetricsAddr == "",
+	})
+	if err != nil {
+		return humanError(err)
+	}
+	defer srv.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -272,34 +303,35 @@ func serve(args []string, stdout io.Writer) error {
 	switch c.WorldFile {
 	case "none":
 	case "":
-		err = loadWorld(ctx, st, world.Demo())
+		err = srv.LoadWorld(ctx, world.Demo())
 	default:
 		var f *world.File
 		if f, err = world.ReadFile(c.WorldFile); err == nil {
-			err = loadWorld(ctx, st, f)
+			err = srv.LoadWorld(ctx, f)
 		}
 	}
 	if err != nil {
 		return humanError(err)
 	}
-	key, err := c.sessionKey()
-	if err != nil {
-		return err
-	}
-	lim := sharing.DefaultLimits()
-	lim.BuildTime, lim.MaxImagesPerRegion = c.BuildTime, c.MaxImages
-	sh := sharing.New(st, lim, sharing.WithLogger(log))
-	id := identity.New(st, identity.DefaultThrottling())
-	go sh.Run(ctx, 250*time.Millisecond)
 
-	apiSrv := api.New(sh, id, api.Options{TokenTTL: c.TokenTTL, Logger: log})
-	handler := web.New(sh, id, web.Options{SessionKey: key, SecureCookies: c.SecureCookies, TokenTTL: c.TokenTTL, Logger: log, API: apiSrv.Register})
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return err
+	work, stopWork := context.WithCancel(context.Background())
+	defer stopWork()
+	workDone := make(chan struct{})
+	go func() { defer close(workDone); srv.Run(work) }()
+	httpSrv := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	servers := []*http.Server{httpSrv}
+	errs := make(chan error, 2)
+	if c.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", c.MetricsAddr)
+		if err != nil {
+			return err
+		}
+		defer mln.Close()
+		msrv := &http.Server{Handler: srv.Metrics, ReadHeaderTimeout: 10 * time.Second}
+		servers = append(servers, msrv)
+		go func() { errs <- msrv.Serve(mln) }()
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	fmt.Fprintf(stdout, "ImageShare is running at http://%s/ (console; API: Keystone /v3, Glance /v2, IMS /v1; database: %s)\n", ln.Addr(), st.Dialect())
+	fmt.Fprintf(stdout, "ImageShare is running at %s/ (console; API: Keystone /v3, Glance /v2, IMS /v1; database: %s)\n", publicURL, srv.Store.Dialect())
 	if demo {
 		fmt.Fprintln(stdout, "Demo logins (account / user, password ImageShare-demo1):")
 		for _, a := range world.Demo().Accounts {
@@ -308,14 +340,33 @@ func serve(args []string, stdout io.Writer) error {
 			}
 		}
 	}
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdown)
-	}()
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	go func() { errs <- httpSrv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err := <-errs:
+		if !errors.Is(err, http.ErrServerClosed) {
+			stopWork()
+			<-workDone
+			return err
+		}
 	}
+	log.Info("shutting down", "deadline", c.ShutdownTimeout.String())
+	srv.Drain()
+	deadline, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	for _, s := range servers {
+		if err := s.Shutdown(deadline); err != nil {
+			log.Warn("requests still running at the shutdown deadline", "err", err)
+		}
+	}
+	stopWork()
+	select {
+	case <-workDone:
+	case <-deadline.Done():
+		// The job's lease runs out and another server (or this one after
+		// a restart) takes it over.
+		log.Warn("a job was still running at the shutdown deadline; another server will take it over")
+	}
+	log.Info("stopped")
 	return nil
 }

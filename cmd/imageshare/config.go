@@ -6,24 +6,38 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // config is every setting, from flags with environment variables as defaults.
 type config struct {
-	Addr          string
-	DataDir       string
-	DSN           string
-	WorldFile     string
-	SessionKey    string
-	SecureCookies bool
-	BuildTime     time.Duration
-	MaxImages     int
-	TokenTTL      time.Duration
-	LogLevel      string
+	Addr            string
+	DataDir         string
+	DSN             string
+	WorldFile       string
+	SessionKey      string
+	SecureCookies   bool
+	BuildTime       time.Duration
+	MaxImages       int
+	MaxBatchImages  int
+	TokenTTL        time.Duration
+	JobRetention    time.Duration
+	LogLevel        string
+	LogFormat       string
+	PublicURL       string
+	TrustedProxies  string
+	MetricsAddr     string
+	ShutdownTimeout time.Duration
+
+	envErrs []string // environment values that did not parse
 }
 
 func env(name, def string) string {
@@ -33,19 +47,47 @@ func env(name, def string) string {
 	return def
 }
 
-func envDuration(name string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(env(name, "")); err == nil {
-		return d
+// envDuration is the duration an environment variable gives, or def when
+// it is unset; a malformed value is remembered and refused at start, never
+// silently replaced by the default.
+func (c *config) envDuration(name string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
 	}
-	return def
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		c.envErrs = append(c.envErrs, fmt.Sprintf("%s=%q is not a positive duration (like 30s, 5m or 24h)", name, v))
+		return def
+	}
+	return d
 }
 
-func envInt(name string, def int) int {
-	var n int
-	if _, err := fmt.Sscan(env(name, ""), &n); err == nil {
-		return n
+// envInt is like envDuration for a positive integer.
+func (c *config) envInt(name string, def int) int {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
 	}
-	return def
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		c.envErrs = append(c.envErrs, fmt.Sprintf("%s=%q is not a positive whole number", name, v))
+		return def
+	}
+	return n
+}
+
+// envBool is like envDuration for true or false.
+func (c *config) envBool(name string) bool {
+	v, ok := os.LookupEnv(name)
+	if !ok || v == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Sprintf("%s=%q is not true or false", name, v))
+	}
+	return b
 }
 
 // dbFlags registers the flags every command shares: where the database is.
@@ -60,11 +102,101 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.Addr, "addr", env("IMAGESHARE_ADDR", "127.0.0.1:8080"), "listen address [IMAGESHARE_ADDR]")
 	fs.StringVar(&c.WorldFile, "world", env("IMAGESHARE_WORLD", ""), "world file to load at start; empty loads the built-in demo world; \"none\" loads nothing [IMAGESHARE_WORLD]")
 	fs.StringVar(&c.SessionKey, "session-key", env("IMAGESHARE_SESSION_KEY", ""), "session key, 64+ hex characters; default: generated once into DATA/session.key [IMAGESHARE_SESSION_KEY]")
-	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("IMAGESHARE_SECURE_COOKIES", "") == "true", "mark cookies Secure (set when served over TLS) [IMAGESHARE_SECURE_COOKIES]")
-	fs.DurationVar(&c.BuildTime, "build-time", envDuration("IMAGESHARE_BUILD_TIME", 5*time.Second), "how long image creation and replication take [IMAGESHARE_BUILD_TIME]")
-	fs.IntVar(&c.MaxImages, "max-images", envInt("IMAGESHARE_MAX_IMAGES", 50), "private images per account and region [IMAGESHARE_MAX_IMAGES]")
-	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("IMAGESHARE_TOKEN_TTL", 24*time.Hour), "API token lifetime [IMAGESHARE_TOKEN_TTL]")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.envBool("IMAGESHARE_SECURE_COOKIES"), "mark cookies Secure (set when served over TLS) [IMAGESHARE_SECURE_COOKIES]")
+	fs.DurationVar(&c.BuildTime, "build-time", c.envDuration("IMAGESHARE_BUILD_TIME", 5*time.Second), "how long image creation and replication take [IMAGESHARE_BUILD_TIME]")
+	fs.IntVar(&c.MaxImages, "max-images", c.envInt("IMAGESHARE_MAX_IMAGES", 50), "private images per account and region [IMAGESHARE_MAX_IMAGES]")
+	fs.IntVar(&c.MaxBatchImages, "max-batch-images", c.envInt("IMAGESHARE_MAX_BATCH_IMAGES", 1000), "images in one IMS batch member call [IMAGESHARE_MAX_BATCH_IMAGES]")
+	fs.DurationVar(&c.TokenTTL, "token-ttl", c.envDuration("IMAGESHARE_TOKEN_TTL", 24*time.Hour), "API token lifetime [IMAGESHARE_TOKEN_TTL]")
+	fs.DurationVar(&c.JobRetention, "job-retention", c.envDuration("IMAGESHARE_JOB_RETENTION", 7*24*time.Hour), "how long finished IMS jobs stay readable [IMAGESHARE_JOB_RETENTION]")
 	fs.StringVar(&c.LogLevel, "log-level", env("IMAGESHARE_LOG_LEVEL", "info"), "debug, info, warn or error [IMAGESHARE_LOG_LEVEL]")
+	fs.StringVar(&c.LogFormat, "log-format", env("IMAGESHARE_LOG_FORMAT", "text"), "text or json [IMAGESHARE_LOG_FORMAT]")
+	fs.StringVar(&c.PublicURL, "public-url", env("IMAGESHARE_PUBLIC_URL", ""), "the URL clients reach the server at (the API's token catalog and links); default http://ADDR [IMAGESHARE_PUBLIC_URL]")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("IMAGESHARE_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed [IMAGESHARE_TRUSTED_PROXIES]")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("IMAGESHARE_METRICS_ADDR", ""), "serve /metrics on this address only (default: on the main address) [IMAGESHARE_METRICS_ADDR]")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.envDuration("IMAGESHARE_SHUTDOWN_TIMEOUT", 20*time.Second), "on SIGTERM, how long to finish requests and jobs before exiting [IMAGESHARE_SHUTDOWN_TIMEOUT]")
+}
+
+// check refuses a configuration that does not make sense, naming the
+// setting: malformed environment values first.
+func (c *config) check() error {
+	if len(c.envErrs) > 0 {
+		return usageError(strings.Join(c.envErrs, "; "))
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--build-time", c.BuildTime}, {"--token-ttl", c.TokenTTL}, {"--job-retention", c.JobRetention}, {"--shutdown-timeout", c.ShutdownTimeout}} {
+		if d.v <= 0 {
+			return usageError(d.name + " must be a positive duration")
+		}
+	}
+	if c.MaxImages < 1 || c.MaxBatchImages < 1 {
+		return usageError("--max-images and --max-batch-images must be positive")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return usageError("--log-format must be text or json")
+	}
+	if _, err := c.trustedProxies(); err != nil {
+		return err
+	}
+	if _, err := c.publicURL(c.Addr); err != nil {
+		return err
+	}
+	return nil
+}
+
+// trustedProxies parses --trusted-proxies; a bare address is one host.
+func (c *config) trustedProxies() ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.FieldsFunc(c.TrustedProxies, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !strings.Contains(f, "/") {
+			if ip := net.ParseIP(f); ip != nil && ip.To4() != nil {
+				f += "/32"
+			} else {
+				f += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, usageError(fmt.Sprintf("--trusted-proxies: %q is not an address or a CIDR like 10.0.0.0/8", f))
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// publicURL is --public-url, or http://ADDR when the server listens on one
+// address. Listening on every interface, it must be given: a URL taken from
+// each request's Host header would let clients choose it.
+func (c *config) publicURL(addr string) (string, error) {
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return "", usageError(fmt.Sprintf("--public-url %q must be an http:// or https:// URL like https://images.example.com", c.PublicURL))
+		}
+		return strings.TrimSuffix(c.PublicURL, "/"), nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", usageError(fmt.Sprintf("--addr %q is not host:port", addr))
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		return "", usageError(fmt.Sprintf("--addr %s listens on every interface: give --public-url, the URL clients reach the server at", addr))
+	}
+	return "http://" + addr, nil
+}
+
+// logger is the server's logger: text or JSON, at the configured level.
+func (c config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, usageError("--log-level must be debug, info, warn or error")
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
 }
 
 func (c config) dsn() string {

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"imageshare/internal/identity"
+	"imageshare/internal/store"
 )
 
 func init() { identity.PasswordCost = bcrypt.MinCost }
@@ -89,5 +93,115 @@ func TestSessionKeyIsGeneratedOnceAndKept(t *testing.T) {
 	c.SessionKey = "abcd"
 	if _, err := c.sessionKey(); err == nil {
 		t.Error("a short configured key was accepted")
+	}
+}
+
+// TestServeRefusesMalformedSettings: a malformed flag or environment value
+// stops the start with the setting named, instead of falling back to the
+// default in silence (issue 8).
+func TestServeRefusesMalformedSettings(t *testing.T) {
+	data := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		env  [2]string
+		args []string
+		want string
+	}{
+		{"duration in the environment", [2]string{"IMAGESHARE_BUILD_TIME", "five seconds"}, nil, "IMAGESHARE_BUILD_TIME"},
+		{"number in the environment", [2]string{"IMAGESHARE_MAX_IMAGES", "ten"}, nil, "IMAGESHARE_MAX_IMAGES"},
+		{"negative number", [2]string{"IMAGESHARE_MAX_IMAGES", "-3"}, nil, "IMAGESHARE_MAX_IMAGES"},
+		{"boolean in the environment", [2]string{"IMAGESHARE_SECURE_COOKIES", "yes please"}, nil, "IMAGESHARE_SECURE_COOKIES"},
+		{"token lifetime", [2]string{"IMAGESHARE_TOKEN_TTL", "1 day"}, nil, "IMAGESHARE_TOKEN_TTL"},
+		{"flag", [2]string{}, []string{"--build-time", "soon"}, "build-time"},
+		{"log format", [2]string{}, []string{"--log-format", "xml"}, "--log-format"},
+		{"trusted proxies", [2]string{}, []string{"--trusted-proxies", "10.0.0.0/8,not-a-network"}, "--trusted-proxies"},
+		{"public URL", [2]string{}, []string{"--public-url", "ftp://images.example.com"}, "--public-url"},
+		{"every interface without a public URL", [2]string{}, []string{"--addr", "0.0.0.0:0"}, "--public-url"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.env[0] != "" {
+				t.Setenv(tc.env[0], tc.env[1])
+			}
+			_, err := cli(t, "", append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--world", "none"}, tc.args...)...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(err) != 2 {
+				t.Errorf("got %v (exit %d), want a usage error naming %s", err, exitCode(err), tc.want)
+			}
+		})
+	}
+}
+
+// TestBackupIsAConsistentCopy: `imageshare backup FILE` copies a SQLite
+// database while it is in use, into a file that opens, passes SQLite's
+// integrity check and holds the data; an existing file is not overwritten.
+func TestBackupIsAConsistentCopy(t *testing.T) {
+	data := t.TempDir()
+	if _, err := cli(t, "", "world", "load", writeDemo(t, data), "--data", data); err != nil {
+		t.Fatal(err)
+	}
+	// A writer keeps going while the copy is made.
+	st, err := store.Open(filepath.Join(data, "imageshare.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_ = st.Write(context.Background(), func(tx *store.Tx) error {
+				return tx.Create(&store.Setting{Key: fmt.Sprintf("during-backup-%d", i), Value: "x"})
+			})
+		}
+	}()
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	out, err := cli(t, "", "backup", backup, "--data", data)
+	close(stop)
+	<-done
+	if err != nil || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: %q, %v", out, err)
+	}
+	cp, err := store.Open(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	if res, err := cp.IntegrityCheck(context.Background()); err != nil || res != "ok" {
+		t.Errorf("integrity of the copy: %q, %v", res, err)
+	}
+	if accs, err := cp.Read(context.Background()).Accounts(); err != nil || len(accs) != 5 {
+		t.Errorf("accounts in the copy: %d, %v; want the demo's 5", len(accs), err)
+	}
+	if _, err := cli(t, "", "backup", backup, "--data", data); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("a second backup onto the same file: %v, want it refused", err)
+	}
+}
+
+func writeDemo(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "world.yaml")
+	demo, _ := cli(t, "", "world", "demo")
+	if err := os.WriteFile(path, []byte(demo), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestJSONLogs: --log-format json writes one JSON object per line.
+func TestJSONLogs(t *testing.T) {
+	var buf bytes.Buffer
+	log, err := config{LogLevel: "info", LogFormat: "json"}.logger(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Error("request failed", "request_id", "abc", "err", "boom")
+	var line map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil || line["request_id"] != "abc" || line["msg"] != "request failed" {
+		t.Errorf("JSON log line %q: %v", buf.String(), err)
 	}
 }

@@ -63,6 +63,20 @@ type Service struct {
 	st       *store.Store
 	throttle Throttling
 	now      func() time.Time
+	observe  func(result string) // counts logins by result (metrics)
+}
+
+// Login results, as WithLoginObserver reports them.
+const (
+	LoginSuccess   = "success"
+	LoginFailure   = "failure"
+	LoginThrottled = "throttled"
+	LoginInvalid   = "invalid"
+)
+
+// WithLoginObserver calls observe with the result of every password login.
+func WithLoginObserver(observe func(result string)) Option {
+	return func(s *Service) { s.observe = observe }
 }
 
 // Option configures a Service.
@@ -74,7 +88,7 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // New returns an identity service on st that throttles failed logins as t
 // says (DefaultThrottling for the server's).
 func New(st *store.Store, t Throttling, opts ...Option) *Service {
-	s := &Service{st: st, throttle: t, now: func() time.Time { return time.Now().UTC() }}
+	s := &Service{st: st, throttle: t, now: func() time.Time { return time.Now().UTC() }, observe: func(string) {}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -91,9 +105,13 @@ func ErrBadCredentials() *domain.Error {
 // ("console", "api").
 func (s *Service) Authenticate(ctx context.Context, accountName, userName, password, clientAddr, channel string) (Principal, error) {
 	if err := checkLogin(accountName, userName, password); err != nil {
+		s.observe(LoginInvalid)
 		return Principal{}, err
 	}
 	if err := s.reserve(ctx, accountName, userName, clientAddr); err != nil {
+		if domain.KindOf(err) == domain.KindQuota {
+			s.observe(LoginThrottled)
+		}
 		return Principal{}, err
 	}
 	tx := s.st.Read(ctx)
@@ -118,12 +136,14 @@ func (s *Service) Authenticate(ctx context.Context, accountName, userName, passw
 			return Principal{}, err
 		}
 		s.recordFailure(ctx, accountName, userName, clientAddr, channel, "")
+		s.observe(LoginFailure)
 		return Principal{}, ErrBadCredentials()
 	}
 	if err := s.succeeded(ctx, accountName, userName, clientAddr); err != nil {
 		return Principal{}, err
 	}
 	s.record(ctx, acc.ID, user.ID, user.Name, domain.ActLogin, domain.ResultSuccess, channel+" from "+clientAddr)
+	s.observe(LoginSuccess)
 	return Principal{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site, UserID: user.ID, UserName: user.Name}, nil
 }
 

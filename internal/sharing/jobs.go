@@ -390,3 +390,21 @@ func (s *Service) PruneJobs(ctx context.Context) (int, error) {
 	})
 	return n, err
 }
+
+// Counts are what metrics report of the sharing state: jobs and images by
+// status.
+type Counts struct {
+	Jobs   map[string]int
+	Images map[string]int
+}
+
+// Counts returns the jobs and images by status.
+func (s *Service) Counts(ctx context.Context) (Counts, error) {
+	tx := s.st.Read(ctx)
+	jobs, err := tx.JobCounts()
+	if err != nil {
+		return Counts{}, err
+	}
+	images, err := tx.ImageStatusCounts()
+	return Counts{Jobs: jobs, Images: images}, err
+}

@@ -156,10 +156,13 @@ func (tx *Tx) DeleteImage(id string) error {
 	return wrap(res.Error)
 }
 
-// SavingImages returns images in status saving whose save is due by now.
+// SavingImages returns images in status saving whose save is due by now,
+// locked until the transaction ends. On PostgreSQL, FOR UPDATE SKIP LOCKED:
+// servers finishing images at once each take different ones.
 func (tx *Tx) SavingImages(dueBy time.Time, limit int) ([]domain.Image, error) {
 	var ims []domain.Image
-	err := tx.db.Where("status = ? AND ready_at <= ?", domain.StatusSaving, dueBy).Order("ready_at").Limit(limit).Find(&ims).Error
+	err := tx.db.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
+		Where("status = ? AND ready_at <= ?", domain.StatusSaving, dueBy).Order("ready_at").Limit(limit).Find(&ims).Error
 	return ims, wrap(err)
 }
 

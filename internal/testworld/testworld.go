@@ -1,6 +1,6 @@
 // Package testworld builds what the HTTP tests run on: the demo world
-// loaded into a fresh database, with the sharing and identity services of
-// a real server. Only tests import it.
+// loaded into a fresh database, served by a real server built by the
+// composition root (package server). Only tests import it.
 package testworld
 
 import (
@@ -15,8 +15,9 @@ import (
 
 	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
-	"imageshare/internal/store"
 	"imageshare/internal/world"
+	"imageshare/server"
+	"imageshare/web"
 )
 
 // Tests hash the demo passwords at bcrypt's lowest cost: the hashing is
@@ -37,46 +38,53 @@ type Options struct {
 	Limits    func(*sharing.Limits) // further changes to the limits
 	UserFails int                   // failed logins of a user at one address before delays (default 5)
 	AddrFails int                   // failed logins at one address before delays (default 50)
+	TokenTTL  time.Duration         // API token lifetime (default 24 h)
+	PublicURL string                // the API's public URL ("" = each request's)
+	// Web are the console's options; the session key defaults to a fixed
+	// test key, the logger to Quiet.
+	Web web.Options
 }
 
-// World is the loaded demo world with its services.
+// World is the loaded demo world, served by a server built as `imageshare
+// serve` builds it (server.Open).
 type World struct {
-	Store    *store.Store
-	Sharing  *sharing.Service
-	Identity *identity.Service
-	DSN      string // what the store was opened with
+	*server.Server
+	DSN string // what the store was opened with
 }
 
-// New loads the demo world; everything is closed when the test ends.
+// TestSessionKey is the test servers' session key.
+var TestSessionKey = []byte("0123456789abcdef0123456789abcdef")
+
+// New loads the demo world into a server; everything is closed when the
+// test ends. The background worker does not run: tests finish images and
+// run jobs when they choose (or call Run).
 func New(t testing.TB, o Options) *World {
 	t.Helper()
-	ctx := context.Background()
 	dsn := o.DSN
 	if dsn == "" {
 		dsn = filepath.Join(t.TempDir(), "imageshare.db")
 	}
-	st, err := store.Open(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
 	lim := sharing.DefaultLimits()
 	lim.BuildTime = orDefault(o.BuildTime, 50*time.Millisecond)
 	if o.Limits != nil {
 		o.Limits(&lim)
 	}
-	sh := sharing.New(st, lim, sharing.WithLogger(Quiet))
-	changed, err := world.Load(ctx, st, world.Demo())
+	th := identity.DefaultThrottling()
+	th.UserFree, th.AddrFree = orDefault(o.UserFails, th.UserFree), orDefault(o.AddrFails, th.AddrFree)
+	wo := o.Web
+	if wo.SessionKey == nil {
+		wo.SessionKey = TestSessionKey
+	}
+	srv, err := server.Open(server.Config{DSN: dsn, Limits: lim, Throttling: th, TokenTTL: o.TokenTTL, PublicURL: o.PublicURL,
+		Web: wo, Logger: Quiet, MetricsOnMain: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sh.ResyncAccounts(ctx, changed); err != nil {
+	t.Cleanup(func() { _ = srv.Close() })
+	if err := srv.LoadWorld(context.Background(), world.Demo()); err != nil {
 		t.Fatal(err)
 	}
-	th := identity.DefaultThrottling()
-	th.UserFree, th.AddrFree = orDefault(o.UserFails, th.UserFree), orDefault(o.AddrFails, th.AddrFree)
-	id := identity.New(st, th)
-	return &World{Store: st, Sharing: sh, Identity: id, DSN: dsn}
+	return &World{Server: srv, DSN: dsn}
 }
 
 // orDefault is v, or def when v is zero.

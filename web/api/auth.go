@@ -1,8 +1,6 @@
 package api
 
 import (
-	"net"
-
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
@@ -65,16 +63,9 @@ func (a *API) baseURL(c echo.Context) string {
 	return c.Scheme() + "://" + c.Request().Host
 }
 
-// clientAddr is the caller's address for login throttling. Forwarded
-// headers count only when the server is configured to trust a proxy
-// (Echo's IPExtractor); otherwise a client could pick its own address.
+// clientAddr is the caller's address for login throttling: the peer's, or
+// behind the trusted proxies the server is configured with, the address
+// they forwarded (the Echo instance's IPExtractor decides).
 func clientAddr(c echo.Context) string {
-	if c.Echo().IPExtractor != nil {
-		return c.RealIP()
-	}
-	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
-	if err != nil {
-		return c.Request().RemoteAddr
-	}
-	return host
+	return c.RealIP()
 }

@@ -17,7 +17,6 @@ import (
 	"imageshare/internal/sharing"
 	"imageshare/internal/testworld"
 	"imageshare/internal/world"
-	"imageshare/web/api"
 )
 
 const demoPassword = testworld.Password
@@ -27,7 +26,6 @@ const demoPassword = testworld.Password
 type fixture struct {
 	t      *testing.T
 	e      *echo.Echo
-	api    *api.API
 	sh     *sharing.Service
 	id     *identity.Service
 	dbPath string            // a SQLite file, or a PostgreSQL DSN
@@ -35,9 +33,10 @@ type fixture struct {
 }
 
 type fixtureOpts struct {
-	limits   func(*sharing.Limits)
-	tokenTTL time.Duration
-	maxFails int // failed logins before a user is blocked
+	limits    func(*sharing.Limits)
+	tokenTTL  time.Duration
+	maxFails  int // failed logins before a user is blocked
+	publicURL string
 }
 
 func newFixture(t *testing.T, o fixtureOpts) *fixture {
@@ -49,12 +48,9 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 			t.Fatal(err)
 		}
 	}
-	w := testworld.New(t, testworld.Options{DSN: dsn, BuildTime: 200 * time.Millisecond, Limits: o.limits, UserFails: o.maxFails, AddrFails: 1000})
-	sh, id, path := w.Sharing, w.Identity, w.DSN
-	a := api.New(sh, id, api.Options{TokenTTL: o.tokenTTL, Logger: testworld.Quiet})
-	e := echo.New()
-	a.Register(e)
-	return &fixture{t: t, e: e, api: a, sh: sh, id: id, dbPath: path, tokens: map[string]string{}}
+	w := testworld.New(t, testworld.Options{DSN: dsn, BuildTime: 200 * time.Millisecond, Limits: o.limits, UserFails: o.maxFails, AddrFails: 1000,
+		TokenTTL: o.tokenTTL, PublicURL: o.publicURL})
+	return &fixture{t: t, e: w.Handler, sh: w.Sharing, id: w.Identity, dbPath: w.DSN, tokens: map[string]string{}}
 }
 
 // finishImages completes every image whose save is due (what the server's

@@ -179,3 +179,20 @@ func TestIssue8_BusyDatabaseIs503WithRetryAfter(t *testing.T) {
 	conn.Close()
 	f.do("POST", "/v2/images/"+ubuntu+"/members", tok, map[string]string{"member": bobProject}).expect(t, "share after", http.StatusOK, "")
 }
+
+// TestIssue8_PublicURLNotTheHostHeader: with a public URL configured, the
+// token catalog and links name it, whatever Host the client sent (finding
+// 10: the Host header was copied into the catalog).
+func TestIssue8_PublicURLNotTheHostHeader(t *testing.T) {
+	f := newFixture(t, fixtureOpts{publicURL: "https://images.example.com/"})
+	r := f.do("POST", "/v3/auth/tokens", "", passwordLogin("acme", "alice", demoPassword, byName("acme", "cn-north-4")), header{"Host": "evil.example"})
+	r.expect(t, "login", http.StatusCreated, "")
+	body := string(r.Body)
+	if strings.Contains(body, "evil.example") || !strings.Contains(body, `"url":"https://images.example.com"`) || !strings.Contains(body, `"url":"https://images.example.com/v3"`) {
+		t.Errorf("catalog: %s; want the public URL and no trace of the Host header", body)
+	}
+	v := f.do("GET", "/v2", "", nil, header{"Host": "evil.example"}).expect(t, "versions", 200, "")
+	if strings.Contains(string(v.Body), "evil.example") {
+		t.Errorf("version links follow the Host header: %s", v.Body)
+	}
+}

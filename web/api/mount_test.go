@@ -10,16 +10,13 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
-
-	"imageshare/web"
 )
 
-// server is the whole HTTP stack as `imageshare serve` builds it: the
-// console with the API mounted through web.Options.API, on 127.0.0.1.
+// server is the whole HTTP stack as `imageshare serve` builds it (the
+// fixture's handler: the console with the API mounted), on 127.0.0.1.
 func (f *fixture) server() *httptest.Server {
 	f.t.Helper()
-	h := web.New(f.sh, f.id, web.Options{SessionKey: []byte(strings.Repeat("k", 32)), API: f.api.Register})
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(f.e)
 	f.t.Cleanup(srv.Close)
 	return srv
 }

@@ -10,6 +10,11 @@ import (
 // client that asks it for JSON (image version discovery) gets the Glance
 // version document instead.
 func (a *API) Register(e *echo.Echo) {
+	if e.IPExtractor == nil {
+		// Echo's default believes X-Forwarded-For from anyone: a client
+		// would pick its own address for throttling.
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
 	e.Pre(a.versionRoot)
 
 	// Keystone v3 (identity): tokens only; everything else is an admin's.

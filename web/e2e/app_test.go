@@ -14,7 +14,6 @@ import (
 	"imageshare/internal/sharing"
 	"imageshare/internal/store"
 	"imageshare/internal/testworld"
-	"imageshare/web"
 )
 
 // demoPassword is every demo user's password.
@@ -47,8 +46,7 @@ func newApp(t *testing.T) *app {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); sh.Run(runCtx, 50*time.Millisecond) }()
-	h := web.New(sh, w.Identity, web.Options{SessionKey: []byte("e2e-session-key-0123456789abcdef"), Logger: testworld.Quiet})
-	srv := httptest.NewServer(h) // listens on 127.0.0.1
+	srv := httptest.NewServer(w.Handler) // listens on 127.0.0.1
 	t.Cleanup(func() { srv.Close(); stop(); <-done })
 	return &app{t: t, exe: exe, st: st, sh: sh, w: w, srv: srv}
 }

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+
+	"imageshare/internal/domain"
+)
+
+// Ping checks that the database answers (readiness): a query, not just a
+// connection, so that a locked-out or read-only database shows.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	return wrap(s.db.WithContext(ctx).Raw("SELECT 1").Scan(&n).Error)
+}
+
+// PoolStats are the connection pool's figures (metrics).
+func (s *Store) PoolStats() sql.DBStats {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return sql.DBStats{}
+	}
+	return sqlDB.Stats()
+}
+
+// Backup writes an online, consistent copy of a SQLite database to path
+// (VACUUM INTO: a snapshot of one read transaction, while the server keeps
+// serving). The file must not exist. On PostgreSQL, use pg_dump.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.dialect != "sqlite" {
+		return domain.ErrInvalid("backup", "The database is PostgreSQL: back it up with pg_dump.")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return domain.ErrInvalid("backup", "%s exists already: give a new file name.", path)
+	}
+	if err := s.db.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+		return fmt.Errorf("store: backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// IntegrityCheck runs SQLite's integrity check and returns its verdict
+// ("ok" when the file is sound); PostgreSQL answers "ok".
+func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	if s.dialect != "sqlite" {
+		return "ok", nil
+	}
+	var res string
+	err := s.db.WithContext(ctx).Raw("PRAGMA integrity_check").Row().Scan(&res)
+	return res, wrap(err)
+}
+
+// ImageStatusCounts maps image statuses to their number of images (metrics).
+func (tx *Tx) ImageStatusCounts() (map[string]int, error) {
+	var rows []struct {
+		Status string
+		N      int
+	}
+	err := tx.db.Model(&domain.Image{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error
+	out := map[string]int{}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, wrap(err)
+}
