@@ -287,10 +287,11 @@ func serve(args []string, stdout io.Writer) error {
 	proxies, _ := c.trustedProxies()
 	lim := sharing.DefaultLimits()
 	lim.BuildTime, lim.MaxImagesPerRegion, lim.MaxBatchImages, lim.JobRetention = c.BuildTime, c.MaxImages, c.MaxBatchImages, c.JobRetention
+	lim.JobLease = c.JobLease
 	srv, err := server.Open(server.Config{
 		DSN: c.dsn(), Limits: lim, Throttling: identity.DefaultThrottling(), TokenTTL: c.TokenTTL, PublicURL: publicURL,
 		Web:    web.Options{SessionKey: key, SecureCookies: c.SecureCookies, TokenTTL: c.TokenTTL, TrustedProxies: proxies},
-		Logger: log, LockSQLite: true, MetricsOnMain: c.MetricsAddr == "",
+		Logger: log, LockSQLite: true, MetricsOnMain: c.MetricsAddr == "", WorkerInterval: c.WorkerInterval,
 	})
 	if err != nil {
 		return humanError(err)

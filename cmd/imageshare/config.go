@@ -36,6 +36,8 @@ type config struct {
 	TrustedProxies  string
 	MetricsAddr     string
 	ShutdownTimeout time.Duration
+	WorkerInterval  time.Duration
+	JobLease        time.Duration
 
 	envErrs []string // environment values that did not parse
 }
@@ -113,6 +115,8 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.PublicURL, "public-url", env("IMAGESHARE_PUBLIC_URL", ""), "the URL clients reach the server at (the API's token catalog and links); default http://ADDR [IMAGESHARE_PUBLIC_URL]")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("IMAGESHARE_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed [IMAGESHARE_TRUSTED_PROXIES]")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("IMAGESHARE_METRICS_ADDR", ""), "serve /metrics on this address only (default: on the main address) [IMAGESHARE_METRICS_ADDR]")
+	fs.DurationVar(&c.WorkerInterval, "worker-interval", c.envDuration("IMAGESHARE_WORKER_INTERVAL", 250*time.Millisecond), "how often the background worker finishes due images and claims IMS jobs [IMAGESHARE_WORKER_INTERVAL]")
+	fs.DurationVar(&c.JobLease, "job-lease", c.envDuration("IMAGESHARE_JOB_LEASE", 15*time.Second), "how long a job claimed by a server that stopped renewing it waits before another takes it over [IMAGESHARE_JOB_LEASE]")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.envDuration("IMAGESHARE_SHUTDOWN_TIMEOUT", 20*time.Second), "on SIGTERM, how long to finish requests and jobs before exiting [IMAGESHARE_SHUTDOWN_TIMEOUT]")
 }
 
@@ -125,7 +129,8 @@ func (c *config) check() error {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"--build-time", c.BuildTime}, {"--token-ttl", c.TokenTTL}, {"--job-retention", c.JobRetention}, {"--shutdown-timeout", c.ShutdownTimeout}} {
+	}{{"--build-time", c.BuildTime}, {"--token-ttl", c.TokenTTL}, {"--job-retention", c.JobRetention}, {"--shutdown-timeout", c.ShutdownTimeout},
+		{"--worker-interval", c.WorkerInterval}, {"--job-lease", c.JobLease}} {
 		if d.v <= 0 {
 			return usageError(d.name + " must be a positive duration")
 		}

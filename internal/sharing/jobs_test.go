@@ -2,6 +2,7 @@ package sharing_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -152,5 +153,23 @@ func TestStaleRunningJobIsTakenOverPromptly(t *testing.T) {
 	}
 	if e.status(rec, img.ID) != domain.MemberPending {
 		t.Errorf("the share of the taken-over job is not there")
+	}
+}
+
+// TestRecipientsPageOfAThousandListsThemAll: a page of the largest size
+// lists every recipient (the store cut a 1,000-row page plus its look-ahead
+// row to 50, so Glance's member list showed 50 of 200 members).
+func TestRecipientsPageOfAThousandListsThemAll(t *testing.T) {
+	e := newEnv(t, 60)
+	owner := e.actor("owner", "")
+	img := e.image(owner, "web", domain.TypeSystem)
+	var accounts []string
+	for i := 0; i < 60; i++ {
+		accounts = append(accounts, e.accountID(fmt.Sprintf("acc%03d", i)))
+	}
+	e.share(owner, img.ID, accounts...)
+	rows, more, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{Limit: 1000})
+	if err != nil || len(rows) != 60 || more {
+		t.Errorf("a page of 1,000: %d rows, more %v, %v; want all 60 and no more", len(rows), more, err)
 	}
 }

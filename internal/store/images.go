@@ -17,7 +17,9 @@ type Page struct {
 
 func (p Page) apply(q *gorm.DB) *gorm.DB {
 	limit := p.Limit
-	if limit <= 0 || limit > 1000 {
+	// Up to 1,001: a page of the largest size (1,000) plus the row that
+	// tells whether another page follows.
+	if limit <= 0 || limit > 1001 {
 		limit = 50
 	}
 	return q.Offset(max(p.Offset, 0)).Limit(limit)
