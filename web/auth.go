@@ -37,7 +37,8 @@ func (h *console) login(c echo.Context) error {
 			return err
 		}
 		pg := h.page(c, "Log In", "")
-		return h.render(c, statusOf(e), pg, views.LoginPage(pg, views.LoginView{Account: f.Account, User: f.User, Problem: problemOf(e)}))
+		// The form keeps what was typed, but never more than a valid name.
+		return h.render(c, statusOf(e), pg, views.LoginPage(pg, views.LoginView{Account: domain.Clip(f.Account, 64), User: domain.Clip(f.User, 64), Problem: problemOf(e)}))
 	}
 	if err := h.startSession(c, p); err != nil {
 		return err

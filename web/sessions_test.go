@@ -6,6 +6,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,5 +137,40 @@ func TestIssue8_SessionsAreSharedByServers(t *testing.T) {
 	there.submit("/logout", nil).want(http.StatusSeeOther)
 	if r := alice.get("/images"); r.status != http.StatusSeeOther {
 		t.Errorf("after a logout on the other server: %d, want 303 to the login page", r.status)
+	}
+}
+
+// TestIssue8_ConsoleBadInputIsNever500: NUL bytes and huge filters in the
+// console's forms and lists get a 4xx that does not repeat them back
+// (finding 6).
+func TestIssue8_ConsoleBadInputIsNever500(t *testing.T) {
+	f := newFixture(t)
+	long := strings.Repeat("x", 50_000)
+	anon := f.client()
+	for name, form := range map[string]url.Values{
+		"NUL account":     {"account": {"ac\x00me"}, "user": {"alice"}, "password": {demoPassword}},
+		"invalid UTF-8":   {"account": {"acme"}, "user": {"ali\xffce"}, "password": {demoPassword}},
+		"huge user name":  {"account": {"acme"}, "user": {long}, "password": {demoPassword}},
+		"NUL in password": {"account": {"acme"}, "user": {"alice"}, "password": {"pw\x00"}},
+	} {
+		r := anon.submit("/login", form)
+		if r.status < 400 || r.status >= 500 || strings.Count(r.body, "x") > 10_000 {
+			t.Errorf("login with %s: %d, want a 4xx that does not echo the input", name, r.status)
+		}
+	}
+	alice := f.login("acme", "alice")
+	for _, path := range []string{
+		"/images?name=" + long, "/images?name=" + url.QueryEscape("a\x00b"), "/images?name=%FF",
+		"/trace?q=" + long, "/trace?q=" + url.QueryEscape("\x00"),
+		"/images/" + url.PathEscape("\x00"), "/images/%FF",
+	} {
+		r := alice.get(path)
+		if r.status < 400 || r.status >= 500 || strings.Count(r.body, "x") > 10_000 {
+			t.Errorf("GET %.60s…: %d, want a 4xx that does not echo the input", path, r.status)
+		}
+	}
+	r := alice.submit("/images/share", url.Values{"image": {f.imageID("acme", "cn-north-4", "ubuntu-22.04-web")}, "recipients": {strings.Repeat("a", 100_000)}})
+	if r.status < 400 || r.status >= 500 || strings.Count(r.body, "a") > 50_000 {
+		t.Errorf("share with a 100 KB recipient: %d, want a 4xx that does not echo it", r.status)
 	}
 }

@@ -39,7 +39,9 @@ func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views
 	ctx, a := c.Request().Context(), actor(c)
 	v := views.ShareView{
 		Dialog: dialog("share-dialog", "Share Image", localPath(f.Back, h.url("images"))),
-		Tab:    f.Tab, Recipients: f.Recipients, Max: h.sh.Limits().MaxRecipients, Problem: pr,
+		Tab:    f.Tab, Max: h.sh.Limits().MaxRecipients, Problem: pr,
+		// The box keeps what was typed, up to the most a submission takes.
+		Recipients: domain.Clip(f.Recipients, sharing.RecipientsTextLimit(h.sh.Limits().MaxRecipients)),
 	}
 	if len(f.Images) != 1 {
 		v.Tab = ""

@@ -46,3 +46,12 @@ func forbiddenRune(r rune) string {
 	}
 	return ""
 }
+
+// Clip shortens s to at most n characters, marking the cut with "…": what
+// an error, a form refill or the trail keeps of a long input.
+func Clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:max(n-1, 0)]) + "…"
+}

@@ -12,8 +12,7 @@ import (
 // Duplicates are merged (first occurrence kept); more than max distinct
 // entries is refused, naming the first one over the limit.
 func ParseRecipients(text string, max int) ([]string, error) {
-	// Room for max of the longest recipients (URNs) and their separators.
-	if err := domain.CheckText("recipients", text, max*(maxRecipientLen+2)+1024, true); err != nil {
+	if err := domain.CheckText("recipients", text, RecipientsTextLimit(max), true); err != nil {
 		return nil, err
 	}
 	fields := strings.FieldsFunc(text, func(r rune) bool {
@@ -43,6 +42,10 @@ func ParseRecipients(text string, max int) ([]string, error) {
 
 // maxRecipientLen is longer than any ID or organization URN.
 const maxRecipientLen = 256
+
+// RecipientsTextLimit is the longest recipients text accepted for max
+// recipients: room for max of the longest recipients and separators.
+func RecipientsTextLimit(max int) int { return max*(maxRecipientLen+2) + 1024 }
 
 // normalizeRecipient lowercases hex IDs; URNs keep their case but for the prefix.
 func normalizeRecipient(s string) string {

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -149,13 +148,8 @@ func (s *Service) recordFailure(ctx context.Context, a Actor, action string, tg 
 	}
 }
 
-// clip shortens s to at most n runes, marking the cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
+// clip shortens s to at most n characters, marking the cut.
+func clip(s string, n int) string { return domain.Clip(s, n) }
 
 func subjectSuffix(e *domain.Error) string {
 	if e.Subject == "" {

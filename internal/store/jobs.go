@@ -71,18 +71,7 @@ func (tx *Tx) DeleteJobsBefore(cutoff time.Time) (int, error) {
 }
 
 // JobCounts maps job statuses to their number of jobs (metrics).
-func (tx *Tx) JobCounts() (map[string]int, error) {
-	var rows []struct {
-		Status string
-		N      int
-	}
-	err := tx.db.Model(&domain.Job{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error
-	out := map[string]int{}
-	for _, r := range rows {
-		out[r.Status] = r.N
-	}
-	return out, wrap(err)
-}
+func (tx *Tx) JobCounts() (map[string]int, error) { return tx.statusCounts(&domain.Job{}) }
 
 // ImageNames maps image IDs to their names (for naming a job's items).
 func (tx *Tx) ImageNames(ids []string) (map[string]string, error) {

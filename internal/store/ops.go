@@ -53,12 +53,15 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 }
 
 // ImageStatusCounts maps image statuses to their number of images (metrics).
-func (tx *Tx) ImageStatusCounts() (map[string]int, error) {
+func (tx *Tx) ImageStatusCounts() (map[string]int, error) { return tx.statusCounts(&domain.Image{}) }
+
+// statusCounts counts the rows of a model with a status column by status.
+func (tx *Tx) statusCounts(model any) (map[string]int, error) {
 	var rows []struct {
 		Status string
 		N      int
 	}
-	err := tx.db.Model(&domain.Image{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error
+	err := tx.db.Model(model).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error
 	out := map[string]int{}
 	for _, r := range rows {
 		out[r.Status] = r.N

@@ -176,14 +176,9 @@ func isJSON(ct string) bool {
 	return mt == "application/json" || strings.HasPrefix(mt, "application/") && (strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "-json-patch"))
 }
 
-// clipText shortens s to n bytes on a rune boundary: an error never
-// repeats a long input back.
-func clipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "") + "…"
-}
+// clipText shortens s to n characters: an error never repeats a long
+// input back.
+func clipText(s string, n int) string { return domain.Clip(s, n) }
 
 // logError logs a failed request once, with its request ID, so that the
 // line a client reports (X-Request-Id) finds the cause.
