@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"imageshare/internal/identity"
+	"imageshare/internal/sharing"
+	"imageshare/internal/testworld"
 	"imageshare/internal/world"
+	"imageshare/server"
 	"imageshare/web"
 )
 
@@ -121,9 +124,13 @@ func TestIssue8_CSRFTokenIsTiedToTheSession(t *testing.T) {
 // works on the other, and a logout on either ends it on both.
 func TestIssue8_SessionsAreSharedByServers(t *testing.T) {
 	f := newFixture(t)
-	other := httptest.NewServer(web.New(f.sh, identity.New(f.w.Store, identity.DefaultThrottling()), web.Options{
-		SessionKey: []byte("0123456789abcdef0123456789abcdef"), Logger: nil,
-	}))
+	second, err := server.Open(server.Config{DSN: f.w.DSN, Limits: sharing.DefaultLimits(), Throttling: identity.DefaultThrottling(),
+		Web: web.Options{SessionKey: testworld.TestSessionKey}, Logger: testworld.Quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	other := httptest.NewServer(second.Handler)
 	defer other.Close()
 	alice := f.login("acme", "alice")
 	// The same browser, on the other server: cookies do not depend on the port.
