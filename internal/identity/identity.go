@@ -5,6 +5,7 @@ package identity
 
 import (
 	"context"
+	"crypto/cipher"
 	"errors"
 	"fmt"
 	"slices"
@@ -62,12 +63,18 @@ type Service struct {
 	users *Throttle // failed attempts per account/user name
 	addrs *Throttle // failed attempts per client address
 	now   func() time.Time
+	// sealer encrypts access key secrets at rest (WithSecretKey).
+	sealer cipher.AEAD
 }
 
 // New returns an identity service on st that throttles failed logins per
 // user name and per client address.
-func New(st *store.Store, users, addrs *Throttle) *Service {
-	return &Service{st: st, users: users, addrs: addrs, now: func() time.Time { return time.Now().UTC() }}
+func New(st *store.Store, users, addrs *Throttle, opts ...Option) *Service {
+	s := &Service{st: st, users: users, addrs: addrs, now: func() time.Time { return time.Now().UTC() }}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // ErrBadCredentials is the one answer to any wrong part of a login.
@@ -79,11 +86,9 @@ func ErrBadCredentials() *domain.Error {
 // caller's address, for throttling; channel says where the login came from
 // ("console", "api").
 func (s *Service) Authenticate(ctx context.Context, accountName, userName, password, clientAddr, channel string) (Principal, error) {
-	userKey := "user:" + strings.ToLower(accountName) + "/" + strings.ToLower(userName)
-	addrKey := "addr:" + clientAddr
-	if wait := max(s.users.Blocked(userKey), s.addrs.Blocked(addrKey)); wait > 0 {
-		return Principal{}, domain.Errorf(domain.KindQuota, domain.CodeUnauthorized,
-			"Too many failed login attempts. Try again in %s.", roundUp(wait))
+	userKey := throttleKey(accountName, userName)
+	if err := s.throttled(userKey, clientAddr); err != nil {
+		return Principal{}, err
 	}
 	tx := s.st.Read(ctx)
 	acc, accErr := tx.AccountByName(accountName)
@@ -102,8 +107,7 @@ func (s *Service) Authenticate(ctx context.Context, accountName, userName, passw
 		}
 	}
 	if !ok {
-		s.users.Fail(userKey)
-		s.addrs.Fail(addrKey)
+		s.failed(userKey, clientAddr)
 		if accErr == nil {
 			// The trail names the user tried, never the password.
 			s.record(ctx, acc.ID, user.ID, userName, domain.ActLoginFailed, domain.ResultFailure, channel+" from "+clientAddr)
@@ -113,6 +117,35 @@ func (s *Service) Authenticate(ctx context.Context, accountName, userName, passw
 	s.users.Reset(userKey)
 	s.record(ctx, acc.ID, user.ID, user.Name, domain.ActLogin, domain.ResultSuccess, channel+" from "+clientAddr)
 	return Principal{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site, UserID: user.ID, UserName: user.Name}, nil
+}
+
+// throttleKey names a user for throttling, whether or not it exists.
+func throttleKey(accountName, userName string) string {
+	return "user:" + strings.ToLower(accountName) + "/" + strings.ToLower(userName)
+}
+
+// throttled refuses a user (when userKey is not "") or a client address
+// that failed too often, for any way of authenticating: passwords and
+// access key signatures count alike.
+func (s *Service) throttled(userKey, clientAddr string) error {
+	wait := s.addrs.Blocked("addr:" + clientAddr)
+	if userKey != "" {
+		wait = max(wait, s.users.Blocked(userKey))
+	}
+	if wait > 0 {
+		return domain.Errorf(domain.KindQuota, domain.CodeUnauthorized,
+			"Too many failed login attempts. Try again in %s.", roundUp(wait))
+	}
+	return nil
+}
+
+// failed counts a failed authentication of a user (when userKey is not "")
+// and of a client address.
+func (s *Service) failed(userKey, clientAddr string) {
+	if userKey != "" {
+		s.users.Fail(userKey)
+	}
+	s.addrs.Fail("addr:" + clientAddr)
 }
 
 func firstInternal(errs ...error) error {
