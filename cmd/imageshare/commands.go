@@ -51,6 +51,9 @@ commands:
   org create ID --name NAME --management ACCOUNT [--root r-ID]
   ou create ID --parent NODE_ID --name NAME
   org attach ACCOUNT NODE_ID
+  access-key create ACCOUNT USER            prints "AK SK" on its last line (the SK only then)
+  access-key list ACCOUNT USER
+  access-key delete ACCOUNT AK
 
 Run "imageshare COMMAND -h" for a command's flags.`
 
@@ -151,6 +154,8 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 			ou, err := world.NewAdmin(st).CreateOU(ctx, parent, pos[0], name)
 			return fmt.Sprintf("created OU %s (%s)", ou.ID, ou.URN()), err
 		})
+	case "access-key create", "access-key list", "access-key delete":
+		return accessKeyCommand(cmd, rest, stdout)
 	case "org attach":
 		return withAdmin(rest, 2, stdout, nil, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
 			accID, err := world.NewAdmin(st).Attach(ctx, pos[0], pos[1])
@@ -275,10 +280,14 @@ func serve(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	secret, err := c.secretKey()
+	if err != nil {
+		return err
+	}
 	lim := sharing.DefaultLimits()
 	lim.BuildTime, lim.MaxImagesPerRegion = c.BuildTime, c.MaxImages
 	sh := sharing.New(st, lim, sharing.WithLogger(log))
-	id := identity.New(st, identity.NewThrottle(5, 15*time.Minute), identity.NewThrottle(50, 15*time.Minute))
+	id := identity.New(st, identity.NewThrottle(5, 15*time.Minute), identity.NewThrottle(50, 15*time.Minute), identity.WithSecretKey(secret))
 	go sh.Run(ctx, 250*time.Millisecond)
 
 	apiSrv := api.New(sh, id, api.Options{TokenTTL: c.TokenTTL, Logger: log})

@@ -5,6 +5,7 @@ package testworld
 
 import (
 	"context"
+	"crypto/rand"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -73,9 +74,12 @@ func New(t testing.TB, o Options) *World {
 	if err := sh.ResyncAccounts(ctx, changed); err != nil {
 		t.Fatal(err)
 	}
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
 	id := identity.New(st,
 		identity.NewThrottle(orDefault(o.UserFails, 5), 15*time.Minute),
-		identity.NewThrottle(orDefault(o.AddrFails, 50), 15*time.Minute))
+		identity.NewThrottle(orDefault(o.AddrFails, 50), 15*time.Minute),
+		identity.WithSecretKey(secret))
 	return &World{Store: st, Sharing: sh, Identity: id, DSN: dsn}
 }
 
