@@ -6,6 +6,7 @@ package testworld
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -108,4 +109,24 @@ func (w *World) ImageID(t testing.TB, account, project, name string) string {
 	}
 	t.Fatalf("image %s of %s/%s: %v (%d found)", name, account, project, err, len(rows))
 	return ""
+}
+
+// AddProjects gives a demo account n more projects in a region (named
+// REGION_extraN), with what is shared with the account; it returns their IDs.
+func (w *World) AddProjects(t testing.TB, account, region string, n int) []string {
+	t.Helper()
+	ctx := context.Background()
+	ad := world.NewAdmin(w.Store)
+	var ids []string
+	for i := range n {
+		p, err := ad.CreateProject(ctx, account, fmt.Sprintf("%s_extra%d", region, i), region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	if err := w.Sharing.ResyncAccounts(ctx, []string{world.AccountID(account)}); err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }

@@ -30,6 +30,7 @@ type fixture struct {
 	api    *api.API
 	sh     *sharing.Service
 	id     *identity.Service
+	w      *testworld.World
 	dbPath string            // a SQLite file, or a PostgreSQL DSN
 	tokens map[string]string // "account/user/project" → token
 }
@@ -55,7 +56,7 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	t.Cleanup(a.Wait) // runs before the store closes
 	e := echo.New()
 	a.Register(e)
-	return &fixture{t: t, e: e, api: a, sh: sh, id: id, dbPath: path, tokens: map[string]string{}}
+	return &fixture{t: t, e: e, api: a, sh: sh, id: id, w: w, dbPath: path, tokens: map[string]string{}}
 }
 
 // finishImages completes every image whose save is due (what the server's
