@@ -301,3 +301,92 @@ func TestSDKAuthenticationRefusals(t *testing.T) {
 	// Tokens keep working.
 	f.do("GET", "/v2/cloudimages?limit=1", f.alice(), nil).expect(t, "token", http.StatusOK, "")
 }
+
+// TestSDKCreatesAndCopiesImages: CreateImage (from a server and from a
+// disk), CreateWholeImage, CreateDataImage, CopyImageInRegion and
+// CopyImageCrossRegion each return a job that ends when the new image is
+// active, and the image is the caller's.
+func TestSDKCreatesAndCopiesImages(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	srv := f.server()
+	alice := f.sdkUserOf(srv.URL, "acme", "alice", aliceProject)
+	ctx := context.Background()
+	owner := sharing.Actor{AccountID: world.AccountID("acme"), UserName: "alice", ProjectID: aliceProject}
+	servers, _, err := f.sh.Servers(ctx, owner, sharing.Page{})
+	if err != nil || len(servers) == 0 {
+		t.Fatalf("alice's servers: %v %v", servers, err)
+	}
+	disks, _, err := f.sh.Disks(ctx, owner, sharing.Page{})
+	if err != nil || len(disks) == 0 {
+		t.Fatalf("alice's disks: %v %v", disks, err)
+	}
+	web := f.imageID(f.alice(), "ubuntu-22.04-web")
+
+	type made struct {
+		name  string
+		jobID *string
+		err   error
+		want  domain.ImageType
+	}
+	var jobs []made
+	r1, err := alice.c.CreateImage(&model.CreateImageRequest{Body: &model.CreateImageRequestBody{Name: str("from-server"), InstanceId: &servers[0].ID}})
+	jobs = append(jobs, made{"from-server", jobIDOf(r1), err, domain.TypeSystem})
+	r2, err := alice.c.CreateImage(&model.CreateImageRequest{Body: &model.CreateImageRequestBody{Name: str("from-disk"), VolumeId: &disks[0].ID}})
+	jobs = append(jobs, made{"from-disk", jobIDOf(r2), err, domain.TypeData})
+	r3, err := alice.c.CreateWholeImage(&model.CreateWholeImageRequest{Body: &model.CreateWholeImageRequestBody{Name: "whole", InstanceId: servers[0].ID}})
+	jobs = append(jobs, made{"whole", jobIDOf(r3), err, domain.TypeFullECS})
+	r4, err := alice.c.CreateDataImage(&model.CreateDataImageRequest{Body: &model.CreateDataImageRequestBody{Name: "data-file", ImageUrl: "bucket:data.qcow2", MinDisk: 60}})
+	jobs = append(jobs, made{"data-file", jobIDOf(r4), err, domain.TypeData})
+	r5, err := alice.c.CopyImageInRegion(&model.CopyImageInRegionRequest{ImageId: web, Body: &model.CopyImageInRegionRequestBody{Name: "copy-here"}})
+	jobs = append(jobs, made{"copy-here", jobIDOf(r5), err, domain.TypeSystem})
+	for _, m := range jobs {
+		if m.err != nil {
+			t.Fatalf("%s: %v", m.name, m.err)
+		}
+		if j := f.waitJob(alice, m.jobID); j.Status.Value() != "SUCCESS" || j.Entities == nil || j.Entities.ImageId == nil {
+			t.Fatalf("%s: job %s %v", m.name, j.Status.Value(), j.FailReason)
+		} else if v, err := f.sh.Image(ctx, owner, *j.Entities.ImageId); err != nil || v.Name != m.name || v.Type != m.want || v.Status != domain.StatusActive {
+			t.Errorf("%s: image %q type %s status %s (%v), want it active, of type %s", m.name, v.Name, v.Type, v.Status, err, m.want)
+		}
+	}
+	// Across regions, into the project the SDK names.
+	cross, err := alice.c.CopyImageCrossRegion(&model.CopyImageCrossRegionRequest{ImageId: web, Body: &model.CopyImageCrossRegionRequestBody{
+		Name: "east", Region: "cn-east-3", ProjectName: "cn-east-3", AgencyName: "ims_admin_agency"}})
+	if err != nil {
+		t.Fatalf("CopyImageCrossRegion: %v", err)
+	}
+	if j := f.waitJob(alice, cross.JobId); j.Status.Value() != "SUCCESS" {
+		t.Fatalf("cross-region job: %s %v", j.Status.Value(), j.FailReason)
+	}
+	east := sharing.Actor{AccountID: owner.AccountID, UserName: "alice", ProjectID: world.ProjectID("acme", "cn-east-3")}
+	rows, _, err := f.sh.ListImages(ctx, east, sharing.ImageQuery{Own: true, Name: "east"})
+	if err != nil || len(rows) != 1 {
+		t.Errorf("the copy in cn-east-3: %d rows, %v", len(rows), err)
+	}
+	// What cannot be made says what to give.
+	_, err = alice.c.CreateImage(&model.CreateImageRequest{Body: &model.CreateImageRequestBody{Name: str("nothing")}})
+	wantSDKError(t, "CreateImage from nothing", err, http.StatusBadRequest, domain.CodeInvalid)
+}
+
+// jobIDOf reads the job ID of any of the SDK's job responses.
+func jobIDOf(resp any) *string {
+	switch r := resp.(type) {
+	case *model.CreateImageResponse:
+		if r != nil {
+			return r.JobId
+		}
+	case *model.CreateWholeImageResponse:
+		if r != nil {
+			return r.JobId
+		}
+	case *model.CreateDataImageResponse:
+		if r != nil {
+			return r.JobId
+		}
+	case *model.CopyImageInRegionResponse:
+		if r != nil {
+			return r.JobId
+		}
+	}
+	return nil
+}
