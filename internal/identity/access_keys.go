@@ -232,3 +232,22 @@ func (s *Service) keyChange(ctx context.Context, p Principal, action, ak, channe
 	}
 	return err
 }
+
+// CheckSecret confirms that sk is the SK of one of the principal's access
+// keys (the console's credentials.csv download sends back the SK it just
+// showed; the server never shows an SK it was not given). Anything else is
+// "not found", revealing nothing.
+func (s *Service) CheckSecret(ctx context.Context, p Principal, ak, sk string) error {
+	k, err := s.st.Read(ctx).AccessKey(ak)
+	if err != nil || k.UserID != p.UserID {
+		return domain.ErrNotFound("access key").About(ak)
+	}
+	stored, err := s.open(k)
+	if err != nil {
+		return err
+	}
+	if !hmac.Equal([]byte(stored), []byte(sk)) {
+		return domain.ErrNotFound("access key").About(ak)
+	}
+	return nil
+}
