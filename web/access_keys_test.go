@@ -71,7 +71,7 @@ func TestAccessKeysOnMyCredentials(t *testing.T) {
 	}
 
 	// Delete asks first, then deletes.
-	c.get("/credentials/access-keys/"+ak+"/delete").want(http.StatusOK).wantHas("#access-key-delete-confirm")
+	c.get("/credentials/access-keys/" + ak + "/delete").want(http.StatusOK).wantHas("#access-key-delete-confirm")
 	r = c.follow(c.submit("/credentials/access-keys/"+ak+"/delete", nil))
 	if !strings.Contains(r.flash(), "deleted") || r.has("tr[data-ak='"+ak+"']") {
 		t.Errorf("after delete: flash %q, row still there: %v", r.flash(), r.has("tr[data-ak='"+ak+"']"))
@@ -93,7 +93,7 @@ func TestAccessKeysCSRF(t *testing.T) {
 	ak, sk := createKey(t, c)
 	for _, path := range []string{"/credentials/access-keys", "/credentials/access-keys/" + ak + "/enabled", "/credentials/access-keys/" + ak + "/delete", "/credentials/access-keys/download"} {
 		form := url.Values{"enabled": {"false"}, "ak": {ak}, "sk": {sk}}
-		c.post(path, form).want(http.StatusBadRequest)                                       // no token
+		c.post(path, form).want(http.StatusBadRequest)                                         // no token
 		c.post(path, form, "X-CSRF-Token", strings.Repeat("x", 32)).want(http.StatusForbidden) // a wrong one
 	}
 	ks, err := f.id.AccessKeys(context.Background(), principalOf(t, f, "acme", "alice"))

@@ -31,15 +31,20 @@ func accessKeyCommand(cmd string, args []string, stdout io.Writer) error {
 		}
 		return identity.New(st, identity.NewThrottle(5, time.Minute), identity.NewThrottle(50, time.Minute), identity.WithSecretKey(key)), nil
 	}
+	// user is the service and the user an ACCOUNT USER command names.
+	user := func(ctx context.Context, st *store.Store, pos []string) (*identity.Service, identity.Principal, error) {
+		id, err := service(st)
+		if err != nil {
+			return nil, identity.Principal{}, err
+		}
+		p, err := id.UserPrincipal(ctx, pos[0], pos[1])
+		return id, p, err
+	}
 	const via = "command line"
 	switch cmd {
 	case "access-key create":
 		return withAdmin(args, 2, stdout, flags, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
-			id, err := service(st)
-			if err != nil {
-				return "", err
-			}
-			p, err := id.UserPrincipal(ctx, pos[0], pos[1])
+			id, p, err := user(ctx, st, pos)
 			if err != nil {
 				return "", err
 			}
@@ -52,11 +57,7 @@ func accessKeyCommand(cmd string, args []string, stdout io.Writer) error {
 		})
 	case "access-key list":
 		return withAdmin(args, 2, stdout, flags, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
-			id, err := service(st)
-			if err != nil {
-				return "", err
-			}
-			p, err := id.UserPrincipal(ctx, pos[0], pos[1])
+			id, p, err := user(ctx, st, pos)
 			if err != nil {
 				return "", err
 			}

@@ -2,8 +2,6 @@ package identity_test
 
 import (
 	"context"
-	"crypto/rand"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,25 +10,7 @@ import (
 	"imageshare/internal/domain"
 	"imageshare/internal/identity"
 	"imageshare/internal/store"
-	"imageshare/internal/world"
 )
-
-// setupKeys is the demo world with an identity service that seals SKs.
-func setupKeys(t *testing.T) (*store.Store, *identity.Service, *identity.Throttle) {
-	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "keys.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	if _, err := world.Load(context.Background(), st, world.Demo()); err != nil {
-		t.Fatal(err)
-	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	users := identity.NewThrottle(3, time.Minute)
-	return st, identity.New(st, users, identity.NewThrottle(100, time.Minute), identity.WithSecretKey(key)), users
-}
 
 func principal(t *testing.T, id *identity.Service, account, user string) identity.Principal {
 	t.Helper()
@@ -41,14 +21,21 @@ func principal(t *testing.T, id *identity.Service, account, user string) identit
 	return p
 }
 
-func TestAccessKeyLifecycleAndTrail(t *testing.T) {
-	st, id, _ := setupKeys(t)
-	ctx := context.Background()
+// aliceKey gives acme/alice an access key.
+func aliceKey(t *testing.T, id *identity.Service) (identity.Principal, domain.AccessKey, string) {
+	t.Helper()
 	alice := principal(t, id, "acme", "alice")
-	k, sk, err := id.CreateAccessKey(ctx, alice, "console")
+	k, sk, err := id.CreateAccessKey(context.Background(), alice, "console")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return alice, k, sk
+}
+
+func TestAccessKeyLifecycleAndTrail(t *testing.T) {
+	st, id, _ := setup(t)
+	ctx := context.Background()
+	alice, k, sk := aliceKey(t, id)
 	if !identity.ValidAK(k.ID) || len(sk) != 40 || !k.Enabled {
 		t.Errorf("new key %q / SK of %d characters, enabled %v; want a 20-character AK, a 40-character SK, enabled", k.ID, len(sk), k.Enabled)
 	}
@@ -119,7 +106,7 @@ func TestAccessKeyLifecycleAndTrail(t *testing.T) {
 
 // At most two keys per user, however many are created at once.
 func TestAccessKeysAtMostTwoPerUserUnderConcurrency(t *testing.T) {
-	_, id, _ := setupKeys(t)
+	_, id, _ := setup(t)
 	ctx := context.Background()
 	alice := principal(t, id, "acme", "alice")
 	var wg sync.WaitGroup
@@ -160,7 +147,7 @@ func TestAccessKeysAtMostTwoPerUserUnderConcurrency(t *testing.T) {
 // refuses the key's signatures (as an internal error, logged) rather than
 // accepting anything.
 func TestAccessKeysNeedTheirSecretKey(t *testing.T) {
-	st, id, _ := setupKeys(t)
+	st, id, _ := setup(t)
 	ctx := context.Background()
 	if _, _, err := identity.New(st, identity.NewThrottle(3, time.Minute), identity.NewThrottle(3, time.Minute)).
 		CreateAccessKey(ctx, principal(t, id, "acme", "alice"), "console"); err == nil {

@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"context"
+	"crypto/rand"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,7 +29,9 @@ func setup(t *testing.T) (*store.Store, *identity.Service, *identity.Throttle) {
 		t.Fatal(err)
 	}
 	users := identity.NewThrottle(3, time.Minute)
-	return st, identity.New(st, users, identity.NewThrottle(100, time.Minute)), users
+	key := make([]byte, 32) // seals access key SKs
+	_, _ = rand.Read(key)
+	return st, identity.New(st, users, identity.NewThrottle(100, time.Minute), identity.WithSecretKey(key)), users
 }
 
 func TestAuthenticateAndTrail(t *testing.T) {

@@ -69,13 +69,9 @@ func signBySDK(t *testing.T, r sdkRequest, ak, sk string) identity.SignedRequest
 // TestSignatureMatchesTheSDKSigner checks the verifier against signatures
 // the SDK's own signer computed, for what the IMS calls send.
 func TestSignatureMatchesTheSDKSigner(t *testing.T) {
-	st, id, _ := setupKeys(t)
+	st, id, _ := setup(t)
 	ctx := context.Background()
-	alice := principal(t, id, "acme", "alice")
-	k, sk, err := id.CreateAccessKey(ctx, alice, "console")
-	if err != nil {
-		t.Fatal(err)
-	}
+	alice, k, sk := aliceKey(t, id)
 	now := time.Now().UTC()
 	project := map[string]string{"X-Project-Id": "f243a6ca2dbae49acf418a7e4116cc10", "Content-Type": "application/json"}
 	cases := []struct {
@@ -116,13 +112,9 @@ func TestSignatureMatchesTheSDKSigner(t *testing.T) {
 // TestSignatureRefusals: each way a signed request can be wrong is a 401
 // that says what is wrong.
 func TestSignatureRefusals(t *testing.T) {
-	_, id, _ := setupKeys(t)
+	_, id, _ := setup(t)
 	ctx := context.Background()
-	alice := principal(t, id, "acme", "alice")
-	k, sk, err := id.CreateAccessKey(ctx, alice, "console")
-	if err != nil {
-		t.Fatal(err)
-	}
+	alice, k, sk := aliceKey(t, id)
 	off, _, err := id.CreateAccessKey(ctx, alice, "console")
 	if err != nil {
 		t.Fatal(err)
@@ -180,22 +172,18 @@ func TestSignatureRefusals(t *testing.T) {
 // toward the user's login throttle, so a correct signature, and the
 // user's password, are refused while it lasts.
 func TestSignatureFailuresThrottleLikeFailedLogins(t *testing.T) {
-	_, id, users := setupKeys(t)
+	_, id, users := setup(t)
 	ctx := context.Background()
 	now := time.Now()
 	users.SetClock(func() time.Time { return now })
-	alice := principal(t, id, "acme", "alice")
-	k, sk, err := id.CreateAccessKey(ctx, alice, "console")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, k, sk := aliceKey(t, id)
 	req := sdkRequest{method: "GET", path: "/v2/cloudimages", date: time.Now().UTC()}
 	for i := 0; i < 3; i++ {
 		if _, _, err := id.AuthenticateSigned(ctx, signBySDK(t, req, k.ID, "wrong-sk-wrong-sk-wrong-sk-wrong-sk-0000"), "10.2.0.1"); err == nil {
 			t.Fatal("a wrong signature was accepted")
 		}
 	}
-	_, _, err = id.AuthenticateSigned(ctx, signBySDK(t, req, k.ID, sk), "10.2.0.2")
+	_, _, err := id.AuthenticateSigned(ctx, signBySDK(t, req, k.ID, sk), "10.2.0.2")
 	if e := domain.AsError(err); err == nil || e.Kind != domain.KindQuota {
 		t.Errorf("right signature while throttled: %v, want a throttling refusal", err)
 	}

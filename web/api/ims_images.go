@@ -31,7 +31,7 @@ func (a *API) listCloudImages(c echo.Context, s session) error {
 	if err := imsSort(c, &q); err != nil {
 		return err
 	}
-	return a.imagePage(c, s, q, imsImagesBody)
+	return a.imagePage(c, s, q, imsImageBody)
 }
 
 // ownProject refuses a URL naming another project than the token's.

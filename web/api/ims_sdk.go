@@ -30,14 +30,6 @@ func imsImageBody(v sharing.ImageView) map[string]any {
 	return m
 }
 
-func imsImagesBody(rows []sharing.ImageView) []map[string]any {
-	out := make([]map[string]any, 0, len(rows))
-	for _, v := range rows {
-		out = append(out, imsImageBody(v))
-	}
-	return out
-}
-
 // imsStatuses maps IMS's image status filter to ImageShare's statuses;
 // no image here is ever "deleted" (deleting removes it).
 var imsStatuses = map[string]string{"queued": domain.StatusQueued, "saving": domain.StatusSaving, "active": domain.StatusActive, "killed": domain.StatusError}
