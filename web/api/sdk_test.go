@@ -390,3 +390,21 @@ func jobIDOf(resp any) *string {
 	}
 	return nil
 }
+
+// TestSDKSignatureFailuresAreThrottled: failed signatures count like
+// failed logins; once the user is blocked even a good signature gets 429.
+func TestSDKSignatureFailuresAreThrottled(t *testing.T) {
+	f := newFixture(t, fixtureOpts{maxFails: 2})
+	srv := f.server()
+	alice := f.sdkUserOf(srv.URL, "acme", "alice", aliceProject)
+	wrong := sdkClient(srv.URL, alice.ak, "0123456789012345678901234567890123456789", aliceProject)
+	for range 2 {
+		_, err := wrong.ShowImageQuota(&model.ShowImageQuotaRequest{})
+		wantSDKError(t, "wrong SK", err, http.StatusUnauthorized, domain.CodeUnauthorized)
+	}
+	_, err := alice.c.ShowImageQuota(&model.ShowImageQuotaRequest{})
+	wantSDKError(t, "good key while blocked", err, http.StatusTooManyRequests, domain.CodeUnauthorized)
+	// The password login of the same user is blocked too.
+	f.do("POST", "/v3/auth/tokens", "", passwordLogin("acme", "alice", demoPassword, byName("acme", "cn-north-4"))).
+		expect(t, "password login while blocked", http.StatusTooManyRequests, "")
+}
