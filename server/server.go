@@ -33,10 +33,13 @@ type Config struct {
 	DSN        string // a SQLite file path or a postgres:// URL
 	Limits     sharing.Limits
 	Throttling identity.Throttling
-	TokenTTL   time.Duration
-	PublicURL  string      // the API's base URL in catalogs and links; "" = each request's
-	Web        web.Options // the console's options (session key, cookies, proxies, timeouts)
-	Logger     *slog.Logger
+	// SecretKey seals access key SKs at rest (32+ bytes); like the
+	// session key, every server of one database needs the same one.
+	SecretKey []byte
+	TokenTTL  time.Duration
+	PublicURL string      // the API's base URL in catalogs and links; "" = each request's
+	Web       web.Options // the console's options (session key, cookies, proxies, timeouts)
+	Logger    *slog.Logger
 	// WorkerInterval is how often the background worker looks for due
 	// images and waiting jobs (default 250 ms).
 	WorkerInterval time.Duration
@@ -92,7 +95,7 @@ func Open(cfg Config) (*Server, error) {
 	s.Store = st
 	s.metrics = newMetrics(s)
 	s.Sharing = sharing.New(st, cfg.Limits, sharing.WithLogger(cfg.Logger))
-	s.Identity = identity.New(st, cfg.Throttling, identity.WithLoginObserver(s.metrics.login))
+	s.Identity = identity.New(st, cfg.Throttling, identity.WithLoginObserver(s.metrics.login), identity.WithSecretKey(cfg.SecretKey))
 	apiSrv := api.New(s.Sharing, s.Identity, api.Options{TokenTTL: cfg.TokenTTL, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
 	wo := cfg.Web
 	wo.Logger = cfg.Logger

@@ -370,6 +370,7 @@ type CredentialsView struct {
 	UserName    string
 	Projects    []ProjectCredential
 	OrgURNs     []string
+	AccessKeys  AccessKeysView
 }
 
 // LoginView is the login page.

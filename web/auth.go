@@ -92,6 +92,12 @@ func (h *console) switchContext(c echo.Context) error {
 }
 
 func (h *console) credentials(c echo.Context) error {
+	return h.renderCredentials(c, http.StatusOK, nil)
+}
+
+// renderCredentials is My Credentials, with a refusal of an access key
+// action when pr is set.
+func (h *console) renderCredentials(c echo.Context, status int, pr *views.Problem) error {
 	v := viewerOf(c)
 	cr, err := h.id.Credentials(c.Request().Context(), v.AccountID)
 	if err != nil {
@@ -101,6 +107,9 @@ func (h *console) credentials(c echo.Context) error {
 	for _, p := range cr.Projects {
 		cv.Projects = append(cv.Projects, views.ProjectCredential{RegionID: p.RegionID, RegionName: p.RegionName, Name: p.Name, ID: p.ProjectID, Current: p.ProjectID == v.Project.ID})
 	}
+	if cv.AccessKeys, err = h.accessKeysView(c, pr); err != nil {
+		return err
+	}
 	pg := h.page(c, "My Credentials", "credentials")
-	return h.render(c, http.StatusOK, pg, views.CredentialsPage(pg, cv))
+	return h.render(c, status, pg, views.CredentialsPage(pg, cv))
 }

@@ -21,6 +21,11 @@ func (h *console) routes() {
 	e.POST("/logout", h.logout, in...).Name = "logout"
 	e.POST("/context", h.switchContext, in...).Name = "context"
 	e.GET("/credentials", h.credentials, in...).Name = "credentials"
+	e.POST("/credentials/access-keys", h.createAccessKey, in...).Name = "accesskey.create"
+	e.POST("/credentials/access-keys/download", h.downloadAccessKey, in...).Name = "accesskey.download"
+	e.POST("/credentials/access-keys/:ak/enabled", h.setAccessKeyEnabled, in...).Name = "accesskey.enabled"
+	e.GET("/credentials/access-keys/:ak/delete", h.accessKeyDeleteDialog, in...).Name = "accesskey.delete"
+	e.POST("/credentials/access-keys/:ak/delete", h.deleteAccessKey, in...).Name = "accesskey.delete.post"
 
 	// Private Images.
 	e.GET("/images", h.images, in...).Name = "images"

@@ -53,6 +53,9 @@ commands:
   org create ID --name NAME --management ACCOUNT [--root r-ID]
   ou create ID --parent NODE_ID --name NAME
   org attach ACCOUNT NODE_ID
+  access-key create ACCOUNT USER            prints "AK SK" on its last line (the SK only then)
+  access-key list ACCOUNT USER
+  access-key delete ACCOUNT AK
 
 Run "imageshare COMMAND -h" for a command's flags.`
 
@@ -169,6 +172,8 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 			ou, err := world.NewAdmin(st).CreateOU(ctx, parent, pos[0], name)
 			return fmt.Sprintf("created OU %s (%s)", ou.ID, ou.URN()), err
 		})
+	case "access-key create", "access-key list", "access-key delete":
+		return accessKeyCommand(cmd, rest, stdout)
 	case "org attach":
 		return withAdmin(rest, 2, stdout, nil, func(ctx context.Context, st *store.Store, pos []string) (string, error) {
 			accID, err := world.NewAdmin(st).Attach(ctx, pos[0], pos[1])
@@ -278,6 +283,10 @@ func serve(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	secret, err := c.secretKey()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
@@ -289,7 +298,7 @@ func serve(args []string, stdout io.Writer) error {
 	lim.BuildTime, lim.MaxImagesPerRegion, lim.MaxBatchImages, lim.JobRetention = c.BuildTime, c.MaxImages, c.MaxBatchImages, c.JobRetention
 	lim.JobLease = c.JobLease
 	srv, err := server.Open(server.Config{
-		DSN: c.dsn(), Limits: lim, Throttling: identity.DefaultThrottling(), TokenTTL: c.TokenTTL, PublicURL: publicURL,
+		DSN: c.dsn(), Limits: lim, Throttling: identity.DefaultThrottling(), SecretKey: secret, TokenTTL: c.TokenTTL, PublicURL: publicURL,
 		Web:    web.Options{SessionKey: key, SecureCookies: c.SecureCookies, TokenTTL: c.TokenTTL, TrustedProxies: proxies},
 		Logger: log, LockSQLite: true, MetricsOnMain: c.MetricsAddr == "", WorkerInterval: c.WorkerInterval,
 	})

@@ -24,6 +24,7 @@ type config struct {
 	DSN             string
 	WorldFile       string
 	SessionKey      string
+	SecretKey       string // seals access key SKs
 	SecureCookies   bool
 	BuildTime       time.Duration
 	MaxImages       int
@@ -103,6 +104,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	dbFlags(fs, c)
 	fs.StringVar(&c.Addr, "addr", env("IMAGESHARE_ADDR", "127.0.0.1:8080"), "listen address [IMAGESHARE_ADDR]")
 	fs.StringVar(&c.WorldFile, "world", env("IMAGESHARE_WORLD", ""), "world file to load at start; empty loads the built-in demo world; \"none\" loads nothing [IMAGESHARE_WORLD]")
+	secretKeyFlag(fs, c)
 	fs.StringVar(&c.SessionKey, "session-key", env("IMAGESHARE_SESSION_KEY", ""), "session key, 64+ hex characters; default: generated once into DATA/session.key [IMAGESHARE_SESSION_KEY]")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.envBool("IMAGESHARE_SECURE_COOKIES"), "mark cookies Secure (set when served over TLS) [IMAGESHARE_SECURE_COOKIES]")
 	fs.DurationVar(&c.BuildTime, "build-time", c.envDuration("IMAGESHARE_BUILD_TIME", 5*time.Second), "how long image creation and replication take [IMAGESHARE_BUILD_TIME]")
@@ -140,6 +142,16 @@ func (c *config) check() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return usageError("--log-format must be text or json")
+	}
+	for _, k := range []struct {
+		given string
+		ks    keySetting
+	}{{c.SessionKey, sessionKeySetting}, {c.SecretKey, secretKeySetting}} {
+		if k.given != "" {
+			if _, err := k.ks.parse(k.given); err != nil {
+				return err
+			}
+		}
 	}
 	if _, err := c.trustedProxies(); err != nil {
 		return err
@@ -211,21 +223,57 @@ func (c config) dsn() string {
 	return filepath.Join(c.DataDir, "imageshare.db")
 }
 
+// secretKeyFlag registers the key that seals access key SKs: serve and the
+// access-key commands need the same one.
+func secretKeyFlag(fs *flag.FlagSet, c *config) {
+	fs.StringVar(&c.SecretKey, "sk-encryption-key", env("IMAGESHARE_SK_ENCRYPTION_KEY", ""), "key sealing access key SKs, 64+ hex characters; default: generated once into DATA/sk-encryption.key [IMAGESHARE_SK_ENCRYPTION_KEY]")
+}
+
+// keySetting is a secret key the server is given or keeps in its data
+// directory: the flag and environment variable that give it, the file that
+// keeps it, and what losing it costs.
+type keySetting struct {
+	flag, env, file, lossNote string
+}
+
+var (
+	sessionKeySetting = keySetting{"--session-key", "IMAGESHARE_SESSION_KEY", "session.key", "everyone will be logged out"}
+	secretKeySetting  = keySetting{"--sk-encryption-key", "IMAGESHARE_SK_ENCRYPTION_KEY", "sk-encryption.key", "every access key must then be created again"}
+)
+
+// parse decodes a configured key: 64 or more hexadecimal characters.
+func (ks keySetting) parse(given string) ([]byte, error) {
+	k, err := hex.DecodeString(given)
+	if err != nil || len(k) < 32 {
+		return nil, usageError(fmt.Sprintf("%s (%s) must be at least 64 hexadecimal characters (32 bytes)", ks.flag, ks.env))
+	}
+	return k, nil
+}
+
 // sessionKey returns the configured key, or the one kept in the data
 // directory, generating it on first start so restarts keep people logged in.
 func (c config) sessionKey() ([]byte, error) {
-	if c.SessionKey != "" {
-		k, err := hex.DecodeString(c.SessionKey)
-		if err != nil || len(k) < 32 {
-			return nil, usageError("--session-key must be at least 64 hexadecimal characters (32 bytes)")
-		}
-		return k, nil
+	return c.keyFile(c.SessionKey, sessionKeySetting)
+}
+
+// secretKey returns the key that seals access key SKs: configured, or kept
+// in the data directory like the session key. Losing it makes every
+// existing access key unusable.
+func (c config) secretKey() ([]byte, error) {
+	return c.keyFile(c.SecretKey, secretKeySetting)
+}
+
+// keyFile returns a configured key (hex), or the key kept in the data
+// directory, generating it there on first use.
+func (c config) keyFile(given string, ks keySetting) ([]byte, error) {
+	if given != "" {
+		return ks.parse(given)
 	}
-	path := filepath.Join(c.DataDir, "session.key")
+	path := filepath.Join(c.DataDir, ks.file)
 	if b, err := os.ReadFile(path); err == nil {
 		k, err := hex.DecodeString(strings.TrimSpace(string(b)))
 		if err != nil || len(k) < 32 {
-			return nil, fmt.Errorf("%s is damaged: delete it to generate a new key (everyone will be logged out)", path)
+			return nil, fmt.Errorf("%s is damaged: delete it to generate a new key (%s)", path, ks.lossNote)
 		}
 		return k, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -241,7 +289,7 @@ func (c config) sessionKey() ([]byte, error) {
 	// O_EXCL: if two servers start at once, one key wins and the other reads it.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
-		return c.sessionKey()
+		return c.keyFile(given, ks)
 	} else if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@
 //	imageshare org create ID --name NAME --management ACCOUNT [--root r-…]
 //	imageshare ou create ID --parent NODE --name NAME
 //	imageshare org attach ACCOUNT NODE
+//	imageshare access-key create|list ACCOUNT USER, access-key delete ACCOUNT AK
 //
 // Every command reads the database from --dsn or --data (see config.go).
 package main

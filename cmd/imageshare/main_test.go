@@ -117,6 +117,9 @@ func TestServeRefusesMalformedSettings(t *testing.T) {
 		{"trusted proxies", [2]string{}, []string{"--trusted-proxies", "10.0.0.0/8,not-a-network"}, "--trusted-proxies"},
 		{"public URL", [2]string{}, []string{"--public-url", "ftp://images.example.com"}, "--public-url"},
 		{"every interface without a public URL", [2]string{}, []string{"--addr", "0.0.0.0:0"}, "--public-url"},
+		{"SK encryption key in the environment", [2]string{"IMAGESHARE_SK_ENCRYPTION_KEY", "not hex"}, nil, "IMAGESHARE_SK_ENCRYPTION_KEY"},
+		{"short SK encryption key", [2]string{}, []string{"--sk-encryption-key", "abcd"}, "--sk-encryption-key"},
+		{"session key in the environment", [2]string{"IMAGESHARE_SESSION_KEY", "0123"}, nil, "IMAGESHARE_SESSION_KEY"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.env[0] != "" {

@@ -224,10 +224,17 @@ const (
 	ActLogin        = "login"
 	ActLoginFailed  = "login_failed"
 	ActLogout       = "logout"
+
+	ActUpdateImage      = "update_image"
+	ActCreateAccessKey  = "create_access_key"
+	ActEnableAccessKey  = "enable_access_key"
+	ActDisableAccessKey = "disable_access_key"
+	ActDeleteAccessKey  = "delete_access_key"
 )
 
 // AuditActions lists the actions in the order the console offers them as filters.
 var AuditActions = []string{
 	ActShare, ActStopSharing, ActAccept, ActReject, ActReplicate, ActCreateImage, ActDeleteImage,
 	ActCreateServer, ActCreateDisk, ActRestoreDisk, ActChangeOS, ActReinstall, ActLogin, ActLoginFailed, ActLogout,
+	ActUpdateImage, ActCreateAccessKey, ActEnableAccessKey, ActDisableAccessKey, ActDeleteAccessKey,
 }

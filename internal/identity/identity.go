@@ -5,6 +5,7 @@ package identity
 
 import (
 	"context"
+	"crypto/cipher"
 	"errors"
 	"fmt"
 	"slices"
@@ -64,6 +65,8 @@ type Service struct {
 	throttle Throttling
 	now      func() time.Time
 	observe  func(result string) // counts logins by result (metrics)
+	// sealer encrypts access key secrets at rest (WithSecretKey).
+	sealer cipher.AEAD
 }
 
 // Login results, as WithLoginObserver reports them.

@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"context"
+	"crypto/rand"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -37,7 +38,8 @@ func (c *testClock) Advance(d time.Duration) {
 }
 
 // setup loads the demo world; the identity service throttles after 3
-// failures of a user at an address and 100 of an address.
+// failures of a user at an address and 100 of an address, and seals access
+// key SKs with a random key.
 func setup(t *testing.T) (*store.Store, *identity.Service, *testClock) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "id.db"))
@@ -49,7 +51,9 @@ func setup(t *testing.T) (*store.Store, *identity.Service, *testClock) {
 		t.Fatal(err)
 	}
 	clock := &testClock{now: time.Now().UTC()}
-	return st, identity.New(st, throttling(3, 100), identity.WithClock(clock.Now)), clock
+	key := make([]byte, 32) // seals access key SKs
+	_, _ = rand.Read(key)
+	return st, identity.New(st, throttling(3, 100), identity.WithClock(clock.Now), identity.WithSecretKey(key)), clock
 }
 
 func throttling(user, addr int) identity.Throttling {

@@ -15,12 +15,15 @@ type ImageQuery struct {
 	MemberStatus string // shared images in this status: pending, accepted, rejected, or "" for all
 	Owner        string // owner project ID, or ""
 	Name         string // exact name, or ""
+	Status       string // image status (queued, saving, active, error), or ""
+	SortKey      string // created_at (default), name, status, size or id
+	Asc          bool   // ascending; default descending
 	Marker       string // ID of the last image of the previous page, or ""
 	Limit        int    // page size, 1 to 1000 (default 25)
 }
 
 // ListImages returns a page of the images the actor's project can see (S01,
-// S10), newest first, as ImageView rows; hasMore tells whether another page
+// S10), newest first unless the query sorts otherwise, as ImageView rows; hasMore tells whether another page
 // follows the last row.
 func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows []ImageView, hasMore bool, err error) {
 	for _, f := range []struct{ field, value string }{{"name", q.Name}, {"owner", q.Owner}, {"marker", q.Marker}} {
@@ -42,7 +45,20 @@ func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows [
 		q.Limit = 25
 	}
 	q.Limit = min(q.Limit, 1000)
-	lq := store.ImageListQuery{ProjectID: p.ID, Own: q.Own, Shared: q.Shared, ShareStatus: q.MemberStatus, Owner: q.Owner, Name: q.Name, Limit: q.Limit + 1}
+	switch q.SortKey {
+	case "":
+		q.SortKey = store.SortCreated
+	case store.SortCreated, store.SortName, store.SortStatus, store.SortSize, store.SortID:
+	default:
+		return nil, false, domain.ErrInvalid("sort_key", "The sort key must be created_at, name, status, size or id.")
+	}
+	switch q.Status {
+	case "", domain.StatusQueued, domain.StatusSaving, domain.StatusActive, domain.StatusError:
+	default:
+		return nil, false, domain.ErrInvalid("status", "The image status must be queued, saving, active or error.")
+	}
+	lq := store.ImageListQuery{ProjectID: p.ID, Own: q.Own, Shared: q.Shared, ShareStatus: q.MemberStatus, Owner: q.Owner, Name: q.Name,
+		Status: q.Status, SortKey: q.SortKey, Asc: q.Asc, Limit: q.Limit + 1}
 	if q.Marker != "" {
 		// The marker must be an image the project can see: paging never
 		// tells whether somebody else's image exists (S01).
@@ -50,7 +66,7 @@ func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows [
 		if err != nil {
 			return nil, false, domain.ErrInvalid("marker", "The marker %s is not an image you can see.", q.Marker)
 		}
-		lq.After = &store.ImageCursor{CreatedAt: v.CreatedAt, ID: v.ID}
+		lq.After = &store.ImageCursor{CreatedAt: v.CreatedAt, ID: v.ID, Name: v.Name, Status: v.Status, SizeGB: v.SizeGB}
 	}
 	got, err := tx.ListImages(lq)
 	if err != nil {

@@ -10,11 +10,68 @@ import (
 	"imageshare/internal/domain"
 )
 
-// ImageCursor is a position in the API image lists, which run newest first
-// (created_at, then id, both descending): rows strictly after it follow.
+// ImageCursor is a position in the API image lists: the sort column's
+// value and the ID of the last row of a page; rows strictly after it follow.
 type ImageCursor struct {
 	CreatedAt time.Time
 	ID        string
+	Name      string
+	Status    string
+	SizeGB    int
+}
+
+// Image sort keys of the API lists (IMS's sort_key); every order ends with
+// the image ID, in the same direction, so that it is total.
+const (
+	SortCreated = "created_at"
+	SortName    = "name"
+	SortStatus  = "status"
+	SortSize    = "size"
+	SortID      = "id"
+)
+
+// sortColumns maps sort keys to columns.
+var sortColumns = map[string]string{
+	SortCreated: "images.created_at", SortName: "images.name", SortStatus: "images.status",
+	SortSize: "images.size_gb", SortID: "images.id",
+}
+
+// value is the cursor's value of the sort key's column.
+func (c ImageCursor) value(key string) any {
+	switch key {
+	case SortName:
+		return c.Name
+	case SortStatus:
+		return c.Status
+	case SortSize:
+		return c.SizeGB
+	case SortID:
+		return c.ID
+	}
+	return c.CreatedAt
+}
+
+// compareImages orders two images as the list's SQL does.
+func compareImages(a, b domain.Image, key string, asc bool) int {
+	var c int
+	switch key {
+	case SortName:
+		c = cmp.Compare(a.Name, b.Name)
+	case SortStatus:
+		c = cmp.Compare(a.Status, b.Status)
+	case SortSize:
+		c = cmp.Compare(a.SizeGB, b.SizeGB)
+	case SortID:
+	default:
+		c = a.CreatedAt.Compare(b.CreatedAt)
+	}
+	if c == 0 {
+		c = cmp.Compare(a.ID, b.ID)
+	}
+	if !asc {
+		c = -c
+	}
+	return c
 }
 
 // ImageListQuery selects a project's own images, the images shared with it,
@@ -26,11 +83,15 @@ type ImageListQuery struct {
 	ShareStatus string // shared images in this status only ("" for any)
 	Owner       string // owner project ID ("" for any)
 	Name        string // exact name ("" for any)
+	Status      string // image status ("" for any)
+	SortKey     string // one of the Sort* keys; default created_at
+	Asc         bool   // ascending; default descending (newest first)
 	After       *ImageCursor
 	Limit       int
 }
 
-// ListImages returns at most q.Limit images, newest first. Own images have
+// ListImages returns at most q.Limit images in the query's order (newest
+// first unless it says otherwise). Own images have
 // an empty ShareStatus. Each half is a keyset query of its own, merged
 // here: portable SQL, and each half stays on its index.
 func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, error) {
@@ -41,7 +102,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, error) {
 	var rows []SharedImage
 	if q.Own && (q.Owner == "" || q.Owner == q.ProjectID) {
 		var own []domain.Image
-		sel := listFilter(tx.db.Model(&domain.Image{}).Where("images.project_id = ?", q.ProjectID), q)
+		sel := tx.listFilter(tx.db.Model(&domain.Image{}).Where("images.project_id = ?", q.ProjectID), q)
 		if err := sel.Limit(limit).Find(&own).Error; err != nil {
 			return nil, wrap(err)
 		}
@@ -60,30 +121,42 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, error) {
 		if q.Owner != "" {
 			sel = sel.Where("images.project_id = ?", q.Owner)
 		}
-		if err := listFilter(sel, q).Limit(limit).Scan(&shared).Error; err != nil {
+		if err := tx.listFilter(sel, q).Limit(limit).Scan(&shared).Error; err != nil {
 			return nil, wrap(err)
 		}
 		rows = append(rows, shared...)
 	}
-	slices.SortFunc(rows, func(a, b SharedImage) int {
-		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.ID, a.ID)
-	})
+	slices.SortFunc(rows, func(a, b SharedImage) int { return compareImages(a.Image, b.Image, q.SortKey, q.Asc) })
 	return rows[:min(len(rows), limit)], nil
 }
 
-// listFilter adds the name filter, the cursor and the order both halves of
+// listFilter adds the filters, the cursor and the order both halves of
 // ListImages share.
-func listFilter(sel *gorm.DB, q ImageListQuery) *gorm.DB {
+func (tx *Tx) listFilter(sel *gorm.DB, q ImageListQuery) *gorm.DB {
 	if q.Name != "" {
 		sel = sel.Where("images.name = ?", q.Name)
 	}
-	if q.After != nil {
-		sel = sel.Where("(images.created_at < ? OR (images.created_at = ? AND images.id < ?))", q.After.CreatedAt, q.After.CreatedAt, q.After.ID)
+	if q.Status != "" {
+		sel = sel.Where("images.status = ?", q.Status)
 	}
-	return sel.Order("images.created_at DESC, images.id DESC")
+	col, ok := sortColumns[q.SortKey]
+	if !ok {
+		q.SortKey, col = SortCreated, sortColumns[SortCreated]
+	}
+	if q.SortKey == SortName && tx.db.Dialector.Name() == "postgres" {
+		// POSTGRES-SPECIFIC: compare names byte by byte, as SQLite and the
+		// merge of the two halves (compareImages) do, whatever the locale.
+		col += ` COLLATE "C"`
+	}
+	dir, op := "DESC", "<"
+	if q.Asc {
+		dir, op = "ASC", ">"
+	}
+	if q.After != nil {
+		v := q.After.value(q.SortKey)
+		sel = sel.Where("("+col+" "+op+" ? OR ("+col+" = ? AND images.id "+op+" ?))", v, v, q.After.ID)
+	}
+	return sel.Order(col + " " + dir + ", images.id " + dir)
 }
 
 // AcceptedByImage returns, for each image of the project with accepted

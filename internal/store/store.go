@@ -42,7 +42,7 @@ var models = []any{
 	&domain.Project{}, &domain.OrgNode{}, &domain.OrgMember{},
 	&domain.Image{}, &domain.Grant{}, &domain.Decision{}, &domain.ProjectShare{}, &domain.PendingCounter{},
 	&domain.Server{}, &domain.Disk{}, &domain.AuditEvent{}, &Setting{},
-	&domain.Token{}, &domain.Job{}, &domain.WebSession{}, &domain.AuthFailure{},
+	&domain.Token{}, &domain.Job{}, &domain.WebSession{}, &domain.AuthFailure{}, &domain.AccessKey{},
 }
 
 // Setting is a small key/value row for things the server keeps across

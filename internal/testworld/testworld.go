@@ -5,6 +5,8 @@ package testworld
 
 import (
 	"context"
+	"crypto/rand"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -75,7 +77,7 @@ func New(t testing.TB, o Options) *World {
 	if wo.SessionKey == nil {
 		wo.SessionKey = TestSessionKey
 	}
-	srv, err := server.Open(server.Config{DSN: dsn, Limits: lim, Throttling: th, TokenTTL: o.TokenTTL, PublicURL: o.PublicURL,
+	srv, err := server.Open(server.Config{DSN: dsn, Limits: lim, Throttling: th, SecretKey: secretKey(), TokenTTL: o.TokenTTL, PublicURL: o.PublicURL,
 		Web: wo, Logger: Quiet, MetricsOnMain: true})
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +87,13 @@ func New(t testing.TB, o Options) *World {
 		t.Fatal(err)
 	}
 	return &World{Server: srv, DSN: dsn}
+}
+
+// secretKey is a fresh key sealing access key SKs.
+func secretKey() []byte {
+	k := make([]byte, 32)
+	_, _ = rand.Read(k)
+	return k
 }
 
 // orDefault is v, or def when v is zero.
@@ -112,4 +121,24 @@ func (w *World) ImageID(t testing.TB, account, project, name string) string {
 	}
 	t.Fatalf("image %s of %s/%s: %v (%d found)", name, account, project, err, len(rows))
 	return ""
+}
+
+// AddProjects gives a demo account n more projects in a region (named
+// REGION_extraN), with what is shared with the account; it returns their IDs.
+func (w *World) AddProjects(t testing.TB, account, region string, n int) []string {
+	t.Helper()
+	ctx := context.Background()
+	ad := world.NewAdmin(w.Store)
+	var ids []string
+	for i := range n {
+		p, err := ad.CreateProject(ctx, account, fmt.Sprintf("%s_extra%d", region, i), region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	if err := w.Sharing.ResyncAccounts(ctx, []string{world.AccountID(account)}); err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }

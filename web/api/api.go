@@ -23,6 +23,10 @@ type Options struct {
 	// slash), used in the token catalog and links. Default: the scheme and
 	// Host of each request.
 	PublicURL string
+	// Region is where a request signed with an access key acts when it
+	// names no project (X-Project-Id): the account's default project there.
+	// Default cn-north-4.
+	Region string
 }
 
 // API serves the HTTP API on an Echo instance.
@@ -40,6 +44,9 @@ func New(sh *sharing.Service, id *identity.Service, opts Options) *API {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.Region == "" {
+		opts.Region = "cn-north-4"
 	}
 	opts.PublicURL = strings.TrimSuffix(opts.PublicURL, "/")
 	return &API{sh: sh, id: id, opts: opts, log: opts.Logger}

@@ -27,10 +27,11 @@ func (a *API) open(st style, h echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// authed wraps a handler that needs a valid X-Auth-Token.
+// authed wraps a handler that needs a valid X-Auth-Token or access key
+// signature.
 func (a *API) authed(st style, h func(echo.Context, session) error) echo.HandlerFunc {
 	return a.open(st, func(c echo.Context) error {
-		s, err := a.session(c, c.Request().Header.Get("X-Auth-Token"))
+		s, err := a.authenticate(c)
 		if err != nil {
 			return err
 		}

@@ -59,8 +59,8 @@ func statusOf(st style, e *domain.Error) int {
 		return http.StatusForbidden
 	case e.Code == domain.CodeNotInRegion:
 		return http.StatusBadRequest
-	case st == keystone && e.Kind == domain.KindQuota:
-		return http.StatusTooManyRequests // logins throttled after failures
+	case e.Kind == domain.KindQuota && e.Code == domain.CodeUnauthorized:
+		return http.StatusTooManyRequests // logins and signatures throttled after failures
 	case st == ims:
 		if e.Kind == domain.KindNotFound {
 			return http.StatusNotFound

@@ -28,6 +28,7 @@ type fixture struct {
 	e      *echo.Echo
 	sh     *sharing.Service
 	id     *identity.Service
+	w      *testworld.World
 	dbPath string            // a SQLite file, or a PostgreSQL DSN
 	tokens map[string]string // "account/user/project" → token
 }
@@ -50,7 +51,7 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	}
 	w := testworld.New(t, testworld.Options{DSN: dsn, BuildTime: 200 * time.Millisecond, Limits: o.limits, UserFails: o.maxFails, AddrFails: 1000,
 		TokenTTL: o.tokenTTL, PublicURL: o.publicURL})
-	return &fixture{t: t, e: w.Handler, sh: w.Sharing, id: w.Identity, dbPath: w.DSN, tokens: map[string]string{}}
+	return &fixture{t: t, e: w.Handler, sh: w.Sharing, id: w.Identity, w: w, dbPath: w.DSN, tokens: map[string]string{}}
 }
 
 // finishImages completes every image whose save is due (what the server's
@@ -58,6 +59,16 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 func (f *fixture) finishImages() {
 	f.t.Helper()
 	if _, err := f.sh.FinishDue(context.Background()); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// work does what the server's background worker does: it finishes due
+// images and runs waiting member jobs.
+func (f *fixture) work() {
+	f.t.Helper()
+	f.finishImages()
+	if _, err := f.sh.RunPendingJobs(context.Background()); err != nil {
 		f.t.Fatal(err)
 	}
 }
@@ -214,10 +225,7 @@ func (f *fixture) job(token, id string) map[string]any {
 		if time.Now().After(deadline) {
 			f.t.Fatalf("job %s did not finish: %v", id, j)
 		}
-		f.finishImages()
-		if _, err := f.sh.RunPendingJobs(context.Background()); err != nil {
-			f.t.Fatal(err)
-		}
+		f.work()
 		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -19,7 +19,7 @@ func (a *API) listImages(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return a.imagePage(c, s, q)
+	return a.imagePage(c, s, q, imageBody)
 }
 
 // showImage is GET /v2/images/{id}: the owner and every recipient, pending

@@ -13,7 +13,8 @@ import (
 )
 
 // listCloudImages is GET /v2/cloudimages: IMS's image list, filtered by
-// __imagetype (private, shared), visibility and member_status.
+// __imagetype (private, shared), visibility, member_status and status, in
+// sort_key/sort_dir order.
 func (a *API) listCloudImages(c echo.Context, s session) error {
 	sel, err := pick(byImagetype, "__imagetype", c.QueryParam("__imagetype"))
 	if err != nil {
@@ -27,7 +28,10 @@ func (a *API) listCloudImages(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return a.imagePage(c, s, q)
+	if err := imsSort(c, &q); err != nil {
+		return err
+	}
+	return a.imagePage(c, s, q, imsImageBody)
 }
 
 // ownProject refuses a URL naming another project than the token's.
@@ -130,17 +134,27 @@ func (a *API) copyImage(c echo.Context, s session) error {
 }
 
 // crossRegionCopy is POST /v1/cloudimages/{image_id}/cross_region_copy
-// (S23): into project_id, or into the account's default project of region.
+// (S23): into project_id or project_name, or into the account's default
+// project of region.
 func (a *API) crossRegionCopy(c echo.Context, s session) error {
 	var b struct {
-		Name      string `json:"name"`
-		Region    string `json:"region"`
-		ProjectID string `json:"project_id"`
+		Name        string `json:"name"`
+		Region      string `json:"region"`
+		ProjectID   string `json:"project_id"`
+		ProjectName string `json:"project_name"`
 	}
 	if err := decode(c, &b); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
+	if b.ProjectID == "" && b.ProjectName != "" {
+		// The SDK names the destination project.
+		p, err := a.id.ProjectByName(ctx, s.actor.AccountID, b.ProjectName)
+		if err != nil {
+			return domain.ErrInvalid("project_name", "Your account has no project named %s.", b.ProjectName).About(b.ProjectName)
+		}
+		b.ProjectID = p.ID
+	}
 	if b.ProjectID == "" && b.Region != "" {
 		if p, err := a.id.ProjectByName(ctx, s.actor.AccountID, b.Region); err == nil {
 			b.ProjectID = p.ID

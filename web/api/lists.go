@@ -79,7 +79,7 @@ func parseLimit(s string, def int) (int, error) {
 
 // imagePage writes a page of images with Glance's "first" and "next" links:
 // the request's own query with the marker set to the page's last image.
-func (a *API) imagePage(c echo.Context, s session, q sharing.ImageQuery) error {
+func (a *API) imagePage(c echo.Context, s session, q sharing.ImageQuery, render func(sharing.ImageView) map[string]any) error {
 	rows, hasMore, err := a.sh.ListImages(c.Request().Context(), s.actor, q)
 	if err != nil {
 		return err
@@ -89,7 +89,7 @@ func (a *API) imagePage(c echo.Context, s session, q sharing.ImageQuery) error {
 		params[k] = v
 	}
 	params.Del("marker")
-	body := map[string]any{"images": imagesBody(rows), "schema": "/v2/schemas/images", "first": link(c.Path(), params)}
+	body := map[string]any{"images": imagesBody(rows, render), "schema": "/v2/schemas/images", "first": link(c.Path(), params)}
 	if hasMore {
 		params.Set("marker", rows[len(rows)-1].ID)
 		body["next"] = link(c.Path(), params)

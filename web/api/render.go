@@ -96,10 +96,10 @@ func membersBody(imageID string, rs []sharing.Recipient) []map[string]any {
 	return out
 }
 
-func imagesBody(rows []sharing.ImageView) []map[string]any {
+func imagesBody(rows []sharing.ImageView, render func(sharing.ImageView) map[string]any) []map[string]any {
 	out := make([]map[string]any, 0, len(rows))
 	for _, v := range rows {
-		out = append(out, imageBody(v))
+		out = append(out, render(v))
 	}
 	return out
 }

@@ -54,6 +54,12 @@ func (a *API) Register(e *echo.Echo) {
 	e.POST("/v1/cloudimages/:id/cross_region_copy", a.authed(ims, a.crossRegionCopy))
 	e.GET("/v1/:project/cloudimages/:id/members", a.authed(ims, a.imsListMembers))
 	e.GET("/v1/:project/cloudimages/:id/members/:member", a.authed(ims, a.imsShowMember))
+	// IMS calls of the cloud's SDK (ims_sdk.go).
+	e.GET("/v1/:project/jobs/:job", a.authed(ims, a.showProjectJob))
+	e.PATCH("/v2/cloudimages/:id", a.authed(ims, a.updateCloudImage))
+	e.POST("/v2/cloudimages/action", a.authed(ims, a.createCloudImage))
+	e.POST("/v1/cloudimages/dataimages/action", a.authed(ims, a.createDataImage))
+	e.POST("/v1/cloudimages/wholeimages/action", a.authed(ims, a.createWholeImage))
 	e.Any("/v1/*", a.open(ims, notFound))
 }
 
