@@ -125,6 +125,29 @@ func TestAccessKeysTenantIsolation(t *testing.T) {
 	}
 }
 
+// TestAccessKeyRoutesRefuseJunk: an AK in a console URL or form is checked
+// as text (domain.CheckText): a 4xx that does not repeat it, never a 500,
+// and nothing about it in the trail.
+func TestAccessKeyRoutesRefuseJunk(t *testing.T) {
+	f := newFixture(t)
+	c := f.login("acme", "alice")
+	c.get("/credentials").want(http.StatusOK)
+	junk := url.PathEscape("AK\u202e" + strings.Repeat("Z", 3000))
+	for what, r := range map[string]*response{
+		"delete dialog":  c.get("/credentials/access-keys/" + junk + "/delete"),
+		"disable":        c.submit("/credentials/access-keys/"+junk+"/enabled", url.Values{"enabled": {"false"}}),
+		"delete":         c.submit("/credentials/access-keys/"+junk+"/delete", nil),
+		"download (NUL)": c.submit("/credentials/access-keys/download", url.Values{"ak": {"AK\x00"}, "sk": {"x"}}),
+	} {
+		if r.status < 400 || r.status >= 500 || strings.Contains(r.body, "ZZZZZZZZ") {
+			t.Errorf("%s: %d, want a 4xx that does not repeat the AK", what, r.status)
+		}
+	}
+	if trail := c.get("/trace").want(http.StatusOK).text(); strings.Contains(trail, "ZZZZZZZZ") {
+		t.Errorf("the trail repeats a junk AK")
+	}
+}
+
 func principalOf(t *testing.T, f *fixture, account, user string) identity.Principal {
 	t.Helper()
 	p, err := f.id.UserPrincipal(context.Background(), account, user)

@@ -109,6 +109,19 @@ func ValidAK(s string) bool {
 	return true
 }
 
+// checkAK refuses what cannot be an AK before it reaches the database, the
+// trail or a message: text checked as every input is (domain.CheckText),
+// then the AK's form. A well-formed AK nobody has is not found later.
+func checkAK(ak string) error {
+	if err := domain.CheckText("access key", ak, akLength, false); err != nil {
+		return err
+	}
+	if !ValidAK(ak) {
+		return domain.ErrNotFound("access key").About(ak)
+	}
+	return nil
+}
+
 // CreateAccessKey gives the principal a new enabled access key (at most
 // MaxAccessKeysPerUser each). The SK is returned here, once; it is stored
 // only sealed and never shown again. channel says where the request came
@@ -159,6 +172,9 @@ func (s *Service) AccessKeys(ctx context.Context, p Principal) ([]domain.AccessK
 // SetAccessKeyEnabled enables or disables one of the principal's access
 // keys; anybody else's is not found. A disabled key signs nothing.
 func (s *Service) SetAccessKeyEnabled(ctx context.Context, p Principal, ak string, enabled bool, channel string) error {
+	if err := checkAK(ak); err != nil {
+		return err
+	}
 	action := domain.ActDisableAccessKey
 	if enabled {
 		action = domain.ActEnableAccessKey
@@ -171,6 +187,9 @@ func (s *Service) SetAccessKeyEnabled(ctx context.Context, p Principal, ak strin
 // DeleteAccessKey deletes one of the principal's access keys; anybody
 // else's is not found.
 func (s *Service) DeleteAccessKey(ctx context.Context, p Principal, ak string, channel string) error {
+	if err := checkAK(ak); err != nil {
+		return err
+	}
 	return s.keyChange(ctx, p, domain.ActDeleteAccessKey, ak, channel, func(tx *store.Tx) error {
 		return tx.DeleteAccessKey(p.UserID, ak)
 	})
@@ -180,6 +199,12 @@ func (s *Service) DeleteAccessKey(ctx context.Context, p Principal, ak string, c
 // administrator's commands act as that user); another account's key is
 // not found.
 func (s *Service) AccessKeyOwner(ctx context.Context, accountName, ak string) (Principal, error) {
+	if err := domain.CheckText("account", accountName, 64, false); err != nil {
+		return Principal{}, err
+	}
+	if err := checkAK(ak); err != nil {
+		return Principal{}, err
+	}
 	tx := s.st.Read(ctx)
 	acc, err := tx.AccountByName(accountName)
 	if err != nil {
@@ -195,6 +220,9 @@ func (s *Service) AccessKeyOwner(ctx context.Context, accountName, ak string) (P
 // UserPrincipal returns an account's user by names, as the administrator's
 // commands name them.
 func (s *Service) UserPrincipal(ctx context.Context, accountName, userName string) (Principal, error) {
+	if err := checkNames(accountName, userName); err != nil {
+		return Principal{}, err
+	}
 	tx := s.st.Read(ctx)
 	acc, err := tx.AccountByName(accountName)
 	if err != nil {
@@ -235,6 +263,9 @@ func (s *Service) keyChange(ctx context.Context, p Principal, action, ak, channe
 // showed; the server never shows an SK it was not given). Anything else is
 // "not found", revealing nothing.
 func (s *Service) CheckSecret(ctx context.Context, p Principal, ak, sk string) error {
+	if checkAK(ak) != nil || domain.CheckText("secret access key", sk, skLength, false) != nil {
+		return domain.ErrNotFound("access key")
+	}
 	k, err := s.st.Read(ctx).AccessKey(ak)
 	if err != nil || k.UserID != p.UserID {
 		return domain.ErrNotFound("access key").About(ak)

@@ -153,3 +153,46 @@ func TestAccessKeysNeedTheirSecretKey(t *testing.T) {
 		t.Error("a service without a secret key created an access key")
 	}
 }
+
+// TestAccessKeyInputsAreCheckedAsText: what names an access key, its
+// account or user (console URLs, the download form, the administrator's
+// commands) is checked like every text input (domain.CheckText): refused
+// without being repeated, before it reaches the database or the trail.
+func TestAccessKeyInputsAreCheckedAsText(t *testing.T) {
+	st, id, _ := setup(t)
+	ctx := context.Background()
+	alice, k, sk := aliceKey(t, id)
+	long := strings.Repeat("A", 5000)
+	for _, ak := range []string{"AKAKAKAKAKAKAKAKAK\u202e1", "AK\x00", long, "abcdefghijklmnopqrst"} {
+		for what, err := range map[string]error{
+			"disable":  id.SetAccessKeyEnabled(ctx, alice, ak, false, "console"),
+			"delete":   id.DeleteAccessKey(ctx, alice, ak, "console"),
+			"download": id.CheckSecret(ctx, alice, ak, sk),
+		} {
+			if k := domain.KindOf(err); k != domain.KindInvalid && k != domain.KindNotFound || strings.Contains(domain.AsError(err).Message, "AAAA") {
+				t.Errorf("%s %.30q: %v, want it refused as invalid or not found, unrepeated", what, ak, err)
+			}
+		}
+		if _, err := id.AccessKeyOwner(ctx, "acme", ak); err == nil {
+			t.Errorf("owner of %.30q found", ak)
+		}
+	}
+	for _, names := range [][2]string{{"acme\x00", "alice"}, {"acme", "ali\u202ece"}, {"acme", long}} {
+		if _, err := id.UserPrincipal(ctx, names[0], names[1]); domain.KindOf(err) != domain.KindInvalid {
+			t.Errorf("user %.30q of %q: %v, want invalid", names[1], names[0], err)
+		}
+	}
+	if err := id.CheckSecret(ctx, alice, k.ID, sk+"\x00"); !identity.IsNotFound(err) {
+		t.Errorf("an SK with a NUL: %v, want not found", err)
+	}
+	// None of it reached the trail.
+	trail, err := st.Read(ctx).Trail(alice.AccountID, store.TrailFilter{}, store.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range trail {
+		if ev.TargetType == "access_key" && ev.TargetID != k.ID {
+			t.Errorf("trail event about %.30q, want only the real key's", ev.TargetID)
+		}
+	}
+}

@@ -154,13 +154,18 @@ func (s *Service) Authenticate(ctx context.Context, accountName, userName, passw
 // have, before they reach the database (PostgreSQL refuses NUL bytes and
 // invalid UTF-8 outright).
 func checkLogin(accountName, userName, password string) error {
-	if err := domain.CheckText("account", accountName, 64, false); err != nil {
-		return err
-	}
-	if err := domain.CheckText("user", userName, 64, false); err != nil {
+	if err := checkNames(accountName, userName); err != nil {
 		return err
 	}
 	return domain.CheckText("password", password, 128, false)
+}
+
+// checkNames refuses an account or user name no account or user can have.
+func checkNames(accountName, userName string) error {
+	if err := domain.CheckText("account", accountName, 64, false); err != nil {
+		return err
+	}
+	return domain.CheckText("user", userName, 64, false)
 }
 
 func firstInternal(errs ...error) error {
@@ -233,8 +238,12 @@ func (s *Service) Project(ctx context.Context, accountID, projectID string) (dom
 	return p, nil
 }
 
-// ProjectByName returns one of the account's projects by name.
+// ProjectByName returns one of the account's projects by name (a token's
+// scope, the SDK's project_name).
 func (s *Service) ProjectByName(ctx context.Context, accountID, name string) (domain.Project, error) {
+	if err := domain.CheckText("project name", name, 64, false); err != nil {
+		return domain.Project{}, err
+	}
 	return s.st.Read(ctx).ProjectByName(accountID, name)
 }
 

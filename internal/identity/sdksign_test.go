@@ -202,7 +202,7 @@ func TestSignatureFailuresThrottleLikeFailedLogins(t *testing.T) {
 }
 
 // TestUnknownAccessKeysThrottleTheAddress: guessing AKs counts toward the
-// throttling of the address.
+// throttling of the address, and the refusals never repeat what was sent.
 func TestUnknownAccessKeysThrottleTheAddress(t *testing.T) {
 	_, id, clock := setup(t)
 	ctx := context.Background()
@@ -220,6 +220,12 @@ func TestUnknownAccessKeysThrottleTheAddress(t *testing.T) {
 	// The key's own user at that address is not held back by them.
 	if _, _, err := id.AuthenticateSigned(ctx, signBySDK(t, sdkRequest{method: "GET", path: "/v2/cloudimages", date: clock.Now()}, k.ID, sk), "10.3.0.1"); err != nil {
 		t.Errorf("a known key from the address: %v", err)
+	}
+	junk := signBySDK(t, sdkRequest{method: "GET", path: "/v2/cloudimages", date: clock.Now()}, k.ID, sk)
+	junk.Header.Set("Authorization", strings.Replace(junk.Header.Get("Authorization"), k.ID, "AK\u202e"+strings.Repeat("Z", 5000), 1))
+	_, _, err := id.AuthenticateSigned(ctx, junk, "10.3.0.2")
+	if e := domain.AsError(err); e.Kind != domain.KindUnauthorized || strings.Contains(e.Message, "ZZZ") {
+		t.Errorf("a junk AK: %v, want a 401 that does not repeat it", err)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"imageshare/internal/domain"
 	"imageshare/internal/store"
@@ -59,8 +58,8 @@ func imageColumns(cur domain.Image, ch ImageChange) (map[string]any, []string, e
 		what = append(what, "renamed to "+name)
 	}
 	if ch.Description != nil {
-		if utf8.RuneCountInString(*ch.Description) > 1024 {
-			return nil, nil, domain.ErrInvalid("description", "The description is too long: at most 1,024 characters.")
+		if err := domain.CheckText("description", *ch.Description, maxDescriptionLen, true); err != nil {
+			return nil, nil, err
 		}
 		cols["description"] = strings.TrimSpace(*ch.Description)
 		what = append(what, "description changed")

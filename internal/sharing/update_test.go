@@ -1,6 +1,7 @@
 package sharing_test
 
 import (
+	"strings"
 	"testing"
 
 	"imageshare/internal/domain"
@@ -12,7 +13,7 @@ func ptr[T any](v T) *T { return &v }
 
 // TestS01_OnlyTheOwnerUpdatesAnImage: the owner renames, describes and
 // resizes the minimum disk; a recipient is refused with IMG.0047, a
-// stranger learns nothing, and a bad change changes nothing.
+// stranger learns nothing, and a bad change (text included) changes nothing.
 func TestS01_OnlyTheOwnerUpdatesAnImage(t *testing.T) {
 	e := newEnv(t, 0)
 	owner, rec, other := e.actor("owner", ""), e.actor("rec", ""), e.actor("intl", "")
@@ -34,6 +35,10 @@ func TestS01_OnlyTheOwnerUpdatesAnImage(t *testing.T) {
 		"min disk below the size": {Name: ptr("ok"), MinDiskGB: ptr(39)},
 		"min disk over 1024 GB":   {MinDiskGB: ptr(1025)},
 		"nothing":                 {},
+		// Text is checked as everywhere (domain.CheckText, issue 8).
+		"name with a right-to-left override": {Name: ptr("web\u202egpj.exe")},
+		"description with a NUL":             {Description: ptr("a\x00b")},
+		"description of 1,025 characters":    {Description: ptr(strings.Repeat("x", 1025))},
 	} {
 		_, err := e.svc.UpdateImage(e.ctx, owner, img.ID, ch)
 		if domain.KindOf(err) != domain.KindInvalid {
@@ -52,7 +57,7 @@ func TestS01_OnlyTheOwnerUpdatesAnImage(t *testing.T) {
 	// S25: the update and the recipient's refusal are in the trail.
 	trail, _, err := e.svc.Trail(e.ctx, owner, store.TrailFilter{Action: domain.ActUpdateImage}, sharing.Page{})
 	e.must(err, "trail")
-	if len(trail) != 5 || trail[len(trail)-1].Result != domain.ResultSuccess {
-		t.Errorf("owner's trail has %d update_image events (last %+v), want the update and 4 refusals", len(trail), trail[len(trail)-1])
+	if len(trail) != 8 || trail[len(trail)-1].Result != domain.ResultSuccess {
+		t.Errorf("owner's trail has %d update_image events (last %+v), want the update and 7 refusals", len(trail), trail[len(trail)-1])
 	}
 }

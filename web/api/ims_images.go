@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
 )
 
@@ -150,8 +151,10 @@ func (a *API) crossRegionCopy(c echo.Context, s session) error {
 	if b.ProjectID == "" && b.ProjectName != "" {
 		// The SDK names the destination project.
 		p, err := a.id.ProjectByName(ctx, s.actor.AccountID, b.ProjectName)
-		if err != nil {
+		if identity.IsNotFound(err) {
 			return domain.ErrInvalid("project_name", "Your account has no project named %s.", b.ProjectName).About(b.ProjectName)
+		} else if err != nil {
+			return err
 		}
 		b.ProjectID = p.ID
 	}
