@@ -334,15 +334,19 @@ func (s *Service) FinishDue(ctx context.Context) (int, error) {
 }
 
 // Run is the background worker of a server, until ctx ends: every
-// interval it finishes due images and runs waiting member jobs. Every
-// server runs one; they share the work through the database. When ctx ends
-// it returns after the job it is running, if any, has finished.
+// interval it finishes due images, settles the jobs that wait for them and
+// runs waiting member jobs. Every server runs one; they share the work
+// through the database. When ctx ends it returns after the job it is
+// running, if any, has finished.
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		if _, err := s.FinishDue(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("finishing images", "err", err)
+		}
+		if _, err := s.SettleImageJobs(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("settling image jobs", "err", err)
 		}
 		if _, err := s.RunPendingJobs(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("running jobs", "err", err)

@@ -118,7 +118,8 @@ func (s *Service) SubmitMemberJob(ctx context.Context, a Actor, jobType string, 
 }
 
 // ImageJob records a RUNNING job that ends when img, an image the actor just
-// made (a replica), finishes saving.
+// made (a replica, or an image made from a server, a disk or a file),
+// finishes saving.
 func (s *Service) ImageJob(ctx context.Context, a Actor, jobType string, img domain.Image, entities string) (domain.Job, error) {
 	now := s.now()
 	j := domain.Job{ID: randomHex(16), AccountID: a.AccountID, ProjectID: a.ProjectID, UserID: a.UserID,
@@ -127,7 +128,7 @@ func (s *Service) ImageJob(ctx context.Context, a Actor, jobType string, img dom
 }
 
 // Job returns a job of the actor's project; another project's is not found.
-// A replication job is settled from its image's status as it is read.
+// An image job is settled from its image's status as it is read.
 func (s *Service) Job(ctx context.Context, a Actor, id string) (domain.Job, error) {
 	if err := domain.CheckText("job", id, 64, false); err != nil {
 		return domain.Job{}, domain.ErrNotFound("job")
@@ -156,8 +157,37 @@ func (s *Service) Job(ctx context.Context, a Actor, id string) (domain.Job, erro
 	return j, err
 }
 
-// settle returns the columns that finish a replication job, or nil while
-// its image is still saving.
+// SettleImageJobs finishes the jobs whose image has finished saving (or is
+// gone), so that an image job ends, is counted and is pruned like a member
+// job whether or not anyone reads it; it returns how many it finished.
+// Reading a job settles it too (Job), so a client never waits for this.
+func (s *Service) SettleImageJobs(ctx context.Context) (int, error) {
+	n := 0
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		jobs, err := tx.RunningImageJobs(500)
+		if err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			cols, err := s.settle(tx, j)
+			if err != nil {
+				return err
+			}
+			if cols == nil {
+				continue
+			}
+			if err := tx.UpdateJob(j.ID, cols); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// settle returns the columns that finish an image job (a replica, a new
+// image), or nil while its image is still saving.
 func (s *Service) settle(tx *store.Tx, j domain.Job) (map[string]any, error) {
 	now := s.now()
 	fail := func(code, msg string) map[string]any {

@@ -173,3 +173,51 @@ func TestRecipientsPageOfAThousandListsThemAll(t *testing.T) {
 		t.Errorf("a page of 1,000: %d rows, more %v, %v; want all 60 and no more", len(rows), more, err)
 	}
 }
+
+// TestImageJobsAreSettledByTheWorker: a job that waits for an image (a
+// replica, an image made by the SDK's creation calls) ends when its image
+// finishes saving, or fails when the image is deleted first, without anyone
+// reading it; it is then pruned like a member job.
+func TestImageJobsAreSettledByTheWorker(t *testing.T) {
+	e := newEnv(t, 0)
+	owner := e.actor("owner", "")
+	src := e.image(owner, "web", domain.TypeSystem)
+	stored := func(id string) domain.Job {
+		t.Helper()
+		j, err := e.st.Read(e.ctx).Job(owner.ProjectID, id)
+		e.must(err, "read job "+id)
+		return j
+	}
+	newJob := func(name string) domain.Job {
+		t.Helper()
+		img, err := e.svc.ImportImage(e.ctx, owner, sharing.ImageSpec{Name: name, Type: domain.TypeData, SizeGB: 10})
+		e.must(err, "import "+name)
+		j, err := e.svc.ImageJob(e.ctx, owner, "imsCreateDataImageJob", img, "{}")
+		e.must(err, "image job "+name)
+		return j
+	}
+	made := newJob("made")
+	gone := newJob("gone")
+	copied, err := e.svc.Replicate(e.ctx, owner, src.ID, "copy")
+	e.must(err, "replicate")
+	cj, err := e.svc.ImageJob(e.ctx, owner, domain.JobCopyInRegion, copied, "{}")
+	e.must(err, "copy job")
+
+	if n, err := e.svc.SettleImageJobs(e.ctx); err != nil || n != 0 {
+		t.Fatalf("settled %d (%v) while every image is saving, want none", n, err)
+	}
+	e.must(e.svc.DeleteImage(e.ctx, owner, gone.ImageID), "delete")
+	e.finish()
+	if n, err := e.svc.SettleImageJobs(e.ctx); err != nil || n != 3 {
+		t.Fatalf("settled %d (%v), want all 3", n, err)
+	}
+	for id, want := range map[string]string{made.ID: domain.JobSuccess, cj.ID: domain.JobSuccess, gone.ID: domain.JobFail} {
+		if got := stored(id); got.Status != want || got.EndTime.IsZero() {
+			t.Errorf("job %s: %s ended %v, want %s", id, got.Status, got.EndTime, want)
+		}
+	}
+	e.clock.Advance(e.lim.JobRetention + time.Hour)
+	if n, err := e.svc.PruneJobs(e.ctx); err != nil || n != 3 {
+		t.Errorf("pruned %d (%v), want the 3 settled jobs", n, err)
+	}
+}

@@ -70,6 +70,14 @@ func (tx *Tx) DeleteJobsBefore(cutoff time.Time) (int, error) {
 	return int(res.RowsAffected), wrap(res.Error)
 }
 
+// RunningImageJobs returns up to limit jobs that wait for an image to
+// finish saving (replication, image creation), oldest first.
+func (tx *Tx) RunningImageJobs(limit int) ([]domain.Job, error) {
+	var js []domain.Job
+	err := tx.db.Where("status = ? AND image_id <> ''", domain.JobRunning).Order("created_at, id").Limit(limit).Find(&js).Error
+	return js, wrap(err)
+}
+
 // JobCounts maps job statuses to their number of jobs (metrics).
 func (tx *Tx) JobCounts() (map[string]int, error) { return tx.statusCounts(&domain.Job{}) }
 

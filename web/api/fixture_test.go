@@ -64,11 +64,15 @@ func (f *fixture) finishImages() {
 }
 
 // work does what the server's background worker does: it finishes due
-// images and runs waiting member jobs.
+// images, settles the jobs that wait for them and runs waiting member jobs.
 func (f *fixture) work() {
 	f.t.Helper()
 	f.finishImages()
-	if _, err := f.sh.RunPendingJobs(context.Background()); err != nil {
+	ctx := context.Background()
+	if _, err := f.sh.SettleImageJobs(ctx); err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.sh.RunPendingJobs(ctx); err != nil {
 		f.t.Fatal(err)
 	}
 }
