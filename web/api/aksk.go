@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"io"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,10 +10,6 @@ import (
 	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
 )
-
-// maxSignedBody is the largest body a signed request may have: the server
-// hashes the whole body to check the signature.
-const maxSignedBody = 1 << 20
 
 // authenticate resolves who calls: a request signed with an access key (the
 // cloud's SDKs) or one carrying an X-Auth-Token (Keystone clients).
@@ -30,12 +25,14 @@ func (a *API) authenticate(c echo.Context) (session, error) {
 // in the account's default project of the API's region.
 func (a *API) signedSession(c echo.Context) (session, error) {
 	r := c.Request()
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxSignedBody+1))
+	// The signature covers the body: it is read whole first, within the
+	// same bound as every JSON body (decode).
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
 		return session{}, err
 	}
-	if len(body) > maxSignedBody {
-		return session{}, echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+	if len(body) > maxBody {
+		return session{}, errBodyTooLarge()
 	}
 	// The handler reads the body again.
 	r.Body = io.NopCloser(bytes.NewReader(body))

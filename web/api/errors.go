@@ -159,11 +159,16 @@ func decode(c echo.Context, v any) error {
 		case errors.Is(err, io.EOF):
 			return domain.ErrInvalid("body", "The request needs a JSON body.")
 		case errors.As(err, &tooLarge):
-			return domain.Errorf(domain.KindTooLarge, domain.CodeTooLarge, "The request body is larger than %d bytes.", maxBody)
+			return errBodyTooLarge()
 		}
 		return domain.ErrInvalid("body", "The request body is not valid JSON for this call: %s.", clipText(err.Error(), 120))
 	}
 	return nil
+}
+
+// errBodyTooLarge refuses a body over maxBody (413).
+func errBodyTooLarge() error {
+	return domain.Errorf(domain.KindTooLarge, domain.CodeTooLarge, "The request body is larger than %d bytes.", maxBody)
 }
 
 // isJSON reports whether a Content-Type names JSON: application/json, a

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -307,6 +308,11 @@ func TestSDKAuthenticationRefusals(t *testing.T) {
 	wantSDKError(t, "disabled key", list(alice.c, ""), http.StatusUnauthorized, domain.CodeUnauthorized)
 	// Tokens keep working.
 	f.do("GET", "/v2/cloudimages?limit=1", f.alice(), nil).expect(t, "token", http.StatusOK, "")
+	// A signed body is read whole to check the signature, within the bound
+	// of every JSON body.
+	huge := `{"images": ["` + strings.Repeat("a", 2<<20) + `"]}`
+	f.do("POST", "/v1/cloudimages/members", "", huge, header{"Authorization": "SDK-HMAC-SHA256 Access=" + alice.ak + ", SignedHeaders=x-sdk-date, Signature=00"}).
+		expect(t, "a signed 2 MiB body", http.StatusRequestEntityTooLarge, "")
 }
 
 // TestSDKCreatesAndCopiesImages: CreateImage (from a server and from a
