@@ -127,22 +127,22 @@ func (s *Service) failedAt(ctx context.Context, clientAddr string) error {
 // one, so that every way counts toward the same limits.
 func (s *Service) Throttled(ctx context.Context, accountName, userName, clientAddr string) error {
 	userKey, addrKey := throttleKeys(accountName, userName, clientAddr)
+	// A read, not a write transaction: every signed API request asks, and
+	// a write would queue them all behind SQLite's one writer.
+	tx := s.st.Read(ctx)
+	now := s.now()
 	var wait time.Duration
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		now := s.now()
-		for _, k := range []string{userKey, addrKey} {
-			f, err := tx.AuthFailure(k)
-			if err != nil {
-				return err
-			}
-			wait = max(wait, f.BlockedUntil.Sub(now))
+	for _, k := range []string{userKey, addrKey} {
+		f, err := tx.AuthFailure(k)
+		if err != nil {
+			return err
 		}
-		return nil
-	})
-	if err == nil && wait > 0 {
+		wait = max(wait, f.BlockedUntil.Sub(now))
+	}
+	if wait > 0 {
 		return errThrottled(wait)
 	}
-	return err
+	return nil
 }
 
 // FailedAuthentication counts a failed authentication of a user (by account
