@@ -168,6 +168,12 @@ func TestSignatureRefusals(t *testing.T) {
 	}
 }
 
+// listSigned is ListImages signed at clock's time with ak and sk.
+func listSigned(t *testing.T, clock *testClock, ak, sk string) identity.SignedRequest {
+	t.Helper()
+	return signBySDK(t, sdkRequest{method: "GET", path: "/v2/cloudimages", date: clock.Now()}, ak, sk)
+}
+
 // TestSignatureFailuresThrottleLikeFailedLogins: failed signatures count
 // toward the same throttling as failed logins (issue 8's, in the database):
 // at the failing address a correct signature, and the user's password, are
@@ -176,27 +182,24 @@ func TestSignatureFailuresThrottleLikeFailedLogins(t *testing.T) {
 	_, id, clock := setup(t)
 	ctx := context.Background()
 	_, k, sk := aliceKey(t, id)
-	req := func() identity.SignedRequest {
-		return signBySDK(t, sdkRequest{method: "GET", path: "/v2/cloudimages", date: clock.Now()}, k.ID, sk)
-	}
 	for i := 0; i < 3; i++ {
-		wrong := signBySDK(t, sdkRequest{method: "GET", path: "/v2/cloudimages", date: clock.Now()}, k.ID, "wrong-sk-wrong-sk-wrong-sk-wrong-sk-0000")
+		wrong := listSigned(t, clock, k.ID, "wrong-sk-wrong-sk-wrong-sk-wrong-sk-0000")
 		if _, _, err := id.AuthenticateSigned(ctx, wrong, "10.2.0.1"); domain.KindOf(err) != domain.KindUnauthorized {
 			t.Fatalf("wrong signature %d: %v, want a 401", i+1, err)
 		}
 	}
-	_, _, err := id.AuthenticateSigned(ctx, req(), "10.2.0.1")
+	_, _, err := id.AuthenticateSigned(ctx, listSigned(t, clock, k.ID, sk), "10.2.0.1")
 	if e := domain.AsError(err); err == nil || e.Kind != domain.KindQuota {
 		t.Errorf("right signature while throttled: %v, want a throttling refusal", err)
 	}
 	if _, err := id.Authenticate(ctx, "acme", "alice", "ImageShare-demo1", "10.2.0.1", "console"); domain.KindOf(err) != domain.KindQuota {
 		t.Errorf("password login after 3 failed signatures: %v, want a throttling refusal", err)
 	}
-	if _, _, err := id.AuthenticateSigned(ctx, req(), "10.2.0.2"); err != nil {
+	if _, _, err := id.AuthenticateSigned(ctx, listSigned(t, clock, k.ID, sk), "10.2.0.2"); err != nil {
 		t.Errorf("right signature from a clean address: %v, want it accepted", err)
 	}
 	clock.Advance(identity.DefaultThrottling().BaseDelay + time.Second)
-	if _, _, err := id.AuthenticateSigned(ctx, req(), "10.2.0.1"); err != nil {
+	if _, _, err := id.AuthenticateSigned(ctx, listSigned(t, clock, k.ID, sk), "10.2.0.1"); err != nil {
 		t.Errorf("after the delay: %v", err)
 	}
 }
@@ -208,20 +211,20 @@ func TestUnknownAccessKeysThrottleTheAddress(t *testing.T) {
 	ctx := context.Background()
 	_, k, sk := aliceKey(t, id)
 	for i := 0; i < 3; i++ {
-		guess := signBySDK(t, sdkRequest{method: "GET", path: "/v2/cloudimages", date: clock.Now()}, "ABCDEFGHIJKLMNOPQRS"+string(rune('A'+i)), sk)
+		guess := listSigned(t, clock, "ABCDEFGHIJKLMNOPQRS"+string(rune('A'+i)), sk)
 		if _, _, err := id.AuthenticateSigned(ctx, guess, "10.3.0.1"); domain.KindOf(err) != domain.KindUnauthorized {
 			t.Fatalf("unknown AK %d: %v, want a 401", i+1, err)
 		}
 	}
-	guess := signBySDK(t, sdkRequest{method: "GET", path: "/v2/cloudimages", date: clock.Now()}, "ABCDEFGHIJKLMNOPQRSZ", sk)
+	guess := listSigned(t, clock, "ABCDEFGHIJKLMNOPQRSZ", sk)
 	if _, _, err := id.AuthenticateSigned(ctx, guess, "10.3.0.1"); domain.KindOf(err) != domain.KindQuota {
 		t.Errorf("a 4th unknown AK from the address: %v, want a throttling refusal", err)
 	}
 	// The key's own user at that address is not held back by them.
-	if _, _, err := id.AuthenticateSigned(ctx, signBySDK(t, sdkRequest{method: "GET", path: "/v2/cloudimages", date: clock.Now()}, k.ID, sk), "10.3.0.1"); err != nil {
+	if _, _, err := id.AuthenticateSigned(ctx, listSigned(t, clock, k.ID, sk), "10.3.0.1"); err != nil {
 		t.Errorf("a known key from the address: %v", err)
 	}
-	junk := signBySDK(t, sdkRequest{method: "GET", path: "/v2/cloudimages", date: clock.Now()}, k.ID, sk)
+	junk := listSigned(t, clock, k.ID, sk)
 	junk.Header.Set("Authorization", strings.Replace(junk.Header.Get("Authorization"), k.ID, "AK\u202e"+strings.Repeat("Z", 5000), 1))
 	_, _, err := id.AuthenticateSigned(ctx, junk, "10.3.0.2")
 	if e := domain.AsError(err); e.Kind != domain.KindUnauthorized || strings.Contains(e.Message, "ZZZ") {
