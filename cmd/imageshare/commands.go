@@ -287,6 +287,11 @@ func serve(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if c.PprofAddr != "" {
+		if err := servePprof(ctx, c.PprofAddr, log); err != nil {
+			return err
+		}
+	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	fmt.Fprintf(stdout, "ImageShare is running at http://%s/ (console; API: Keystone /v3, Glance /v2, IMS /v1; database: %s)\n", ln.Addr(), st.Dialect())
 	if demo {

@@ -24,6 +24,7 @@ type config struct {
 	MaxImages     int
 	TokenTTL      time.Duration
 	LogLevel      string
+	PprofAddr     string
 }
 
 func env(name, def string) string {
@@ -65,6 +66,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.MaxImages, "max-images", envInt("IMAGESHARE_MAX_IMAGES", 50), "private images per account and region [IMAGESHARE_MAX_IMAGES]")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("IMAGESHARE_TOKEN_TTL", 24*time.Hour), "API token lifetime [IMAGESHARE_TOKEN_TTL]")
 	fs.StringVar(&c.LogLevel, "log-level", env("IMAGESHARE_LOG_LEVEL", "info"), "debug, info, warn or error [IMAGESHARE_LOG_LEVEL]")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("IMAGESHARE_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty [IMAGESHARE_PPROF_ADDR]")
 }
 
 func (c config) dsn() string {

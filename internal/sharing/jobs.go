@@ -55,7 +55,7 @@ func (s *Service) ImageJob(ctx context.Context, a Actor, jobType string, img dom
 // A replication job is settled from its image's status as it is read; a job
 // left unfinished by a stopped server is reported failed.
 func (s *Service) Job(ctx context.Context, a Actor, id string) (domain.Job, error) {
-	j, err := s.st.Read(ctx).Job(a.ProjectID, id)
+	j, err := s.st.One(ctx).Job(a.ProjectID, id)
 	if err != nil {
 		return domain.Job{}, err
 	}

@@ -68,7 +68,7 @@ func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, 
 		return domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion,
 			"%s was not found in the current region (%s). Check the ID and that the recipient has a project in this region.", input, region.ID).About(input)
 	}
-	if strings.HasPrefix(input, "organizations::") {
+	if isURN(input) {
 		node, err := resolveURN(tx, input)
 		if err != nil {
 			return recipient{}, err
@@ -107,6 +107,9 @@ func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, 
 	}
 	return recipient{Kind: domain.GrantDomain, TargetID: acc.ID, Input: input}, nil
 }
+
+// isURN reports whether a recipient is written as an organization URN.
+func isURN(s string) bool { return strings.HasPrefix(s, "organizations::") }
 
 // resolveURN finds the organization node an URN names. The URN must be
 // exactly the node's own, management account included.

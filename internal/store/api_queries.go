@@ -2,10 +2,9 @@ package store
 
 import (
 	"cmp"
+	"database/sql"
 	"slices"
 	"time"
-
-	"gorm.io/gorm"
 
 	"imageshare/internal/domain"
 )
@@ -27,41 +26,81 @@ type ImageListQuery struct {
 	Owner       string // owner project ID ("" for any)
 	Name        string // exact name ("" for any)
 	After       *ImageCursor
-	Limit       int
+	Limit       int // 1 to MaxPage
 }
 
-// ListImages returns at most q.Limit images, newest first. Own images have
-// an empty ShareStatus. Each half is a keyset query of its own, merged
-// here: portable SQL, and each half stays on its index.
-func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, error) {
-	limit := q.Limit
-	if limit <= 0 || limit > 1001 {
-		limit = 26
-	}
+// ListImages returns a page of q's images, newest first, and whether more
+// follow. Own images have an empty ShareStatus. Each half is a keyset query
+// on an index of its own (own: idx_image_owned or, by name, idx_image_name;
+// shared: idx_share_created or idx_share_created_all, or by name
+// idx_image_name), merged here.
+func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
+	limit := Page{Limit: q.Limit}.size()
 	var rows []SharedImage
+	var after []any
+	cursor := ""
+	if q.After != nil {
+		after = []any{q.After.CreatedAt, q.After.ID}
+		cursor = " AND (images.created_at, images.id) < (?, ?)"
+	}
+	const order = " ORDER BY images.created_at DESC, images.id DESC LIMIT ?"
 	if q.Own && (q.Owner == "" || q.Owner == q.ProjectID) {
-		var own []domain.Image
-		sel := listFilter(tx.db.Model(&domain.Image{}).Where("images.project_id = ?", q.ProjectID), q)
-		if err := sel.Limit(limit).Find(&own).Error; err != nil {
-			return nil, wrap(err)
+		query := `SELECT ` + imageCols + `, '', images.created_at, accounts.name FROM images
+			JOIN accounts ON accounts.id = images.account_id WHERE images.project_id = ?`
+		args := []any{q.ProjectID}
+		if q.Name != "" {
+			query += ` AND images.name = ?`
+			args = append(args, q.Name)
 		}
-		for _, im := range own {
-			rows = append(rows, SharedImage{Image: im})
+		own, err := tx.sharedImages(query+cursor+order, append(append(args, after...), limit+1)...)
+		if err != nil {
+			return nil, false, err
 		}
+		rows = append(rows, own...)
 	}
 	if q.Shared {
-		var shared []SharedImage
-		sel := tx.db.Table("images").
-			Select("images.*, ps.status AS share_status, ps.shared_at AS shared_at, ps.owner_account_id AS owner_account_id").
-			Joins("JOIN project_shares ps ON ps.image_id = images.id AND ps.project_id = ?", q.ProjectID)
-		if q.ShareStatus != "" {
-			sel = sel.Where("ps.status = ?", q.ShareStatus)
+		var query string
+		args := []any{q.ProjectID}
+		if q.Name != "" {
+			// Few images have one name: walk them by name (idx_image_name)
+			// and keep those shared with the project.
+			query = `SELECT ` + sharedCols + ` FROM images
+				JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
+				JOIN accounts ON accounts.id = images.account_id
+				WHERE images.name = ?` + cursor
+			args = append(append(args, q.Name), after...)
+		} else {
+			// Walk the project's shares newest image first; the image's
+			// creation time is copied into the share for this.
+			query = `SELECT ` + sharedCols + ` FROM project_shares ps
+				JOIN images ON images.id = ps.image_id
+				JOIN accounts ON accounts.id = images.account_id
+				WHERE ps.project_id = ?`
+			if q.ShareStatus != "" {
+				query += ` AND ps.status = ?`
+				args = append(args, q.ShareStatus)
+			}
+			if q.After != nil {
+				query += ` AND (ps.image_created_at, ps.image_id) < (?, ?)`
+				args = append(args, after...)
+			}
+		}
+		if q.Name != "" && q.ShareStatus != "" {
+			query += ` AND ps.status = ?`
+			args = append(args, q.ShareStatus)
 		}
 		if q.Owner != "" {
-			sel = sel.Where("images.project_id = ?", q.Owner)
+			query += ` AND images.project_id = ?`
+			args = append(args, q.Owner)
 		}
-		if err := listFilter(sel, q).Limit(limit).Scan(&shared).Error; err != nil {
-			return nil, wrap(err)
+		if q.Name != "" {
+			query += order
+		} else {
+			query += " ORDER BY ps.image_created_at DESC, ps.image_id DESC LIMIT ?"
+		}
+		shared, err := tx.sharedImages(query, append(args, limit+1)...)
+		if err != nil {
+			return nil, false, err
 		}
 		rows = append(rows, shared...)
 	}
@@ -71,33 +110,28 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, error) {
 		}
 		return cmp.Compare(b.ID, a.ID)
 	})
-	return rows[:min(len(rows), limit)], nil
-}
-
-// listFilter adds the name filter, the cursor and the order both halves of
-// ListImages share.
-func listFilter(sel *gorm.DB, q ImageListQuery) *gorm.DB {
-	if q.Name != "" {
-		sel = sel.Where("images.name = ?", q.Name)
+	if len(rows) > limit {
+		return rows[:limit], true, nil
 	}
-	if q.After != nil {
-		sel = sel.Where("(images.created_at < ? OR (images.created_at = ? AND images.id < ?))", q.After.CreatedAt, q.After.CreatedAt, q.After.ID)
-	}
-	return sel.Order("images.created_at DESC, images.id DESC")
+	return rows, false, nil
 }
 
 // MostAccepted returns the largest number of accepted recipients any image
 // of the project has (what IMS reports as the image_member quota in use).
 func (tx *Tx) MostAccepted(projectID string) (int, error) {
-	var counts []int
-	err := tx.db.Model(&domain.Decision{}).
-		Joins("JOIN images ON images.id = decisions.image_id").
-		Where("images.project_id = ? AND decisions.status = ?", projectID, domain.MemberAccepted).
-		Group("decisions.image_id").
-		Order("COUNT(*) DESC").Limit(1).
-		Pluck("COUNT(*)", &counts).Error
-	if err != nil || len(counts) == 0 {
-		return 0, wrap(err)
+	return tx.scalar(`SELECT COUNT(*) FROM decisions JOIN images ON images.id = decisions.image_id
+		WHERE images.project_id = ? AND decisions.status = ? GROUP BY decisions.image_id ORDER BY COUNT(*) DESC LIMIT 1`,
+		projectID, domain.MemberAccepted)
+}
+
+// rowsOf is a tiny adapter for scanning single strings.
+func scanString(dst *[]string) func(*sql.Rows) error {
+	return func(r *sql.Rows) error {
+		var s string
+		if err := r.Scan(&s); err != nil {
+			return err
+		}
+		*dst = append(*dst, s)
+		return nil
 	}
-	return counts[0], nil
 }

@@ -1,0 +1,249 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// This file runs hand-written SQL: each query text is prepared once per
+// connection and kept, and rows are scanned field by field, without
+// reflection.
+// The texts use "?" placeholders and SQL that SQLite and PostgreSQL both
+// speak (row values, ON CONFLICT, LIMIT); rebind adapts the placeholders.
+
+// postgresRebind numbers the placeholders: "?" becomes $1, $2, …
+func postgresRebind(q string) string {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// stmt returns the pool's prepared statement for query, preparing it once.
+// Only SQLite's pools keep statements: its driver prepares every query
+// anew otherwise, while PostgreSQL's (pgx) keeps each connection's
+// statements by itself.
+func (p *pool) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := p.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := p.sql.Prepare(query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := p.stmts.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// text is query as the driver takes it, rewritten once per text.
+func (p *pool) text(query string) string {
+	if v, ok := p.texts.Load(query); ok {
+		return v.(string)
+	}
+	t := p.rebind(query)
+	p.texts.Store(query, t)
+	return t
+}
+
+// query runs a statement that returns rows in the scope.
+func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	if !tx.p.keep {
+		return tx.conn.QueryContext(tx.ctx, tx.p.text(query), args...)
+	}
+	st, err := tx.stmtIn(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(tx.ctx, args...)
+}
+
+// stmtIn is the scope's form of a kept prepared statement.
+func (tx *Tx) stmtIn(query string) (*sql.Stmt, error) {
+	st, err := tx.p.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := tx.conn.(*sql.Tx); ok {
+		return t.StmtContext(tx.ctx, st), nil
+	}
+	return st, nil
+}
+
+// rows runs a query and calls each for every row; each scans it.
+func (tx *Tx) rows(each func(*sql.Rows) error, query string, args ...any) error {
+	rs, err := tx.query(query, args...)
+	if err != nil {
+		return tx.wrapSQL(err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := each(rs); err != nil {
+			return tx.wrapSQL(err)
+		}
+	}
+	return tx.wrapSQL(rs.Err())
+}
+
+// row runs a query for at most one row; found is false when there is none.
+func (tx *Tx) row(scan func(*sql.Rows) error, query string, args ...any) (found bool, err error) {
+	err = tx.rows(func(r *sql.Rows) error {
+		if found {
+			return nil
+		}
+		found = true
+		return scan(r)
+	}, query, args...)
+	return found, err
+}
+
+// exec runs a statement and returns how many rows it changed.
+func (tx *Tx) exec(query string, args ...any) (int64, error) {
+	var res sql.Result
+	var err error
+	if tx.p.keep {
+		var st *sql.Stmt
+		if st, err = tx.stmtIn(query); err == nil {
+			res, err = st.ExecContext(tx.ctx, args...)
+		}
+	} else {
+		res, err = tx.conn.ExecContext(tx.ctx, tx.p.text(query), args...)
+	}
+	if err != nil {
+		return 0, tx.wrapSQL(err)
+	}
+	n, err := res.RowsAffected()
+	return n, tx.wrapSQL(err)
+}
+
+// wrapSQL is wrap for errors of hand-written SQL: the dialect's constraint
+// errors are translated the way GORM translates its own.
+func (tx *Tx) wrapSQL(err error) error {
+	if err == nil {
+		return nil
+	}
+	if t, ok := tx.p.gorm.Dialector.(gorm.ErrorTranslator); ok {
+		err = t.Translate(err)
+	}
+	return wrap(err)
+}
+
+// scalar reads one integer (a count, a counter).
+func (tx *Tx) scalar(query string, args ...any) (int, error) {
+	var n sql.NullInt64
+	_, err := tx.row(func(r *sql.Rows) error { return r.Scan(&n) }, query, args...)
+	return int(n.Int64), err
+}
+
+// inBuckets are the sizes IN lists are padded to, so that a handful of
+// statement texts serve every list length.
+var inBuckets = []int{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000}
+
+// maxIn is the longest IN list one statement takes; longer lists are run
+// in chunks (chunks).
+const maxIn = 1000
+
+// in returns "(?, ?, …)" for ids, padded with repeats of the last one to a
+// bucket size, and the arguments to go with it. ids must not be empty or
+// longer than maxIn.
+func in(ids []string) (string, []any) {
+	size := inBuckets[len(inBuckets)-1]
+	for _, b := range inBuckets {
+		if b >= len(ids) {
+			size = b
+			break
+		}
+	}
+	args := make([]any, size)
+	for i := range size {
+		args[i] = ids[min(i, len(ids)-1)]
+	}
+	return "(" + strings.TrimSuffix(strings.Repeat("?,", size), ",") + ")", args
+}
+
+// chunks calls fn with ids in runs of at most maxIn.
+func chunks(ids []string, fn func([]string) error) error {
+	for start := 0; start < len(ids); start += maxIn {
+		if err := fn(ids[start:min(len(ids), start+maxIn)]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// with substitutes the IN list for "(…)" in query and appends its arguments
+// after args.
+func with(query string, ids []string, args ...any) (string, []any) {
+	list, inArgs := in(ids)
+	return strings.Replace(query, "(…)", list, 1), append(args, inArgs...)
+}
+
+// nullTime scans a time that may be NULL (a column added by a migration).
+type nullTime struct{ t *time.Time }
+
+func (n nullTime) Scan(v any) error {
+	var nt sql.NullTime
+	if err := nt.Scan(v); err != nil {
+		// SQLite returns the text of a datetime computed by an expression.
+		if s, ok := v.(string); ok {
+			t, perr := parseSQLiteTime(s)
+			if perr != nil {
+				return perr
+			}
+			*n.t = t
+			return nil
+		}
+		return err
+	}
+	if nt.Valid {
+		*n.t = nt.Time.UTC()
+	} else {
+		*n.t = time.Time{}
+	}
+	return nil
+}
+
+func parseSQLiteTime(s string) (time.Time, error) {
+	for _, f := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999Z07:00"} {
+		if t, err := time.Parse(f, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, errors.New("store: unreadable time " + strconv.Quote(s))
+}
+
+// dedupe returns xs without repeats or empty strings, in first-seen order.
+func dedupe(xs []string) []string {
+	seen := make(map[string]bool, len(xs))
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		if x != "" && !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// sortedCopy returns xs deduplicated and sorted, leaving xs as it was.
+func sortedCopy(xs []string) []string {
+	out := dedupe(xs)
+	slices.Sort(out)
+	return out
+}
