@@ -67,14 +67,12 @@ func (s *Service) Token(ctx context.Context, secret string) (TokenSession, error
 	if secret == "" {
 		return TokenSession{}, ErrTokenInvalid()
 	}
-	ts, err := s.st.One(ctx).TokenSession(HashToken(secret))
+	ts, err := s.st.One(ctx).TokenSession(HashToken(secret), s.now())
 	switch {
 	case IsNotFound(err):
 		return TokenSession{}, ErrTokenInvalid()
 	case err != nil:
 		return TokenSession{}, err
-	case !s.now().Before(ts.Token.ExpiresAt), ts.Account.ID != ts.Token.AccountID, ts.Project.AccountID != ts.Token.AccountID:
-		return TokenSession{}, ErrTokenInvalid()
 	}
 	return TokenSession{Token: ts.Token, Principal: principalOf(ts.UserAccount), Project: ts.Project}, nil
 }

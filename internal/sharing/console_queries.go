@@ -115,9 +115,9 @@ func (s *Service) UsableImages(ctx context.Context, a Actor, use ImageUse) (out 
 		if err != nil {
 			return err
 		}
-		for _, im := range own.Rows {
-			if firstRefusal(use.refusal(im), useRefusal(im, true, "", "")) == nil {
-				out = append(out, im)
+		for _, r := range own.Rows {
+			if firstRefusal(use.refusal(r.Image), useRefusal(r.Image, true, "", "")) == nil {
+				out = append(out, r.Image)
 			}
 		}
 		for _, r := range shared.Rows {

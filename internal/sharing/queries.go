@@ -56,11 +56,10 @@ func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page)
 		if err != nil {
 			return err
 		}
-		rows, err := withCounts(tx, w.Rows)
-		if err != nil {
-			return err
+		out.Window = Window[OwnImage]{Next: w.Next, Prev: w.Prev}
+		for _, r := range w.Rows {
+			out.Rows = append(out.Rows, OwnImage{Image: r.Image, Accepted: r.Accepted, Recipients: r.Grants})
 		}
-		out.Window = Window[OwnImage]{Rows: rows, Next: w.Next, Prev: w.Prev}
 		out.Quota, err = s.quota(tx, proj)
 		return err
 	})
@@ -209,12 +208,8 @@ func (s *Service) Recipients(ctx context.Context, a Actor, imageID string, p Pag
 		if err := s.ownerCheck(tx, proj, imageID); err != nil {
 			return err
 		}
-		w, err := tx.GrantsPage(imageID, p)
-		if err != nil {
-			return err
-		}
-		out = Window[Recipient]{Next: w.Next, Prev: w.Prev}
-		out.Rows, err = describeGrants(tx, w.Rows)
+		w, err := tx.Members(imageID, p)
+		out = Window[Recipient]{Rows: recipientsFrom(w.Rows), Next: w.Next, Prev: w.Prev}
 		return err
 	})
 	return out, err
@@ -234,12 +229,8 @@ func (s *Service) Members(ctx context.Context, a Actor, imageID string, p Page) 
 			out.Rows = []Recipient{r}
 			return err
 		}
-		w, err := tx.GrantsPage(imageID, p)
-		if err != nil {
-			return err
-		}
-		out = Window[Recipient]{Next: w.Next, Prev: w.Prev}
-		out.Rows, err = describeGrants(tx, w.Rows)
+		w, err := tx.Members(imageID, p)
+		out = Window[Recipient]{Rows: recipientsFrom(w.Rows), Next: w.Next, Prev: w.Prev}
 		return err
 	})
 	return out, err
@@ -274,11 +265,11 @@ func (s *Service) recipient(tx *store.Tx, a Actor, imageID, memberID string) (Re
 	if !ok {
 		return Recipient{}, notMember
 	}
-	rows, err := describeGrants(tx, []domain.Grant{g})
-	if err != nil {
-		return Recipient{}, err
+	ms, err := tx.MembersOf([]string{g.ID})
+	if err != nil || len(ms) == 0 {
+		return Recipient{}, firstErr(err, notMember)
 	}
-	return rows[0], nil
+	return recipientFrom(ms[0]), nil
 }
 
 // grantNamed finds the grant of an image a member ID or URN names.
@@ -359,65 +350,44 @@ func (s *Service) ownerCheck(tx *store.Tx, p domain.Project, imageID string) err
 	return domain.ErrOwnerOnly()
 }
 
-// describeGrants turns grants into recipients with names and statuses.
-func describeGrants(tx *store.Tx, grants []domain.Grant) ([]Recipient, error) {
-	nodes, err := grantNodes(tx, grants)
-	if err != nil {
-		return nil, err
-	}
-	decided, err := tx.Decisions(grantIDs(grants))
-	if err != nil {
-		return nil, err
-	}
-	byGrant := map[string][]domain.Decision{}
-	for _, d := range decided {
-		byGrant[d.GrantID] = append(byGrant[d.GrantID], d)
-	}
-	var pids, aids []string
-	for _, g := range grants {
-		switch g.Kind {
-		case domain.GrantProject:
-			pids = append(pids, g.TargetID)
-		case domain.GrantDomain:
-			aids = append(aids, g.TargetID)
+// recipientFrom is a member as the owner sees it: its name, the label to
+// type it by (the URN for organization nodes) and its status (SPEC §2):
+// its recipient's answer, or pending; an organization's is accepted as
+// soon as one of its accounts accepted, and pending otherwise.
+func recipientFrom(m store.Member) Recipient {
+	r := Recipient{Kind: m.Kind, MemberID: m.TargetID, Label: m.TargetID, Accepted: m.Accepted,
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Status: domain.MemberPending}
+	switch m.Kind {
+	case domain.GrantProject:
+		r.Name = m.ProjectName
+	case domain.GrantDomain:
+		r.Name = m.AccountName
+	default:
+		r.Name = m.Node.Name
+		if m.Node.ID != "" {
+			r.Label = m.Node.URN()
 		}
 	}
-	pnames, err := tx.ProjectNames(pids)
-	if err != nil {
-		return nil, err
-	}
-	anames, err := tx.AccountNames(aids)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]Recipient, 0, len(grants))
-	for _, g := range grants {
-		r := Recipient{Kind: g.Kind, MemberID: g.TargetID, Label: recipientLabel(g, nodes), CreatedAt: g.CreatedAt, UpdatedAt: g.UpdatedAt}
-		switch g.Kind {
-		case domain.GrantProject:
-			r.Name = pnames[g.TargetID]
-		case domain.GrantDomain:
-			r.Name = anames[g.TargetID]
-		default:
-			r.Name = nodes[g.TargetID].Name
+	switch {
+	case m.Kind == domain.GrantOrganization:
+		if m.Accepted > 0 {
+			r.Status = domain.MemberAccepted
 		}
-		var statuses []string
-		for _, d := range byGrant[g.ID] {
-			statuses = append(statuses, d.Status)
-			if d.Status == domain.MemberAccepted {
-				r.Accepted++
-			}
-			if d.UpdatedAt.After(r.UpdatedAt) {
-				r.UpdatedAt = d.UpdatedAt
-			}
-		}
-		if len(statuses) == 0 || g.Kind == domain.GrantOrganization {
-			statuses = append(statuses, domain.MemberPending)
-		}
-		r.Status, _ = derive(statuses)
-		rows = append(rows, r)
+	case m.Answer != "":
+		r.Status = m.Answer
 	}
-	return rows, nil
+	if m.AnsweredAt.After(r.UpdatedAt) {
+		r.UpdatedAt = m.AnsweredAt
+	}
+	return r
+}
+
+func recipientsFrom(ms []store.Member) []Recipient {
+	out := make([]Recipient, len(ms))
+	for i, m := range ms {
+		out[i] = recipientFrom(m)
+	}
+	return out
 }
 
 func grantIDs(gs []domain.Grant) []string {

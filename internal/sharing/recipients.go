@@ -166,12 +166,3 @@ func accountsOf(tx *store.Tx, g domain.Grant) ([]string, error) {
 		return tx.AccountsUnder(node)
 	}
 }
-
-// RecipientLabel is how a grant's target is shown and typed: the ID for
-// projects and accounts, the URN for organization nodes.
-func recipientLabel(g domain.Grant, nodes map[string]domain.OrgNode) string {
-	if n, ok := nodes[g.TargetID]; ok && g.Kind == domain.GrantOrganization {
-		return n.URN()
-	}
-	return g.TargetID
-}

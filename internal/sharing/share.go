@@ -320,21 +320,6 @@ func (s *Service) stopSharing(ctx context.Context, a Actor, imageID string, memb
 	})
 }
 
-func grantNodes(tx *store.Tx, grants []domain.Grant) (map[string]domain.OrgNode, error) {
-	var ids []string
-	for _, g := range grants {
-		if g.Kind == domain.GrantOrganization {
-			ids = append(ids, g.TargetID)
-		}
-	}
-	ns, err := tx.OrgNodes(ids)
-	nodes := make(map[string]domain.OrgNode, len(ns))
-	for _, n := range ns {
-		nodes[n.ID] = n
-	}
-	return nodes, err
-}
-
 // Accept accepts images shared with the actor's project (S13, S15): every
 // grant covering the project, within the image's accepted limit (S09).
 func (s *Service) Accept(ctx context.Context, a Actor, imageIDs []string) error {

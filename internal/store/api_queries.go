@@ -2,7 +2,6 @@ package store
 
 import (
 	"cmp"
-	"database/sql"
 	"slices"
 	"time"
 
@@ -45,7 +44,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 	}
 	const order = " ORDER BY images.created_at DESC, images.id DESC LIMIT ?"
 	if q.Own && (q.Owner == "" || q.Owner == q.ProjectID) {
-		query := `SELECT ` + imageCols + `, '', images.created_at, accounts.name FROM images
+		query := `SELECT ` + ownRow + ` FROM images
 			JOIN accounts ON accounts.id = images.account_id WHERE images.project_id = ?`
 		args := []any{q.ProjectID}
 		if q.Name != "" {
@@ -64,7 +63,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 		if q.Name != "" {
 			// Few images have one name: walk them by name (idx_image_name)
 			// and keep those shared with the project.
-			query = `SELECT ` + sharedCols + ` FROM images
+			query = `SELECT ` + sharedRow + ` FROM images
 				JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
 				JOIN accounts ON accounts.id = images.account_id
 				WHERE images.name = ?` + cursor
@@ -72,7 +71,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 		} else {
 			// Walk the project's shares newest image first; the image's
 			// creation time is copied into the share for this.
-			query = `SELECT ` + sharedCols + ` FROM project_shares ps
+			query = `SELECT ` + sharedRow + ` FROM project_shares ps
 				JOIN images ON images.id = ps.image_id
 				JOIN accounts ON accounts.id = images.account_id
 				WHERE ps.project_id = ?`
@@ -122,16 +121,4 @@ func (tx *Tx) MostAccepted(projectID string) (int, error) {
 	return tx.scalar(`SELECT COUNT(*) FROM decisions JOIN images ON images.id = decisions.image_id
 		WHERE images.project_id = ? AND decisions.status = ? GROUP BY decisions.image_id ORDER BY COUNT(*) DESC LIMIT 1`,
 		projectID, domain.MemberAccepted)
-}
-
-// rowsOf is a tiny adapter for scanning single strings.
-func scanString(dst *[]string) func(*sql.Rows) error {
-	return func(r *sql.Rows) error {
-		var s string
-		if err := r.Scan(&s); err != nil {
-			return err
-		}
-		*dst = append(*dst, s)
-		return nil
-	}
 }

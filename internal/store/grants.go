@@ -9,30 +9,33 @@ import (
 	"imageshare/internal/domain"
 )
 
-const grantCols = `grants.id, grants.image_id, grants.kind, grants.target_id, grants.created_at, grants.updated_at`
+// grantRow is the packed column of a grant (grants reads it).
+var grantRow = pack(txt("grants.id"), txt("grants.image_id"), txt("grants.kind"), txt("grants.target_id"),
+	val("grants.created_at"), val("grants.updated_at"))
 
-func scanGrant(r *sql.Rows, g *domain.Grant) error {
-	return r.Scan(&g.ID, &g.ImageID, &g.Kind, &g.TargetID, nullTime{&g.CreatedAt}, nullTime{&g.UpdatedAt})
-}
-
+// grants runs a query of packed grant rows.
 func (tx *Tx) grants(query string, args ...any) ([]domain.Grant, error) {
 	var gs []domain.Grant
 	err := tx.rows(func(r *sql.Rows) error {
-		gs = append(gs, domain.Grant{})
-		return scanGrant(r, &gs[len(gs)-1])
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		gs = append(gs, domain.Grant{ID: u.str(), ImageID: u.str(), Kind: u.str(), TargetID: u.str(), CreatedAt: u.time(), UpdatedAt: u.time()})
+		return u.err
 	}, query, args...)
 	return gs, err
 }
 
 // Grants returns every grant of an image, oldest first.
 func (tx *Tx) Grants(imageID string) ([]domain.Grant, error) {
-	return tx.grants(`SELECT `+grantCols+` FROM grants WHERE image_id = ? ORDER BY created_at, id`, imageID)
+	return tx.grants(`SELECT `+grantRow+` FROM grants WHERE image_id = ? ORDER BY created_at, id`, imageID)
 }
 
 // GrantsPage returns a page of an image's grants, oldest first (idx_grant_image).
 func (tx *Tx) GrantsPage(imageID string, p Page) (Window[domain.Grant], error) {
 	cond, order, more := keyset(p, "grants.created_at", "grants.id", false)
-	gs, err := tx.grants(`SELECT `+grantCols+` FROM grants WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
+	gs, err := tx.grants(`SELECT `+grantRow+` FROM grants WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
 	return window(gs, p, func(g domain.Grant) Cursor { return Cursor{Time: g.CreatedAt, ID: g.ID} }), err
 }
 
@@ -45,7 +48,7 @@ func (tx *Tx) GrantsTo(imageIDs []string, kind string, targetIDs []string) ([]do
 	targets := dedupe(targetIDs)
 	err := chunks(dedupe(imageIDs), func(part []string) error {
 		return chunks(targets, func(tpart []string) error {
-			q, args := with(`SELECT `+grantCols+` FROM grants WHERE grants.image_id IN (…) AND grants.kind = ?`, part)
+			q, args := with(`SELECT `+grantRow+` FROM grants WHERE grants.image_id IN (…) AND grants.kind = ?`, part)
 			q, args = with(q+` AND grants.target_id IN (…)`, tpart, append(args, kind)...)
 			gs, err := tx.grants(q, args...)
 			out = append(out, gs...)
@@ -147,18 +150,23 @@ func (tx *Tx) DeleteGrants(imageID string, grantIDs []string) error {
 	})
 }
 
-const decisionCols = `grant_id, recipient_id, image_id, status, account_id, COALESCE(user_id, ''), updated_at`
+// decisionRow is the packed column of a decision.
+var decisionRow = pack(txt("grant_id"), txt("recipient_id"), txt("image_id"), txt("status"), txt("account_id"), txt("user_id"), val("updated_at"))
 
 // Decisions returns the decisions on the given grants.
 func (tx *Tx) Decisions(grantIDs []string) ([]domain.Decision, error) {
 	var ds []domain.Decision
 	seen := map[[2]string]bool{}
 	err := chunks(dedupe(grantIDs), func(part []string) error {
-		q, args := with(`SELECT `+decisionCols+` FROM decisions WHERE grant_id IN (…)`, part)
+		q, args := with(`SELECT `+decisionRow+` FROM decisions WHERE grant_id IN (…)`, part)
 		return tx.rows(func(r *sql.Rows) error {
-			var d domain.Decision
-			if err := r.Scan(&d.GrantID, &d.RecipientID, &d.ImageID, &d.Status, &d.AccountID, &d.UserID, nullTime{&d.UpdatedAt}); err != nil {
+			u, err := unpack(r)
+			if err != nil {
 				return err
+			}
+			d := domain.Decision{GrantID: u.str(), RecipientID: u.str(), ImageID: u.str(), Status: u.str(), AccountID: u.str(), UserID: u.str(), UpdatedAt: u.time()}
+			if u.err != nil {
+				return u.err
 			}
 			if k := [2]string{d.GrantID, d.RecipientID}; !seen[k] {
 				seen[k] = true

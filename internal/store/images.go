@@ -9,30 +9,48 @@ import (
 	"imageshare/internal/domain"
 )
 
-// imageCols are an image's columns in scanImage's order. Columns that rows
-// of older schemas may hold as NULL are read through COALESCE.
-const imageCols = `images.id, images.project_id, images.account_id, images.region_id, images.name,
-	COALESCE(images.description, ''), images.type, COALESCE(images.os, ''), images.size_gb, images.min_disk_gb,
-	images.status, images.encrypted, images.origin_kind, COALESCE(images.origin_ref, ''), COALESCE(images.properties, ''),
-	images.save_started_at, images.ready_at, images.created_at, images.updated_at`
+// imageCols are an image's columns, to pack, in readImage's order.
+var imageCols = []string{txt("images.id"), txt("images.project_id"), txt("images.account_id"), txt("images.region_id"), txt("images.name"),
+	txt("images.description"), txt("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
+	txt("images.status"), val("images.encrypted"), txt("images.origin_kind"), txt("images.origin_ref"), txt("images.properties"),
+	val("images.save_started_at"), val("images.ready_at"), val("images.created_at"), val("images.updated_at")}
 
-// scanImage reads imageCols, then the extra columns a query adds.
-func scanImage(r *sql.Rows, im *domain.Image, extra ...any) error {
-	return r.Scan(append([]any{&im.ID, &im.ProjectID, &im.AccountID, &im.RegionID, &im.Name,
-		&im.Description, &im.Type, &im.OS, &im.SizeGB, &im.MinDiskGB,
-		&im.Status, &im.Encrypted, &im.OriginKind, &im.OriginRef, &im.Properties,
-		nullTime{&im.SaveStartedAt}, nullTime{&im.ReadyAt}, nullTime{&im.CreatedAt}, nullTime{&im.UpdatedAt}}, extra...)...)
+// imageRow is the packed column of an image alone.
+var imageRow = pack(imageCols...)
+
+// readImage reads imageCols from a packed row.
+func readImage(u *unpacked, im *domain.Image) {
+	im.ID, im.ProjectID, im.AccountID, im.RegionID, im.Name = u.str(), u.str(), u.str(), u.str(), u.str()
+	im.Description, im.Type, im.OS, im.SizeGB, im.MinDiskGB = u.str(), domain.ImageType(u.str()), u.str(), u.int(), u.int()
+	im.Status, im.Encrypted, im.OriginKind, im.OriginRef, im.Properties = u.str(), u.bool(), u.str(), u.str(), u.str()
+	im.SaveStartedAt, im.ReadyAt, im.CreatedAt, im.UpdatedAt = u.time(), u.time(), u.time(), u.time()
+}
+
+// images runs a query of packed image rows (imageRow).
+func (tx *Tx) images(query string, args ...any) ([]domain.Image, error) {
+	var ims []domain.Image
+	err := tx.rows(func(r *sql.Rows) error {
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		ims = append(ims, domain.Image{})
+		readImage(u, &ims[len(ims)-1])
+		return u.err
+	}, query, args...)
+	return ims, err
 }
 
 // Image returns an image by ID with no visibility check: callers scope it.
 func (tx *Tx) Image(id string) (domain.Image, error) {
-	var im domain.Image
-	found, err := tx.row(func(r *sql.Rows) error { return scanImage(r, &im) },
-		`SELECT `+imageCols+` FROM images WHERE images.id = ?`, id)
-	if err == nil && !found {
+	ims, err := tx.images(`SELECT `+imageRow+` FROM images WHERE images.id = ?`, id)
+	if err == nil && len(ims) == 0 {
 		err = domain.ErrImageNotFound()
 	}
-	return im, err
+	if err != nil {
+		return domain.Image{}, err
+	}
+	return ims[0], nil
 }
 
 // ImageSeen is an image as one project sees it, read in one statement: its
@@ -48,9 +66,15 @@ type ImageSeen struct {
 // ShareStatus and the owner whether the project may see it.
 func (tx *Tx) ImageFor(accountID, projectID, id string) (ImageSeen, error) {
 	var v ImageSeen
-	var status sql.NullString
-	found, err := tx.row(func(r *sql.Rows) error { return scanImage(r, &v.Image, &status, &v.OwnerAccountName) },
-		`SELECT `+imageCols+`, ps.status, accounts.name FROM images
+	found, err := tx.row(func(r *sql.Rows) error {
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		readImage(u, &v.Image)
+		v.ShareStatus, v.OwnerAccountName = u.str(), u.str()
+		return u.err
+	}, `SELECT `+pack(append(imageCols, txt("ps.status"), txt("accounts.name"))...)+` FROM images
 		JOIN accounts ON accounts.id = images.account_id
 		LEFT JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
 			AND EXISTS (SELECT 1 FROM projects WHERE projects.id = ? AND projects.account_id = ?)
@@ -58,7 +82,6 @@ func (tx *Tx) ImageFor(accountID, projectID, id string) (ImageSeen, error) {
 	if err == nil && !found {
 		err = domain.ErrImageNotFound()
 	}
-	v.ShareStatus = status.String
 	return v, err
 }
 
@@ -86,17 +109,14 @@ func (tx *Tx) LockImages(ids []string) ([]domain.Image, error) {
 	}
 	var out []domain.Image
 	err := chunks(sortedCopy(ids), func(part []string) error {
-		q, args := with(`SELECT `+imageCols+` FROM images WHERE images.id IN (…) ORDER BY images.id`+lock, part)
-		return tx.rows(func(r *sql.Rows) error {
-			var im domain.Image
-			if err := scanImage(r, &im); err != nil {
-				return err
-			}
+		q, args := with(`SELECT `+imageRow+` FROM images WHERE images.id IN (…) ORDER BY images.id`+lock, part)
+		ims, err := tx.images(q, args...)
+		for _, im := range ims {
 			if len(out) == 0 || out[len(out)-1].ID != im.ID { // the padding repeats IDs
 				out = append(out, im)
 			}
-			return nil
-		}, q, args...)
+		}
+		return err
 	})
 	return out, err
 }
@@ -114,10 +134,22 @@ type ImageFilter struct {
 	Type domain.ImageType
 }
 
+// CountedImage is an image with its number of accepted recipients (S09)
+// and of grants, whatever their answer.
+type CountedImage struct {
+	domain.Image
+	Accepted, Grants int
+}
+
+// countedRow packs an image with its counts, read by index per row.
+var countedRow = pack(append(imageCols,
+	val(`(SELECT COUNT(*) FROM decisions WHERE decisions.image_id = images.id AND decisions.status = 'accepted')`),
+	val(`(SELECT COUNT(*) FROM grants WHERE grants.image_id = images.id)`))...)
+
 // OwnImages returns a page of a project's own images, newest first
-// (idx_image_owned, or idx_image_owned_type with a type).
-func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[domain.Image], error) {
-	q := `SELECT ` + imageCols + ` FROM images WHERE images.project_id = ?`
+// (idx_image_owned, or idx_image_owned_type with a type), with their counts.
+func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[CountedImage], error) {
+	q := `SELECT ` + countedRow + ` FROM images WHERE images.project_id = ?`
 	args := []any{projectID}
 	if f.Type != "" {
 		q += ` AND images.type = ?`
@@ -128,13 +160,19 @@ func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[domain.
 		args = append(args, "%"+likeEscape(f.Name)+"%")
 	}
 	cond, order, more := keyset(p, "images.created_at", "images.id", true)
-	var rows []domain.Image
+	var rows []CountedImage
 	err := tx.rows(func(r *sql.Rows) error {
-		var im domain.Image
-		rows = append(rows, im)
-		return scanImage(r, &rows[len(rows)-1])
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, CountedImage{})
+		c := &rows[len(rows)-1]
+		readImage(u, &c.Image)
+		c.Accepted, c.Grants = u.int(), u.int()
+		return u.err
 	}, q+cond+order, append(args, more...)...)
-	return window(rows, p, func(im domain.Image) Cursor { return Cursor{Time: im.CreatedAt, ID: im.ID} }), err
+	return window(rows, p, func(c CountedImage) Cursor { return Cursor{Time: c.CreatedAt, ID: c.ID} }), err
 }
 
 // likeEscape lowercases s and escapes LIKE's wildcards with a backslash.
@@ -248,13 +286,8 @@ func (tx *Tx) DeleteImage(img domain.Image) error {
 
 // SavingImages returns images in status saving whose save is due by now.
 func (tx *Tx) SavingImages(dueBy time.Time, limit int) ([]domain.Image, error) {
-	var ims []domain.Image
-	err := tx.rows(func(r *sql.Rows) error {
-		ims = append(ims, domain.Image{})
-		return scanImage(r, &ims[len(ims)-1])
-	}, `SELECT `+imageCols+` FROM images WHERE images.status = ? AND images.ready_at <= ? ORDER BY images.ready_at LIMIT ?`,
+	return tx.images(`SELECT `+imageRow+` FROM images WHERE images.status = ? AND images.ready_at <= ? ORDER BY images.ready_at LIMIT ?`,
 		domain.StatusSaving, dueBy, limit)
-	return ims, err
 }
 
 // ImageExists reports whether an image exists.

@@ -15,14 +15,25 @@ import (
 // when the image is not shared with it.
 func (tx *Tx) Share(projectID, imageID string) (s domain.ProjectShare, ok bool, err error) {
 	ok, err = tx.row(func(r *sql.Rows) error { return scanShare(r, &s) },
-		`SELECT `+shareCols+` FROM project_shares WHERE project_id = ? AND image_id = ?`, projectID, imageID)
+		`SELECT `+shareRow+` FROM project_shares WHERE project_id = ? AND image_id = ?`, projectID, imageID)
 	return s, ok, err
 }
 
+// shareCols are a share's columns, in the order putShares inserts them.
 const shareCols = `project_id, image_id, status, owner_account_id, image_created_at, shared_at, updated_at`
 
+// shareRow is the packed column of a share (scanShare).
+var shareRow = pack(txt("project_id"), txt("image_id"), txt("status"), txt("owner_account_id"),
+	val("image_created_at"), val("shared_at"), val("updated_at"))
+
 func scanShare(r *sql.Rows, s *domain.ProjectShare) error {
-	return r.Scan(&s.ProjectID, &s.ImageID, &s.Status, &s.OwnerAccountID, nullTime{&s.ImageCreatedAt}, nullTime{&s.SharedAt}, nullTime{&s.UpdatedAt})
+	u, err := unpack(r)
+	if err != nil {
+		return err
+	}
+	s.ProjectID, s.ImageID, s.Status, s.OwnerAccountID = u.str(), u.str(), u.str(), u.str()
+	s.ImageCreatedAt, s.SharedAt, s.UpdatedAt = u.time(), u.time(), u.time()
+	return u.err
 }
 
 // Shares returns the derived rows of the images for the projects, keyed
@@ -31,7 +42,7 @@ func (tx *Tx) Shares(projectIDs, imageIDs []string) (map[string]domain.ProjectSh
 	out := map[string]domain.ProjectShare{}
 	err := chunks(dedupe(projectIDs), func(pp []string) error {
 		return chunks(dedupe(imageIDs), func(ip []string) error {
-			q, args := with(`SELECT `+shareCols+` FROM project_shares WHERE project_id IN (…)`, pp)
+			q, args := with(`SELECT `+shareRow+` FROM project_shares WHERE project_id IN (…)`, pp)
 			q, args = with(q+` AND image_id IN (…)`, ip, args...)
 			return tx.rows(func(r *sql.Rows) error {
 				var s domain.ProjectShare
@@ -183,7 +194,7 @@ func (tx *Tx) deleteAllShares(imageID string) error {
 		}
 		shares[s.ProjectID] = s
 		return nil
-	}, `SELECT `+shareCols+` FROM project_shares WHERE image_id = ?`, imageID)
+	}, `SELECT `+shareRow+` FROM project_shares WHERE image_id = ?`, imageID)
 	if err != nil {
 		return err
 	}
@@ -210,19 +221,19 @@ type SharedImage struct {
 	OwnerAccountName string
 }
 
-// sharedCols are imageCols and what scanShared adds.
-const sharedCols = imageCols + `, ps.status, ps.shared_at, accounts.name`
+// sharedRow is the packed column of an image shared with a project, with
+// its status and shared time there and its owner's name (readShared).
+var sharedRow = pack(append(imageCols, txt("ps.status"), val("ps.shared_at"), txt("accounts.name"))...)
 
-func scanShared(r *sql.Rows, s *SharedImage) error {
-	return scanImage(r, &s.Image, &s.ShareStatus, nullTime{&s.SharedAt}, &s.OwnerAccountName)
-}
+// ownRow is sharedRow for a project's own images: no status, shared when made.
+var ownRow = pack(append(imageCols, "''", val("images.created_at"), txt("accounts.name"))...)
 
 // SharedImages returns a page of the images shared with a project in a
 // status, most recently shared first (idx_share_shared). The cursor is
 // (shared time, image ID).
 func (tx *Tx) SharedImages(projectID, status string, p Page) (Window[SharedImage], error) {
 	cond, order, more := keyset(p, "ps.shared_at", "ps.image_id", true)
-	rows, err := tx.sharedImages(`SELECT `+sharedCols+` FROM project_shares ps
+	rows, err := tx.sharedImages(`SELECT `+sharedRow+` FROM project_shares ps
 		JOIN images ON images.id = ps.image_id
 		JOIN accounts ON accounts.id = images.account_id
 		WHERE ps.project_id = ? AND ps.status = ?`+cond+order, append([]any{projectID, status}, more...)...)
@@ -232,8 +243,15 @@ func (tx *Tx) SharedImages(projectID, status string, p Page) (Window[SharedImage
 func (tx *Tx) sharedImages(query string, args ...any) ([]SharedImage, error) {
 	var rows []SharedImage
 	err := tx.rows(func(r *sql.Rows) error {
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
 		rows = append(rows, SharedImage{})
-		return scanShared(r, &rows[len(rows)-1])
+		s := &rows[len(rows)-1]
+		readImage(u, &s.Image)
+		s.ShareStatus, s.SharedAt, s.OwnerAccountName = u.str(), u.time(), u.str()
+		return u.err
 	}, query, args...)
 	return rows, err
 }

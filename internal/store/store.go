@@ -47,6 +47,7 @@ type Store struct {
 	write, read *pool
 	writerTurn  chan struct{} // SQLite: held by the one running write transaction
 	readTurns   chan struct{} // SQLite: one per running read transaction
+	trace       func(query string, args []any) // tests: sees every hand-written statement
 }
 
 // pool is a database/sql pool with GORM on it.

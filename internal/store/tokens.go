@@ -26,25 +26,38 @@ func (tx *Tx) DeleteExpiredTokens(now time.Time) error {
 // TokenSession is an API token with everything a request made with it
 // needs: its user and account, and the project it is scoped to.
 type TokenSession struct {
-	Token domain.Token
+	Token   domain.Token
 	UserAccount
 	Project domain.Project
 }
 
-// TokenSession returns the token with the given hash, its user, account and
-// project, in one statement: every API request starts with it. A token
-// whose user, account or project is gone is not found.
-func (tx *Tx) TokenSession(hash string) (TokenSession, error) {
-	var s TokenSession
-	t, p := &s.Token, &s.Project
+// tokenRow is the packed column of a token session.
+var tokenRow = pack(txt("users.id"), txt("users.name"), txt("accounts.id"), txt("accounts.name"), txt("accounts.site"),
+	txt("tokens.audit_id"), val("tokens.issued_at"), val("tokens.expires_at"), txt("projects.id"), txt("projects.region_id"), txt("projects.name"))
+
+// TokenSession returns the unexpired token with the given hash, its user,
+// account and project, in one statement: every API request starts with it.
+// A token that expired by now, or whose user, account or project is gone or
+// no longer the token's account's, is not found.
+func (tx *Tx) TokenSession(hash string, now time.Time) (TokenSession, error) {
+	s := TokenSession{Token: domain.Token{Hash: hash}}
+	t, u, a, p := &s.Token, &s.User, &s.Account, &s.Project
 	found, err := tx.row(func(r *sql.Rows) error {
-		return scanUserAccount(r, &s.UserAccount, &t.Hash, &t.UserID, &t.AccountID, &t.ProjectID, &t.AuditID,
-			nullTime{&t.IssuedAt}, nullTime{&t.ExpiresAt}, &p.ID, &p.AccountID, &p.RegionID, &p.Name, nullTime{&p.CreatedAt})
-	}, `SELECT `+userAccountCols+`, tokens.hash, tokens.user_id, tokens.account_id, tokens.project_id, tokens.audit_id,
-		tokens.issued_at, tokens.expires_at, `+projectCols+userAccountJoin+`
-		JOIN tokens ON tokens.user_id = users.id
-		JOIN projects ON projects.id = tokens.project_id
-		WHERE tokens.hash = ?`, hash)
+		row, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		u.ID, u.Name, a.ID, a.Name, a.Site = row.str(), row.str(), row.str(), row.str(), row.str()
+		t.AuditID, t.IssuedAt, t.ExpiresAt = row.str(), row.time(), row.time()
+		p.ID, p.RegionID, p.Name = row.str(), row.str(), row.str()
+		t.UserID, t.AccountID, t.ProjectID = u.ID, a.ID, p.ID
+		u.AccountID, p.AccountID = a.ID, a.ID
+		return row.err
+	}, `SELECT `+tokenRow+` FROM tokens
+		JOIN users ON users.id = tokens.user_id AND users.account_id = tokens.account_id
+		JOIN accounts ON accounts.id = tokens.account_id
+		JOIN projects ON projects.id = tokens.project_id AND projects.account_id = tokens.account_id
+		WHERE tokens.hash = ? AND tokens.expires_at > ?`, hash, now)
 	if err == nil && !found {
 		err = domain.ErrNotFound("token")
 	}

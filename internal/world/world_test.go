@@ -89,7 +89,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 	if len(ims.Rows) != 1 {
 		t.Fatalf("found %d centos images, want 1", len(ims.Rows))
 	}
-	if err := st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteImage(ims.Rows[0]) }); err != nil {
+	if err := st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteImage(ims.Rows[0].Image) }); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := world.Load(ctx, st, world.Demo()); err != nil {

@@ -26,7 +26,7 @@ func (a *API) listMembers(c echo.Context, s session) error {
 		}
 		p.After = w.Next
 	}
-	return c.JSON(http.StatusOK, map[string]any{"members": membersBody(c.Param("id"), all), "schema": "/v2/schemas/members"})
+	return jsonOK(c, func(w *jsonw) { w.object(func() { writeMembers(w, c.Param("id"), all) }) })
 }
 
 // addMember is POST /v2/images/{id}/members {"member": ID}: 200 with the
@@ -57,7 +57,7 @@ func (a *API) addMember(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, memberBody(id, r))
+	return memberJSON(c, id, r)
 }
 
 // showMember is GET /v2/images/{id}/members/{member}.
@@ -66,7 +66,7 @@ func (a *API) showMember(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, memberBody(c.Param("id"), r))
+	return memberJSON(c, c.Param("id"), r)
 }
 
 // updateMember is PUT /v2/images/{id}/members/{member} {"status": …}: the
@@ -82,7 +82,7 @@ func (a *API) updateMember(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, memberBody(c.Param("id"), r))
+	return memberJSON(c, c.Param("id"), r)
 }
 
 // decision is the service call for a member status.

@@ -56,11 +56,18 @@ func (a *API) imsListMembers(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	info := map[string]any{"current_count": len(w.Rows)}
-	if w.Next != nil {
-		info["next_marker"] = w.Next.Token()
-	}
-	return c.JSON(http.StatusOK, map[string]any{"members": membersBody(c.Param("id"), w.Rows), "schema": "/v2/schemas/members", "page_info": info})
+	return jsonOK(c, func(jw *jsonw) {
+		jw.object(func() {
+			writeMembers(jw, c.Param("id"), w.Rows)
+			jw.key("page_info")
+			jw.object(func() {
+				jw.int("current_count", int64(len(w.Rows)))
+				if w.Next != nil {
+					jw.str("next_marker", w.Next.Token())
+				}
+			})
+		})
+	})
 }
 
 // imsShowMember is GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id}.
@@ -72,7 +79,7 @@ func (a *API) imsShowMember(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, memberBody(c.Param("id"), r))
+	return memberJSON(c, c.Param("id"), r)
 }
 
 // quota is GET /v1/cloudimages/quota. -1 means no limit: any number of
