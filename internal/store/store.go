@@ -45,8 +45,8 @@ type Store struct {
 	// and writers queue in Go (writerTurn) instead of in SQLite's busy loop,
 	// which sleeps for up to 100 ms at a time.
 	write, read *pool
-	writerTurn  chan struct{} // SQLite: held by the one running write transaction
-	readTurns   chan struct{} // SQLite: one per running read transaction
+	writerTurn  chan struct{}                  // SQLite: held by the one running write transaction
+	readTurns   chan struct{}                  // SQLite: one per running read transaction
 	trace       func(query string, args []any) // tests: sees every hand-written statement
 }
 

@@ -26,7 +26,7 @@ func (tx *Tx) DeleteExpiredTokens(now time.Time) error {
 // TokenSession is an API token with everything a request made with it
 // needs: its user and account, and the project it is scoped to.
 type TokenSession struct {
-	Token   domain.Token
+	Token domain.Token
 	UserAccount
 	Project domain.Project
 }
