@@ -120,11 +120,13 @@ type ImageRow struct {
 // Saving reports whether the image is still being made.
 func (r ImageRow) Saving() bool { return r.Status == "saving" || r.Status == "queued" }
 
-// Pager links to the neighbouring pages of a list ("" when there is none).
+// Pager links to the first and the neighbouring pages of a list ("" when
+// there is none); Summary says how many rows the list has, when known.
 type Pager struct {
-	Page int
-	Prev string
-	Next string
+	First   string
+	Prev    string
+	Next    string
+	Summary string
 }
 
 // ImagesView is the Private Images tab.

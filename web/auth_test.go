@@ -54,7 +54,8 @@ func TestLoginFailsWithoutSayingWhy(t *testing.T) {
 			}
 		})
 	}
-	events, _, err := f.sh.Trail(context.Background(), f.actor("acme", "cn-north-4"), sharing.TrailFilter{Action: domain.ActLoginFailed}, sharing.Page{})
+	trail, err := f.sh.Trail(context.Background(), f.actor("acme", "cn-north-4"), sharing.TrailFilter{Action: domain.ActLoginFailed}, sharing.Page{})
+	events := trail.Rows
 	if err != nil || len(events) == 0 {
 		t.Fatalf("S25: failed logins in acme's trail: got %d (%v), want some", len(events), err)
 	}
@@ -157,7 +158,8 @@ func TestLogout(t *testing.T) {
 	if r := c.get("/images"); r.status != http.StatusSeeOther {
 		t.Errorf("after logout: got %d, want 303 to login", r.status)
 	}
-	events, _, _ := f.sh.Trail(context.Background(), f.actor("acme", "cn-north-4"), sharing.TrailFilter{Action: domain.ActLogout}, sharing.Page{})
+	trail, _ := f.sh.Trail(context.Background(), f.actor("acme", "cn-north-4"), sharing.TrailFilter{Action: domain.ActLogout}, sharing.Page{})
+	events := trail.Rows
 	if len(events) != 1 {
 		t.Errorf("S25: logouts in the trail: got %d, want 1", len(events))
 	}

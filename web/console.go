@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -23,6 +24,7 @@ type console struct {
 	store   *dbStore
 	csrfKey []byte
 	now     func() time.Time
+	paths   map[string]string // named routes' paths (url)
 }
 
 func newConsole(e *echo.Echo, sh *sharing.Service, id *identity.Service, opts Options) *console {
@@ -34,11 +36,39 @@ func newConsole(e *echo.Echo, sh *sharing.Service, id *identity.Service, opts Op
 	return h
 }
 
-// url builds the path of a named route; path parameters are escaped.
+// url builds the path of a named route; path parameters are escaped. The
+// routes' paths are read once (indexRoutes): Echo's own Reverse searches
+// every route for the name, and a page of images builds hundreds of links.
 func (h *console) url(name string, params ...any) string {
-	esc := make([]any, len(params))
-	for i, p := range params {
-		esc[i] = url.PathEscape(fmt.Sprint(p))
+	path, ok := h.paths[name]
+	if !ok {
+		return h.e.Reverse(name, params...) // a route named after the index was built
 	}
-	return h.e.Reverse(name, esc...)
+	if len(params) == 0 {
+		return path
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(path); i++ {
+		if path[i] != ':' || n == len(params) {
+			b.WriteByte(path[i])
+			continue
+		}
+		for i+1 < len(path) && path[i+1] != '/' {
+			i++ // the parameter's name
+		}
+		b.WriteString(url.PathEscape(fmt.Sprint(params[n])))
+		n++
+	}
+	return b.String()
+}
+
+// indexRoutes records the path of every named route for url.
+func (h *console) indexRoutes() {
+	h.paths = map[string]string{}
+	for _, r := range h.e.Routes() {
+		if r.Name != "" && !strings.Contains(r.Name, ".func") {
+			h.paths[r.Name] = r.Path
+		}
+	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"imageshare/internal/domain"
@@ -134,22 +135,55 @@ func diskRow(d domain.Disk) views.DiskRow {
 }
 
 // pageSize is how many rows a console list shows.
-const pageSize = 20
+const pageSize = 25
 
-// listPage turns the 1-based page number of a request into a service page.
-func listPage(n int) (int, sharing.Page) {
-	n = max(n, 1)
-	return n, sharing.Page{Offset: (n - 1) * pageSize, Limit: pageSize}
+// listQuery is the paging part of a list's URL. Lists are paged by keyset:
+// "after" starts the page after a row (Next), "before" ends it before one
+// (Previous); both are cursors the previous page gave out.
+type listQuery struct {
+	After  string `query:"after"`
+	Before string `query:"before"`
 }
 
-// pager links the neighbouring pages, keeping the list's other parameters.
-func pager(n int, hasMore bool, link func(page int) string) views.Pager {
-	p := views.Pager{Page: n}
-	if n > 1 {
-		p.Prev = link(n - 1)
+// page is the service page the query asks for.
+func (q listQuery) page() (sharing.Page, error) {
+	p := sharing.Page{Limit: pageSize}
+	var err error
+	switch {
+	case q.Before != "":
+		p.After, err = sharing.ParseCursor("before", q.Before)
+		p.Backward = true
+	case q.After != "":
+		p.After, err = sharing.ParseCursor("after", q.After)
 	}
-	if hasMore {
-		p.Next = link(n + 1)
+	return p, err
+}
+
+// pager links a list's first page and the neighbours of the page shown;
+// link builds the list's URL with one more parameter (none for "").
+func pager(next, prev *sharing.Cursor, link func(param, token string) string) views.Pager {
+	var p views.Pager
+	if prev != nil {
+		p.First, p.Prev = link("", ""), link("before", prev.Token())
+	}
+	if next != nil {
+		p.Next = link("after", next.Token())
 	}
 	return p
+}
+
+// countOf is n with its noun, thousands separated: "1 image", "12,345 images".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	digits := strconv.Itoa(n)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return b.String() + " " + many
 }

@@ -71,7 +71,8 @@ func (f *fixture) imageID(account, project, name string) string {
 
 func (f *fixture) serverID(account, project string) string {
 	f.t.Helper()
-	rows, _, err := f.sh.Servers(context.Background(), f.actor(account, project), sharing.Page{})
+	res, err := f.sh.Servers(context.Background(), f.actor(account, project), sharing.Page{})
+	rows := res.Rows
 	if err != nil || len(rows) == 0 {
 		f.t.Fatalf("servers of %s: %v (%d found)", account, err, len(rows))
 	}
@@ -80,7 +81,8 @@ func (f *fixture) serverID(account, project string) string {
 
 func (f *fixture) diskID(account, project string) string {
 	f.t.Helper()
-	rows, _, err := f.sh.Disks(context.Background(), f.actor(account, project), sharing.Page{})
+	res, err := f.sh.Disks(context.Background(), f.actor(account, project), sharing.Page{})
+	rows := res.Rows
 	if err != nil || len(rows) == 0 {
 		f.t.Fatalf("disks of %s: %v (%d found)", account, err, len(rows))
 	}

@@ -307,8 +307,8 @@ func TestS21_StopSharing(t *testing.T) {
 
 func (f *fixture) serverIDNamed(account, name string) string {
 	f.t.Helper()
-	rows, _, _ := f.sh.Servers(context.Background(), f.actor(account, "cn-north-4"), sharing.Page{Limit: 1000})
-	for _, s := range rows {
+	res, _ := f.sh.Servers(context.Background(), f.actor(account, "cn-north-4"), sharing.Page{Limit: sharing.MaxPage})
+	for _, s := range res.Rows {
 		if s.Name == name {
 			return s.ID
 		}

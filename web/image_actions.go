@@ -35,12 +35,12 @@ func (h *console) createImageDialog(c echo.Context) error {
 
 func (h *console) renderCreateImage(c echo.Context, status int, f createImageForm, pr *views.Problem) error {
 	ctx, a := c.Request().Context(), actor(c)
-	all := sharing.Page{Limit: 1000}
-	servers, _, err := h.sh.Servers(ctx, a, all)
+	all := sharing.Page{Limit: sharing.MaxPage}
+	servers, err := h.sh.Servers(ctx, a, all)
 	if err != nil {
 		return err
 	}
-	disks, _, err := h.sh.Disks(ctx, a, all)
+	disks, err := h.sh.Disks(ctx, a, all)
 	if err != nil {
 		return err
 	}
@@ -54,10 +54,10 @@ func (h *console) renderCreateImage(c echo.Context, status int, f createImageFor
 		Dialog: dialog("create-image-dialog", "Create Image", h.url("images")), Source: f.Source,
 		Name: f.Name, Description: f.Description, OS: f.OS, SizeGB: f.SizeGB, Encrypted: f.Encrypted, Problem: pr,
 	}
-	for _, s := range servers {
+	for _, s := range servers.Rows {
 		v.Servers = append(v.Servers, views.Option{Value: s.ID, Label: s.Name + " (" + s.OS + ", " + s.AZ + ")", Selected: s.ID == f.Server})
 	}
-	for _, d := range disks {
+	for _, d := range disks.Rows {
 		v.Disks = append(v.Disks, views.Option{Value: d.ID, Label: d.Name + " (" + strconv.Itoa(d.SizeGB) + " GB, " + d.AZ + ")", Selected: d.ID == f.Disk})
 	}
 	for _, t := range domain.ImageTypes {
@@ -123,7 +123,7 @@ func (h *console) replicateDialog(c echo.Context) error {
 
 func (h *console) renderReplicate(c echo.Context, status int, f replicateForm, pr, crossPr *views.Problem) error {
 	ctx, v := c.Request().Context(), viewerOf(c)
-	iv, err := h.sh.Image(ctx, v.Actor(), c.Param("id"))
+	iv, err := h.sh.ImageWithCounts(ctx, v.Actor(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func (h *console) deleteDialog(c echo.Context) error {
 
 func (h *console) renderDelete(c echo.Context, status int, pr *views.Problem) error {
 	ctx, a := c.Request().Context(), actor(c)
-	iv, err := h.sh.Image(ctx, a, c.Param("id"))
+	iv, err := h.sh.ImageWithCounts(ctx, a, c.Param("id"))
 	if err != nil {
 		return err
 	}

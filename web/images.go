@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,7 +13,7 @@ import (
 type imagesQuery struct {
 	Name string `query:"name"`
 	Type string `query:"type"`
-	Page int    `query:"page"`
+	listQuery
 }
 
 // images is the Private Images tab.
@@ -27,25 +26,23 @@ func (h *console) images(c echo.Context) error {
 }
 
 func (h *console) renderImages(c echo.Context, status int, q imagesQuery, pr *views.Problem) error {
-	ctx, a := c.Request().Context(), actor(c)
-	n, pg := listPage(q.Page)
-	rows, hasMore, err := h.sh.OwnImages(ctx, a, sharing.ImageFilter{Name: q.Name, Type: domain.ImageType(q.Type)}, pg)
+	pg, err := q.page()
 	if err != nil {
 		return err
 	}
-	quota, err := h.sh.Quota(ctx, a)
+	res, err := h.sh.OwnImages(c.Request().Context(), actor(c), sharing.ImageFilter{Name: q.Name, Type: domain.ImageType(q.Type)}, pg)
 	if err != nil {
 		return err
 	}
-	v := views.ImagesView{Name: q.Name, Type: q.Type, QuotaUsed: quota.Used, QuotaLimit: quota.Limit, Problem: pr}
+	v := views.ImagesView{Name: q.Name, Type: q.Type, QuotaUsed: res.Quota.Used, QuotaLimit: res.Quota.Limit, Problem: pr}
 	for _, t := range domain.ImageTypes {
 		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(t), Label: t.Label(), Selected: string(t) == q.Type})
 	}
-	for _, r := range rows {
+	for _, r := range res.Rows {
 		v.Rows = append(v.Rows, h.ownRow(r))
 	}
-	v.Pager = pager(n, hasMore, func(p int) string {
-		return views.Query(h.url("images"), "name", q.Name, "type", q.Type, "page", strconv.Itoa(p))
+	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
+		return views.Query(h.url("images"), "name", q.Name, "type", q.Type, param, token)
 	})
 	p := h.page(c, "Private Images", "images")
 	return h.render(c, status, p, views.ImagesPage(p, v))
@@ -72,7 +69,7 @@ func (h *console) imageDetail(c echo.Context) error {
 
 func (h *console) renderImageDetail(c echo.Context, status int, pr *views.Problem) error {
 	ctx, a := c.Request().Context(), actor(c)
-	iv, err := h.sh.Image(ctx, a, c.Param("id"))
+	iv, err := h.sh.ImageWithCounts(ctx, a, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -80,12 +77,12 @@ func (h *console) renderImageDetail(c echo.Context, status int, pr *views.Proble
 	v := views.ImageDetail{Owned: iv.Owned, OwnerAccount: iv.OwnerAccountName, ShareStatus: statusLabel(iv.ShareStatus),
 		Origin: originText(iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr}
 	if iv.Owned {
-		rs, more, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: 1000})
+		rs, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: sharing.MaxPage})
 		if err != nil {
 			return err
 		}
-		v.Recipients, v.MoreShown = recipientRows(rs), more
-		st.Recipients = len(rs)
+		v.Recipients, v.MoreShown = recipientRows(rs.Rows), rs.Next != nil
+		st.Recipients = len(rs.Rows)
 	}
 	v.Row = h.imageRowView(st)
 	tab := "images"

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"imageshare/internal/domain"
 	"imageshare/internal/sharing"
 )
 
@@ -18,30 +19,32 @@ func (f *fixture) snapshot(projects ...sharing.Actor) string {
 	ctx := context.Background()
 	var b strings.Builder
 	for _, a := range projects {
-		own, _, err := f.sh.OwnImages(ctx, a, sharing.ImageFilter{}, sharing.Page{Limit: 1000})
+		own, err := f.sh.OwnImages(ctx, a, sharing.ImageFilter{}, sharing.Page{Limit: sharing.MaxPage})
 		if err != nil {
 			f.t.Fatal(err)
 		}
-		for _, im := range own {
+		for _, im := range own.Rows {
 			fmt.Fprintf(&b, "image %s %s %s %d/%d\n", im.ID, im.Name, im.Status, im.Accepted, im.Recipients)
-			rs, _, err := f.sh.Recipients(ctx, a, im.ID, sharing.Page{Limit: 1000})
+			rs, err := f.sh.Recipients(ctx, a, im.ID, sharing.Page{Limit: sharing.MaxPage})
 			if err != nil {
 				f.t.Fatal(err)
 			}
-			for _, r := range rs {
+			for _, r := range rs.Rows {
 				fmt.Fprintf(&b, "  member %s %s\n", r.Label, r.Status)
 			}
 		}
-		shared, _, _ := f.sh.SharedImages(ctx, a, "", sharing.Page{Limit: 1000})
-		for _, s := range shared {
-			fmt.Fprintf(&b, "shared %s %s\n", s.ID, s.Status)
+		for _, status := range []string{domain.MemberPending, domain.MemberAccepted, domain.MemberRejected} {
+			shared, _ := f.sh.SharedImages(ctx, a, status, sharing.Page{Limit: sharing.MaxPage})
+			for _, s := range shared.Rows {
+				fmt.Fprintf(&b, "shared %s %s\n", s.ID, s.Status)
+			}
 		}
-		servers, _, _ := f.sh.Servers(ctx, a, sharing.Page{Limit: 1000})
-		for _, s := range servers {
+		servers, _ := f.sh.Servers(ctx, a, sharing.Page{Limit: sharing.MaxPage})
+		for _, s := range servers.Rows {
 			fmt.Fprintf(&b, "server %s %s %s\n", s.ID, s.ImageID, s.OS)
 		}
-		disks, _, _ := f.sh.Disks(ctx, a, sharing.Page{Limit: 1000})
-		for _, d := range disks {
+		disks, _ := f.sh.Disks(ctx, a, sharing.Page{Limit: sharing.MaxPage})
+		for _, d := range disks.Rows {
 			fmt.Fprintf(&b, "disk %s %s\n", d.ID, d.ImageID)
 		}
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,30 +11,29 @@ import (
 	"imageshare/views"
 )
 
-type pageQuery struct {
-	Page int `query:"page"`
-}
-
 // servers lists the project's servers.
 func (h *console) servers(c echo.Context) error {
-	var q pageQuery
+	var q listQuery
 	if err := c.Bind(&q); err != nil {
 		return err
 	}
-	return h.renderServers(c, http.StatusOK, q.Page, nil)
+	return h.renderServers(c, http.StatusOK, q, nil)
 }
 
-func (h *console) renderServers(c echo.Context, status, page int, pr *views.Problem) error {
-	n, pg := listPage(page)
-	rows, hasMore, err := h.sh.Servers(c.Request().Context(), actor(c), pg)
+func (h *console) renderServers(c echo.Context, status int, q listQuery, pr *views.Problem) error {
+	pg, err := q.page()
+	if err != nil {
+		return err
+	}
+	res, err := h.sh.Servers(c.Request().Context(), actor(c), pg)
 	if err != nil {
 		return err
 	}
 	v := views.ServersView{Problem: pr}
-	for _, s := range rows {
+	for _, s := range res.Rows {
 		v.Rows = append(v.Rows, serverRow(s))
 	}
-	v.Pager = pager(n, hasMore, func(p int) string { return views.Query(h.url("servers"), "page", strconv.Itoa(p)) })
+	v.Pager = pager(res.Next, res.Prev, func(param, token string) string { return views.Query(h.url("servers"), param, token) })
 	p := h.page(c, "Servers", "servers")
 	return h.render(c, status, p, views.ServersPage(p, v))
 }
@@ -66,7 +64,7 @@ func (h *console) unusable(c echo.Context, imageID string, use sharing.ImageUse)
 	if imageID == "" {
 		return nil, nil
 	}
-	iv, err := h.sh.Image(c.Request().Context(), actor(c), imageID)
+	iv, err := h.sh.ImageWithCounts(c.Request().Context(), actor(c), imageID)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +157,7 @@ func (h *console) changeOS(c echo.Context) error {
 func (h *console) reinstall(c echo.Context) error {
 	if err := h.sh.Reinstall(c.Request().Context(), actor(c), c.Param("id")); err != nil {
 		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
-			return h.renderServers(c, status, 1, pr)
+			return h.renderServers(c, status, listQuery{}, pr)
 		})
 	}
 	return h.done(c, h.url("servers"), "The server's OS has been reinstalled.")
@@ -167,20 +165,23 @@ func (h *console) reinstall(c echo.Context) error {
 
 // disks lists the project's data disks.
 func (h *console) disks(c echo.Context) error {
-	var q pageQuery
+	var q listQuery
 	if err := c.Bind(&q); err != nil {
 		return err
 	}
-	n, pg := listPage(q.Page)
-	rows, hasMore, err := h.sh.Disks(c.Request().Context(), actor(c), pg)
+	pg, err := q.page()
+	if err != nil {
+		return err
+	}
+	res, err := h.sh.Disks(c.Request().Context(), actor(c), pg)
 	if err != nil {
 		return err
 	}
 	var v views.DisksView
-	for _, d := range rows {
+	for _, d := range res.Rows {
 		v.Rows = append(v.Rows, diskRow(d))
 	}
-	v.Pager = pager(n, hasMore, func(p int) string { return views.Query(h.url("disks"), "page", strconv.Itoa(p)) })
+	v.Pager = pager(res.Next, res.Prev, func(param, token string) string { return views.Query(h.url("disks"), param, token) })
 	p := h.page(c, "Disks", "disks")
 	return h.render(c, http.StatusOK, p, views.DisksPage(p, v))
 }
@@ -282,7 +283,7 @@ type traceQuery struct {
 	Action string `query:"action"`
 	Result string `query:"result"`
 	Text   string `query:"q"`
-	Page   int    `query:"page"`
+	listQuery
 }
 
 // trace is the account's audit trail, newest first (S25).
@@ -291,8 +292,11 @@ func (h *console) trace(c echo.Context) error {
 	if err := c.Bind(&q); err != nil {
 		return err
 	}
-	n, pg := listPage(q.Page)
-	rows, hasMore, err := h.sh.Trail(c.Request().Context(), actor(c), sharing.TrailFilter{Action: q.Action, Result: q.Result, Text: q.Text}, pg)
+	pg, err := q.page()
+	if err != nil {
+		return err
+	}
+	res, err := h.sh.Trail(c.Request().Context(), actor(c), sharing.TrailFilter{Action: q.Action, Result: q.Result, Text: q.Text}, pg)
 	if err != nil {
 		return err
 	}
@@ -303,12 +307,12 @@ func (h *console) trace(c echo.Context) error {
 	for _, r := range []string{domain.ResultSuccess, domain.ResultFailure} {
 		v.Results = append(v.Results, views.Option{Value: r, Label: r, Selected: r == q.Result})
 	}
-	for _, e := range rows {
+	for _, e := range res.Rows {
 		v.Rows = append(v.Rows, views.TraceRow{Time: fmtTime(e.Time), User: e.UserName, Project: e.ProjectID,
 			Action: e.Action, Target: e.TargetType + " " + e.TargetID, Result: e.Result, Detail: e.Detail})
 	}
-	v.Pager = pager(n, hasMore, func(p int) string {
-		return views.Query(h.url("trace"), "action", q.Action, "result", q.Result, "q", q.Text, "page", strconv.Itoa(p))
+	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
+		return views.Query(h.url("trace"), "action", q.Action, "result", q.Result, "q", q.Text, param, token)
 	})
 	p := h.page(c, "Trace", "trace")
 	return h.render(c, http.StatusOK, p, views.TracePage(p, v))

@@ -105,6 +105,7 @@ func New(sh *sharing.Service, id *identity.Service, opts Options) *echo.Echo {
 	h := newConsole(e, sh, id, opts)
 	e.HTTPErrorHandler = h.handleError
 	h.routes()
+	h.indexRoutes()
 	return e
 }
 

@@ -47,7 +47,7 @@ func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views
 		v.Tab = ""
 	}
 	for _, id := range f.Images {
-		iv, err := h.sh.Image(ctx, a, id)
+		iv, err := h.sh.ImageWithCounts(ctx, a, id)
 		if err != nil {
 			return err
 		}
@@ -58,11 +58,11 @@ func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views
 		case v.Tab == "stop" && !iv.Owned:
 			v.Refusal = h.actions(st).StopSharing
 		case v.Tab == "stop":
-			rs, _, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: 1000})
+			rs, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: sharing.MaxPage})
 			if err != nil {
 				return err
 			}
-			v.Current = recipientRows(rs)
+			v.Current = recipientRows(rs.Rows)
 		case v.Refusal.Allowed():
 			if why := h.actions(st).Share; !why.Allowed() {
 				v.Refusal = views.Reason(iv.Name + ": " + string(why))

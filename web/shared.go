@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,7 +13,7 @@ import (
 
 type sharedQuery struct {
 	View string `query:"view"`
-	Page int    `query:"page"`
+	listQuery
 }
 
 // shared is Images Shared with Me: accepted images, or the pending or
@@ -28,28 +27,27 @@ func (h *console) shared(c echo.Context) error {
 }
 
 func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *views.Problem) error {
-	ctx, a := c.Request().Context(), actor(c)
 	switch q.View {
 	case domain.MemberPending, domain.MemberRejected:
 	default:
 		q.View = domain.MemberAccepted
 	}
-	n, pg := listPage(q.Page)
-	rows, hasMore, err := h.sh.SharedImages(ctx, a, q.View, pg)
+	pg, err := q.page()
 	if err != nil {
 		return err
 	}
-	pending, err := h.sh.PendingCount(ctx, a)
+	res, err := h.sh.SharedImages(c.Request().Context(), actor(c), q.View, pg)
 	if err != nil {
 		return err
 	}
-	v := views.SharedView{View: q.View, Pending: pending, Problem: pr}
-	for _, r := range rows {
+	v := views.SharedView{View: q.View, Pending: res.Counts.Pending, Problem: pr}
+	for _, r := range res.Rows {
 		v.Rows = append(v.Rows, h.sharedRow(r))
 	}
-	v.Pager = pager(n, hasMore, func(p int) string {
-		return views.Query(h.url("shared"), "view", q.View, "page", strconv.Itoa(p))
+	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
+		return views.Query(h.url("shared"), "view", q.View, param, token)
 	})
+	v.Pager.Summary = countOf(res.Counts.Of(q.View), "image", "images")
 	p := h.page(c, "Images Shared with Me", "shared")
 	return h.render(c, status, p, views.SharedPage(p, v))
 }
@@ -114,7 +112,7 @@ func (h *console) renderAccept(c echo.Context, status int, f decideForm, pr *vie
 		v.Count = n
 	}
 	for _, id := range f.Images {
-		iv, err := h.sh.Image(ctx, a, id)
+		iv, err := h.sh.ImageWithCounts(ctx, a, id)
 		if err != nil {
 			return err
 		}

@@ -341,6 +341,11 @@ func serve(args []string, stdout io.Writer) error {
 		servers = append(servers, msrv)
 		go func() { errs <- msrv.Serve(mln) }()
 	}
+	if c.PprofAddr != "" {
+		if err := servePprof(work, c.PprofAddr, log); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(stdout, "ImageShare is running at %s/ (console; API: Keystone /v3, Glance /v2, IMS /v1; database: %s)\n", publicURL, srv.Store.Dialect())
 	if demo {
 		fmt.Fprintln(stdout, "Demo logins (account / user, password ImageShare-demo1):")

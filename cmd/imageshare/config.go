@@ -39,6 +39,7 @@ type config struct {
 	ShutdownTimeout time.Duration
 	WorkerInterval  time.Duration
 	JobLease        time.Duration
+	PprofAddr       string
 
 	envErrs []string // environment values that did not parse
 }
@@ -120,6 +121,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.DurationVar(&c.WorkerInterval, "worker-interval", c.envDuration("IMAGESHARE_WORKER_INTERVAL", 250*time.Millisecond), "how often the background worker finishes due images and claims IMS jobs [IMAGESHARE_WORKER_INTERVAL]")
 	fs.DurationVar(&c.JobLease, "job-lease", c.envDuration("IMAGESHARE_JOB_LEASE", 15*time.Second), "how long a job claimed by a server that stopped renewing it waits before another takes it over [IMAGESHARE_JOB_LEASE]")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.envDuration("IMAGESHARE_SHUTDOWN_TIMEOUT", 20*time.Second), "on SIGTERM, how long to finish requests and jobs before exiting [IMAGESHARE_SHUTDOWN_TIMEOUT]")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("IMAGESHARE_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty [IMAGESHARE_PPROF_ADDR]")
 }
 
 // check refuses a configuration that does not make sense, naming the

@@ -177,7 +177,7 @@ func TestBackupIsAConsistentCopy(t *testing.T) {
 	if res, err := cp.IntegrityCheck(context.Background()); err != nil || res != "ok" {
 		t.Errorf("integrity of the copy: %q, %v", res, err)
 	}
-	if accs, err := cp.Read(context.Background()).Accounts(); err != nil || len(accs) != 5 {
+	if accs, err := cp.One(context.Background()).Accounts(); err != nil || len(accs) != 5 {
 		t.Errorf("accounts in the copy: %d, %v; want the demo's 5", len(accs), err)
 	}
 	if _, err := cli(t, "", "backup", backup, "--data", data); err == nil || !strings.Contains(err.Error(), "exists") {

@@ -53,27 +53,42 @@ const (
 )
 
 // Image is a private image owned by one project.
+//
+// Its indexes serve the lists: the owner's images newest first, all or of
+// one type (idx_image_owned, idx_image_owned_type, which end in id so
+// that keyset paging walks them without sorting: SQLite's secondary indexes
+// carry the rowid, not the text primary key), images by exact name
+// (the API's name filter), and the worker's saving images by due time.
 type Image struct {
-	ID          string    `gorm:"primaryKey;size:36"`
-	ProjectID   string    `gorm:"size:32;index:idx_image_project,priority:1;not null"`
+	ID          string    `gorm:"primaryKey;size:36;index:idx_image_owned,priority:3;index:idx_image_owned_type,priority:4;index:idx_image_name,priority:3"`
+	ProjectID   string    `gorm:"size:32;index:idx_image_owned,priority:1;index:idx_image_owned_type,priority:1;not null"`
 	AccountID   string    `gorm:"size:32;index:idx_image_quota,priority:1;not null"`
 	RegionID    string    `gorm:"size:64;index:idx_image_quota,priority:2;not null"`
-	Name        string    `gorm:"size:128;not null"`
+	Name        string    `gorm:"size:128;index:idx_image_name,priority:1;not null"`
 	Description string    `gorm:"size:1024"`
-	Type        ImageType `gorm:"size:16;not null"`
+	Type        ImageType `gorm:"size:16;index:idx_image_owned_type,priority:2;not null"`
 	OS          string    `gorm:"size:128"`
 	SizeGB      int       `gorm:"not null"`
 	MinDiskGB   int       `gorm:"not null"`
-	Status      string    `gorm:"size:16;index;not null"`
+	Status      string    `gorm:"size:16;index:idx_image_due,priority:1;not null"`
 	Encrypted   bool      `gorm:"not null"`
 	OriginKind  string    `gorm:"size:16;not null"`
 	OriginRef   string    `gorm:"size:64"`
 	// Properties holds extra string properties given at import, as JSON.
 	Properties    string `gorm:"type:text"`
 	SaveStartedAt time.Time
-	ReadyAt       time.Time
-	CreatedAt     time.Time `gorm:"index:idx_image_project,priority:2"`
+	ReadyAt       time.Time `gorm:"index:idx_image_due,priority:2"`
+	CreatedAt     time.Time `gorm:"index:idx_image_owned,priority:2;index:idx_image_owned_type,priority:3;index:idx_image_name,priority:2"`
 	UpdatedAt     time.Time
+}
+
+// ImageCount is the number of private images an account owns in a region
+// (S11), kept with every image created or deleted so that the quota is one
+// row to read and one to bump, however many images there are.
+type ImageCount struct {
+	AccountID string `gorm:"primaryKey;size:32"`
+	RegionID  string `gorm:"primaryKey;size:64"`
+	Images    int    `gorm:"not null"`
 }
 
 // Progress is the percentage of the save done at now: 100 once active.
@@ -109,11 +124,12 @@ const (
 // Grant gives one recipient access to an image (a "member" of it).
 // TargetID is a project ID, an account ID or an organization node ID.
 type Grant struct {
-	ID        string `gorm:"primaryKey;size:36"`
-	ImageID   string `gorm:"size:36;uniqueIndex:idx_grant_target,priority:1;not null"`
-	Kind      string `gorm:"size:16;uniqueIndex:idx_grant_target,priority:2;not null"`
-	TargetID  string `gorm:"size:64;uniqueIndex:idx_grant_target,priority:3;index;not null"`
-	CreatedAt time.Time
+	ID       string `gorm:"primaryKey;size:36;index:idx_grant_image,priority:3"`
+	ImageID  string `gorm:"size:36;uniqueIndex:idx_grant_target,priority:1;index:idx_grant_image,priority:1;not null"`
+	Kind     string `gorm:"size:16;uniqueIndex:idx_grant_target,priority:2;not null"`
+	TargetID string `gorm:"size:64;uniqueIndex:idx_grant_target,priority:3;index;not null"`
+	// CreatedAt orders an image's members, oldest first (idx_grant_image).
+	CreatedAt time.Time `gorm:"index:idx_grant_image,priority:2"`
 	UpdatedAt time.Time
 }
 
@@ -134,27 +150,37 @@ type Decision struct {
 // (SPEC §2): accepted if any covering grant is accepted, else pending if any is
 // pending, else rejected. It is kept up to date with every grant and decision
 // change so that lists and the pending badge are index lookups.
+//
+// ImageCreatedAt copies the image's creation time (which never changes) so
+// that the API lists, newest image first, walk one index of this table:
+// idx_share_created for one status, idx_share_created_all for every status;
+// the console's lists, most recently shared first, walk idx_share_shared.
 type ProjectShare struct {
-	ProjectID      string    `gorm:"primaryKey;size:32;index:idx_share_list,priority:1;index:idx_share_recent,priority:1"`
-	ImageID        string    `gorm:"primaryKey;size:36;index"`
-	Status         string    `gorm:"size:16;not null;index:idx_share_list,priority:2"`
+	ProjectID      string    `gorm:"primaryKey;size:32;index:idx_share_created,priority:1;index:idx_share_created_all,priority:1;index:idx_share_shared,priority:1"`
+	ImageID        string    `gorm:"primaryKey;size:36;index;index:idx_share_created,priority:4;index:idx_share_created_all,priority:3;index:idx_share_shared,priority:4"`
+	Status         string    `gorm:"size:16;not null;index:idx_share_created,priority:2;index:idx_share_shared,priority:2"`
 	OwnerAccountID string    `gorm:"size:32;not null"`
-	SharedAt       time.Time `gorm:"index:idx_share_list,priority:3;index:idx_share_recent,priority:2"`
+	ImageCreatedAt time.Time `gorm:"index:idx_share_created,priority:3;index:idx_share_created_all,priority:2"`
+	SharedAt       time.Time `gorm:"index:idx_share_shared,priority:3"`
 	UpdatedAt      time.Time
 }
 
-// PendingCounter is the number of images pending for a project: the badge,
-// kept with every ProjectShare change so that reading it costs one row
-// however many images are shared with the project.
-type PendingCounter struct {
+// ShareCount is how many images are shared with a project in each status:
+// the pending badge and the totals of the lists, kept with every
+// ProjectShare change so that reading them costs one row however many
+// images are shared with the project.
+type ShareCount struct {
 	ProjectID string `gorm:"primaryKey;size:32"`
-	Pending   int    `gorm:"not null"`
+	Pending   int    `gorm:"not null;default:0"`
+	Accepted  int    `gorm:"not null;default:0"`
+	Rejected  int    `gorm:"not null;default:0"`
 }
 
-// Server is a cloud server created from an image.
+// Server is a cloud server created from an image. idx_server_project lists
+// a project's servers newest first.
 type Server struct {
-	ID        string    `gorm:"primaryKey;size:36"`
-	ProjectID string    `gorm:"size:32;index;not null"`
+	ID        string    `gorm:"primaryKey;size:36;index:idx_server_project,priority:3"`
+	ProjectID string    `gorm:"size:32;index:idx_server_project,priority:1;not null"`
 	AccountID string    `gorm:"size:32;not null"`
 	RegionID  string    `gorm:"size:64;not null"`
 	AZ        string    `gorm:"size:64;not null"`
@@ -165,32 +191,32 @@ type Server struct {
 	OS        string    `gorm:"size:128"`
 	DiskGB    int       `gorm:"not null"`
 	// EIP is the elastic IP; servers created from full-ECS images get none (S18).
-	EIP       string `gorm:"size:64"`
-	Status    string `gorm:"size:16;not null"`
-	CreatedAt time.Time
+	EIP       string    `gorm:"size:64"`
+	Status    string    `gorm:"size:16;not null"`
+	CreatedAt time.Time `gorm:"index:idx_server_project,priority:2"`
 	UpdatedAt time.Time
 }
 
-// Disk is a data disk.
+// Disk is a data disk. idx_disk_project lists a project's disks newest first.
 type Disk struct {
-	ID        string `gorm:"primaryKey;size:36"`
-	ProjectID string `gorm:"size:32;index;not null"`
-	AccountID string `gorm:"size:32;not null"`
-	RegionID  string `gorm:"size:64;not null"`
-	AZ        string `gorm:"size:64;not null"`
-	Name      string `gorm:"size:128;not null"`
-	SizeGB    int    `gorm:"not null"`
-	ImageID   string `gorm:"size:36;index"`
-	ImageName string `gorm:"size:128"`
-	Status    string `gorm:"size:16;not null"`
-	CreatedAt time.Time
+	ID        string    `gorm:"primaryKey;size:36;index:idx_disk_project,priority:3"`
+	ProjectID string    `gorm:"size:32;index:idx_disk_project,priority:1;not null"`
+	AccountID string    `gorm:"size:32;not null"`
+	RegionID  string    `gorm:"size:64;not null"`
+	AZ        string    `gorm:"size:64;not null"`
+	Name      string    `gorm:"size:128;not null"`
+	SizeGB    int       `gorm:"not null"`
+	ImageID   string    `gorm:"size:36;index"`
+	ImageName string    `gorm:"size:128"`
+	Status    string    `gorm:"size:16;not null"`
+	CreatedAt time.Time `gorm:"index:idx_disk_project,priority:2"`
 }
 
 // AuditEvent is one line of an account's trail (S25).
 type AuditEvent struct {
-	ID         int64     `gorm:"primaryKey;autoIncrement"`
+	ID         int64     `gorm:"primaryKey;autoIncrement;index:idx_audit_trail,priority:2"`
 	Time       time.Time `gorm:"not null"`
-	AccountID  string    `gorm:"size:32;index:idx_audit_account,priority:1"`
+	AccountID  string    `gorm:"size:32;index:idx_audit_trail,priority:1"` // (account_id, id): the trail, newest first
 	UserID     string    `gorm:"size:32"`
 	UserName   string    `gorm:"size:64"`
 	ProjectID  string    `gorm:"size:32"`

@@ -166,7 +166,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, p Principal, channel stri
 
 // AccessKeys lists the principal's access keys, oldest first.
 func (s *Service) AccessKeys(ctx context.Context, p Principal) ([]domain.AccessKey, error) {
-	return s.st.Read(ctx).AccessKeys(p.UserID)
+	return s.st.One(ctx).AccessKeys(p.UserID)
 }
 
 // SetAccessKeyEnabled enables or disables one of the principal's access
@@ -205,7 +205,7 @@ func (s *Service) AccessKeyOwner(ctx context.Context, accountName, ak string) (P
 	if err := checkAK(ak); err != nil {
 		return Principal{}, err
 	}
-	tx := s.st.Read(ctx)
+	tx := s.st.One(ctx)
 	acc, err := tx.AccountByName(accountName)
 	if err != nil {
 		return Principal{}, err
@@ -223,7 +223,7 @@ func (s *Service) UserPrincipal(ctx context.Context, accountName, userName strin
 	if err := checkNames(accountName, userName); err != nil {
 		return Principal{}, err
 	}
-	tx := s.st.Read(ctx)
+	tx := s.st.One(ctx)
 	acc, err := tx.AccountByName(accountName)
 	if err != nil {
 		return Principal{}, err
@@ -266,7 +266,7 @@ func (s *Service) CheckSecret(ctx context.Context, p Principal, ak, sk string) e
 	if checkAK(ak) != nil || domain.CheckText("secret access key", sk, skLength, false) != nil {
 		return domain.ErrNotFound("access key")
 	}
-	k, err := s.st.Read(ctx).AccessKey(ak)
+	k, err := s.st.One(ctx).AccessKey(ak)
 	if err != nil || k.UserID != p.UserID {
 		return domain.ErrNotFound("access key").About(ak)
 	}

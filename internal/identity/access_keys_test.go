@@ -40,7 +40,7 @@ func TestAccessKeyLifecycleAndTrail(t *testing.T) {
 	}
 	// The SK is stored sealed: neither it nor anything that contains it is
 	// in the row.
-	stored, err := st.Read(ctx).AccessKey(k.ID)
+	stored, err := st.One(ctx).AccessKey(k.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,12 +81,12 @@ func TestAccessKeyLifecycleAndTrail(t *testing.T) {
 		t.Errorf("after deleting: %d keys, want none", len(ks))
 	}
 	// S25: each change is in the trail, naming the AK and never the SK.
-	trail, err := st.Read(ctx).Trail(alice.AccountID, store.TrailFilter{}, store.Page{})
+	trail, err := st.One(ctx).Trail(alice.AccountID, store.TrailFilter{}, store.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, ev := range trail {
+	for _, ev := range trail.Rows {
 		if ev.TargetType != "access_key" {
 			continue
 		}
@@ -186,11 +186,11 @@ func TestAccessKeyInputsAreCheckedAsText(t *testing.T) {
 		t.Errorf("an SK with a NUL: %v, want not found", err)
 	}
 	// None of it reached the trail.
-	trail, err := st.Read(ctx).Trail(alice.AccountID, store.TrailFilter{}, store.Page{})
+	trail, err := st.One(ctx).Trail(alice.AccountID, store.TrailFilter{}, store.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ev := range trail {
+	for _, ev := range trail.Rows {
 		if ev.TargetType == "access_key" && ev.TargetID != k.ID {
 			t.Errorf("trail event about %.30q, want only the real key's", ev.TargetID)
 		}

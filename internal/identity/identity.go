@@ -117,20 +117,23 @@ func (s *Service) Authenticate(ctx context.Context, accountName, userName, passw
 		}
 		return Principal{}, err
 	}
-	tx := s.st.Read(ctx)
-	acc, accErr := tx.AccountByName(accountName)
-	var user domain.User
-	var userErr error
-	if accErr == nil {
-		user, userErr = tx.User(acc.ID, userName)
-	}
+	var ua store.UserAccount
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		acc, err := tx.AccountByName(accountName)
+		if err != nil {
+			return err
+		}
+		ua.Account = acc
+		ua.User, err = tx.User(acc.ID, userName)
+		return err
+	})
 	ok := false
-	if accErr == nil && userErr == nil {
+	if err == nil {
 		// A disabled user fails like a wrong password: nothing tells.
-		ok = PasswordMatches(user.PasswordHash, password) && !user.Disabled
+		ok = PasswordMatches(ua.User.PasswordHash, password) && !ua.User.Disabled
 	} else {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		if err := firstInternal(accErr, userErr); err != nil {
+		if !IsNotFound(err) {
 			return Principal{}, err
 		}
 	}
@@ -145,9 +148,13 @@ func (s *Service) Authenticate(ctx context.Context, accountName, userName, passw
 	if err := s.succeeded(ctx, accountName, userName, clientAddr); err != nil {
 		return Principal{}, err
 	}
-	s.record(ctx, acc.ID, user.ID, user.Name, domain.ActLogin, domain.ResultSuccess, channel+" from "+clientAddr)
+	s.record(ctx, ua.Account.ID, ua.User.ID, ua.User.Name, domain.ActLogin, domain.ResultSuccess, channel+" from "+clientAddr)
 	s.observe(LoginSuccess)
-	return Principal{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site, UserID: user.ID, UserName: user.Name}, nil
+	return principalOf(ua), nil
+}
+
+func principalOf(ua store.UserAccount) Principal {
+	return Principal{AccountID: ua.Account.ID, AccountName: ua.Account.Name, Site: ua.Account.Site, UserID: ua.User.ID, UserName: ua.User.Name}
 }
 
 // checkLogin refuses login fields that no account, user or password can
@@ -166,15 +173,6 @@ func checkNames(accountName, userName string) error {
 		return err
 	}
 	return domain.CheckText("user", userName, 64, false)
-}
-
-func firstInternal(errs ...error) error {
-	for _, err := range errs {
-		if err != nil && domain.KindOf(err) != domain.KindNotFound {
-			return err
-		}
-	}
-	return nil
 }
 
 func roundUp(d time.Duration) string {
@@ -198,40 +196,35 @@ func (s *Service) record(ctx context.Context, accountID, userID, userName, actio
 // Principal reloads a principal by user ID (a session or token names one);
 // a deleted user or account is not found.
 func (s *Service) Principal(ctx context.Context, userID string) (Principal, error) {
-	tx := s.st.Read(ctx)
-	u, err := tx.UserByID(userID)
+	ua, err := s.st.One(ctx).UserAccountByID(userID)
 	if err != nil {
 		return Principal{}, err
 	}
-	if u.Disabled {
+	if ua.User.Disabled {
 		return Principal{}, domain.ErrNotFound("user").About(userID)
 	}
-	acc, err := tx.Account(u.AccountID)
-	if err != nil {
-		return Principal{}, err
-	}
-	return Principal{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site, UserID: u.ID, UserName: u.Name}, nil
+	return principalOf(ua), nil
 }
 
 // Regions returns the regions offered on a site.
 func (s *Service) Regions(ctx context.Context, site string) ([]domain.Region, error) {
-	all, err := s.st.Read(ctx).Regions()
+	all, err := s.st.One(ctx).Regions()
 	return slices.DeleteFunc(all, func(r domain.Region) bool { return !r.OfferedOn(site) }), err
 }
 
 // AZs returns a region's availability zones.
 func (s *Service) AZs(ctx context.Context, regionID string) ([]domain.AZ, error) {
-	return s.st.Read(ctx).AZs(regionID)
+	return s.st.One(ctx).AZs(regionID)
 }
 
 // Projects returns an account's projects in a region ("" for all).
 func (s *Service) Projects(ctx context.Context, accountID, regionID string) ([]domain.Project, error) {
-	return s.st.Read(ctx).Projects(accountID, regionID)
+	return s.st.One(ctx).Projects(accountID, regionID)
 }
 
 // Project returns one of the account's projects; another account's is not found.
 func (s *Service) Project(ctx context.Context, accountID, projectID string) (domain.Project, error) {
-	p, err := s.st.Read(ctx).Project(projectID)
+	p, err := s.st.One(ctx).Project(projectID)
 	if err != nil || p.AccountID != accountID {
 		return domain.Project{}, domain.ErrNotFound("project").About(projectID)
 	}
@@ -244,7 +237,7 @@ func (s *Service) ProjectByName(ctx context.Context, accountID, name string) (do
 	if err := domain.CheckText("project name", name, 64, false); err != nil {
 		return domain.Project{}, err
 	}
-	return s.st.Read(ctx).ProjectByName(accountID, name)
+	return s.st.One(ctx).ProjectByName(accountID, name)
 }
 
 // Credentials is what "My Credentials" shows: what a user hands an owner so
@@ -266,36 +259,38 @@ type ProjectCredential struct {
 }
 
 // Credentials returns an account's credentials.
-func (s *Service) Credentials(ctx context.Context, accountID string) (Credentials, error) {
-	tx := s.st.Read(ctx)
-	acc, err := tx.Account(accountID)
-	if err != nil {
-		return Credentials{}, err
-	}
-	c := Credentials{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site}
-	projects, err := tx.Projects(accountID, "")
-	if err != nil {
-		return c, err
-	}
-	regions, err := tx.Regions()
-	if err != nil {
-		return c, err
-	}
-	names := map[string]string{}
-	for _, r := range regions {
-		names[r.ID] = r.Name
-	}
-	for _, p := range projects {
-		c.Projects = append(c.Projects, ProjectCredential{RegionID: p.RegionID, RegionName: names[p.RegionID], ProjectID: p.ID, Name: p.Name})
-	}
-	node, ok, err := tx.OrgMembership(accountID)
-	if err != nil || !ok {
-		return c, err
-	}
-	nodes, err := tx.OrgNodes(node.AncestorIDs())
-	for _, n := range nodes {
-		c.OrgURNs = append(c.OrgURNs, n.URN())
-	}
+func (s *Service) Credentials(ctx context.Context, accountID string) (c Credentials, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		acc, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		c = Credentials{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site}
+		projects, err := tx.Projects(accountID, "")
+		if err != nil {
+			return err
+		}
+		regions, err := tx.Regions()
+		if err != nil {
+			return err
+		}
+		names := map[string]string{}
+		for _, r := range regions {
+			names[r.ID] = r.Name
+		}
+		for _, p := range projects {
+			c.Projects = append(c.Projects, ProjectCredential{RegionID: p.RegionID, RegionName: names[p.RegionID], ProjectID: p.ID, Name: p.Name})
+		}
+		node, ok, err := tx.OrgMembership(accountID)
+		if err != nil || !ok {
+			return err
+		}
+		nodes, err := tx.OrgNodes(node.AncestorIDs())
+		for _, n := range nodes {
+			c.OrgURNs = append(c.OrgURNs, n.URN())
+		}
+		return err
+	})
 	return c, err
 }
 

@@ -80,12 +80,12 @@ func TestAuthenticateAndTrail(t *testing.T) {
 		}
 	}
 	// S25: login and failed login are in the trail, never the password.
-	trail, err := st.Read(ctx).Trail(p.AccountID, store.TrailFilter{}, store.Page{})
+	trail, err := st.One(ctx).Trail(p.AccountID, store.TrailFilter{}, store.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var actions []string
-	for _, ev := range trail {
+	for _, ev := range trail.Rows {
 		actions = append(actions, ev.Action+"/"+ev.Result)
 		if strings.Contains(ev.Detail, "ImageShare-demo1") || strings.Contains(ev.Detail, "wrong-password") {
 			t.Errorf("trail event %+v contains a password", ev)
@@ -244,7 +244,7 @@ func TestDisabledUserCannotLogIn(t *testing.T) {
 
 func TestPasswordsAreHashed(t *testing.T) {
 	st, _, _ := setup(t)
-	u, err := st.Read(context.Background()).User(world.AccountID("acme"), "alice")
+	u, err := st.One(context.Background()).User(world.AccountID("acme"), "alice")
 	if err != nil {
 		t.Fatal(err)
 	}

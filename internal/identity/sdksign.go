@@ -269,7 +269,7 @@ func (s *Service) verify(ctx context.Context, r SignedRequest) (p Principal, k d
 		// Not repeated back: it may be anything.
 		return p, k, errSignature("Access must be an AK: 20 upper-case letters and digits.")
 	}
-	k, err = s.st.Read(ctx).AccessKey(a.ak)
+	k, err = s.st.One(ctx).AccessKey(a.ak)
 	if IsNotFound(err) {
 		return p, domain.AccessKey{}, errSignature("the access key %s does not exist.", a.ak)
 	} else if err != nil {

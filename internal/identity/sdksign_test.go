@@ -103,7 +103,7 @@ func TestSignatureMatchesTheSDKSigner(t *testing.T) {
 		})
 	}
 	// Last use is recorded.
-	stored, err := st.Read(ctx).AccessKey(k.ID)
+	stored, err := st.One(ctx).AccessKey(k.ID)
 	if err != nil || stored.LastUsedAt.IsZero() {
 		t.Errorf("last used %v (%v), want set", stored.LastUsedAt, err)
 	}

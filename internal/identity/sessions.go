@@ -30,7 +30,7 @@ func (s *Service) Session(ctx context.Context, secret string) (data []byte, ok b
 	if !ValidSessionSecret(secret) {
 		return nil, false, nil
 	}
-	ws, ok, err := s.st.Read(ctx).WebSession(HashToken(secret), s.now())
+	ws, ok, err := s.st.One(ctx).WebSession(HashToken(secret), s.now())
 	return ws.Data, ok, err
 }
 

@@ -129,7 +129,7 @@ func (s *Service) Throttled(ctx context.Context, accountName, userName, clientAd
 	userKey, addrKey := throttleKeys(accountName, userName, clientAddr)
 	// A read, not a write transaction: every signed API request asks, and
 	// a write would queue them all behind SQLite's one writer.
-	tx := s.st.Read(ctx)
+	tx := s.st.One(ctx)
 	now := s.now()
 	var wait time.Duration
 	for _, k := range []string{userKey, addrKey} {
@@ -172,12 +172,12 @@ func (s *Service) FailedAuthentication(ctx context.Context, accountName, userNam
 // recordFailure writes a failed login to the trail of the account named,
 // if there is one (the trail names the user tried, never the password).
 func (s *Service) recordFailure(ctx context.Context, accountName, userName, clientAddr, channel, detail string) {
-	acc, err := s.st.Read(ctx).AccountByName(accountName)
+	acc, err := s.st.One(ctx).AccountByName(accountName)
 	if err != nil {
 		return
 	}
 	userID := ""
-	if u, err := s.st.Read(ctx).User(acc.ID, userName); err == nil {
+	if u, err := s.st.One(ctx).User(acc.ID, userName); err == nil {
 		userID = u.ID
 	}
 	msg := channel + " from " + clientAddr

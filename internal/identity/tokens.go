@@ -52,34 +52,40 @@ func (s *Service) IssueToken(ctx context.Context, p Principal, projectID string,
 	return secret, tok, err
 }
 
-// Token returns the token a secret names with its principal. An unknown or
-// expired token, or one whose user is gone, is ErrTokenInvalid.
-func (s *Service) Token(ctx context.Context, secret string) (domain.Token, Principal, error) {
+// TokenSession is what a valid API token stands for: its user, acting in
+// the project the token is scoped to.
+type TokenSession struct {
+	Token     domain.Token
+	Principal Principal
+	Project   domain.Project
+}
+
+// Token returns the session a token secret names, in one statement (every
+// API request asks). An unknown or expired token, or one whose user,
+// account or project is gone, is ErrTokenInvalid.
+func (s *Service) Token(ctx context.Context, secret string) (TokenSession, error) {
 	if secret == "" {
-		return domain.Token{}, Principal{}, ErrTokenInvalid()
+		return TokenSession{}, ErrTokenInvalid()
 	}
-	tok, err := s.st.Read(ctx).Token(HashToken(secret))
-	if IsNotFound(err) || err == nil && !s.now().Before(tok.ExpiresAt) {
-		return domain.Token{}, Principal{}, ErrTokenInvalid()
-	} else if err != nil {
-		return domain.Token{}, Principal{}, err
+	ts, err := s.st.One(ctx).TokenSession(HashToken(secret), s.now())
+	switch {
+	case IsNotFound(err):
+		return TokenSession{}, ErrTokenInvalid()
+	case err != nil:
+		return TokenSession{}, err
 	}
-	p, err := s.Principal(ctx, tok.UserID)
-	if IsNotFound(err) || err == nil && p.AccountID != tok.AccountID {
-		return domain.Token{}, Principal{}, ErrTokenInvalid()
-	}
-	return tok, p, err
+	return TokenSession{Token: ts.Token, Principal: principalOf(ts.UserAccount), Project: ts.Project}, nil
 }
 
 // RevokeToken deletes a token at once and records it as a logout (S25).
 func (s *Service) RevokeToken(ctx context.Context, secret string) error {
-	tok, p, err := s.Token(ctx, secret)
+	ts, err := s.Token(ctx, secret)
 	if err != nil {
 		return err
 	}
-	if err := s.st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteToken(tok.Hash) }); err != nil {
+	if err := s.st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteToken(ts.Token.Hash) }); err != nil {
 		return err
 	}
-	s.Record(ctx, p, domain.ActLogout, domain.ResultSuccess, "api token "+tok.AuditID+" revoked")
+	s.Record(ctx, ts.Principal, domain.ActLogout, domain.ResultSuccess, "api token "+ts.Token.AuditID+" revoked")
 	return nil
 }

@@ -23,18 +23,14 @@ type ImageQuery struct {
 }
 
 // ListImages returns a page of the images the actor's project can see (S01,
-// S10), newest first unless the query sorts otherwise, as ImageView rows; hasMore tells whether another page
-// follows the last row.
+// S10), newest first unless the query sorts otherwise, as ImageView rows;
+// hasMore tells whether another page follows the last row. The marker and
+// the page are read in one transaction.
 func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows []ImageView, hasMore bool, err error) {
 	for _, f := range []struct{ field, value string }{{"name", q.Name}, {"owner", q.Owner}, {"marker", q.Marker}} {
 		if err := domain.CheckText(f.field, f.value, maxFilterLen, false); err != nil {
 			return nil, false, err
 		}
-	}
-	tx := s.st.Read(ctx)
-	p, err := s.project(tx, a)
-	if err != nil {
-		return nil, false, err
 	}
 	switch q.MemberStatus {
 	case "", domain.MemberPending, domain.MemberAccepted, domain.MemberRejected:
@@ -44,7 +40,7 @@ func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows [
 	if q.Limit <= 0 {
 		q.Limit = 25
 	}
-	q.Limit = min(q.Limit, 1000)
+	q.Limit = min(q.Limit, store.MaxPage)
 	switch q.SortKey {
 	case "":
 		q.SortKey = store.SortCreated
@@ -57,44 +53,45 @@ func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows [
 	default:
 		return nil, false, domain.ErrInvalid("status", "The image status must be queued, saving, active or error.")
 	}
-	lq := store.ImageListQuery{ProjectID: p.ID, Own: q.Own, Shared: q.Shared, ShareStatus: q.MemberStatus, Owner: q.Owner, Name: q.Name,
-		Status: q.Status, SortKey: q.SortKey, Asc: q.Asc, Limit: q.Limit + 1}
-	if q.Marker != "" {
-		// The marker must be an image the project can see: paging never
-		// tells whether somebody else's image exists (S01).
-		v, err := s.Image(ctx, a, q.Marker)
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		p, err := s.project(tx, a)
 		if err != nil {
-			return nil, false, domain.ErrInvalid("marker", "The marker %s is not an image you can see.", q.Marker)
+			return err
 		}
-		lq.After = &store.ImageCursor{CreatedAt: v.CreatedAt, ID: v.ID, Name: v.Name, Status: v.Status, SizeGB: v.SizeGB}
-	}
-	got, err := tx.ListImages(lq)
-	if err != nil {
-		return nil, false, err
-	}
-	if len(got) > q.Limit {
-		got, hasMore = got[:q.Limit], true
-	}
-	var owned, owners []string
-	for _, r := range got {
-		owners = append(owners, r.AccountID)
-		if r.ProjectID == p.ID {
-			owned = append(owned, r.ID)
+		lq := store.ImageListQuery{ProjectID: p.ID, Own: q.Own, Shared: q.Shared, ShareStatus: q.MemberStatus, Owner: q.Owner, Name: q.Name,
+			Status: q.Status, SortKey: q.SortKey, Asc: q.Asc, Limit: q.Limit}
+		if q.Marker != "" {
+			// The marker must be an image the project can see: paging never
+			// tells whether somebody else's image exists (S01).
+			v, err := s.imageView(tx, a, q.Marker, false)
+			if err != nil {
+				return domain.ErrInvalid("marker", "The marker %s is not an image you can see.", q.Marker)
+			}
+			lq.After = &store.ImageCursor{CreatedAt: v.CreatedAt, ID: v.ID, Name: v.Name, Status: v.Status, SizeGB: v.SizeGB}
 		}
-	}
-	accepted, err := tx.AcceptedCounts(owned)
-	if err != nil {
-		return nil, false, err
-	}
-	names, err := tx.AccountNames(dedupe(owners))
-	if err != nil {
-		return nil, false, err
-	}
-	for _, r := range got {
-		rows = append(rows, ImageView{Image: r.Image, Owned: r.ProjectID == p.ID, ShareStatus: r.ShareStatus,
-			OwnerAccountName: names[r.AccountID], Accepted: accepted[r.ID]})
-	}
-	return rows, hasMore, nil
+		got, more, err := tx.ListImages(lq)
+		if err != nil {
+			return err
+		}
+		hasMore = more
+		var owned []string
+		for _, r := range got {
+			if r.ProjectID == p.ID {
+				owned = append(owned, r.ID)
+			}
+		}
+		accepted, err := tx.AcceptedCounts(owned)
+		if err != nil {
+			return err
+		}
+		rows = make([]ImageView, 0, len(got))
+		for _, r := range got {
+			rows = append(rows, ImageView{Image: r.Image, Owned: r.ProjectID == p.ID, ShareStatus: r.ShareStatus,
+				OwnerAccountName: r.OwnerAccountName, Accepted: accepted[r.ID]})
+		}
+		return nil
+	})
+	return rows, hasMore, err
 }
 
 // QuotaReport is the actor project's use of the limits IMS reports:
@@ -107,25 +104,32 @@ type QuotaReport struct {
 	MemberLimit  int // that image's S09 limit (10 for a full-ECS image)
 }
 
-// QuotaReport returns the actor project's quota report.
-func (s *Service) QuotaReport(ctx context.Context, a Actor) (QuotaReport, error) {
-	q, err := s.Quota(ctx, a)
-	if err != nil {
-		return QuotaReport{}, err
-	}
-	r := QuotaReport{Images: q, MemberLimit: s.lim.MaxAccepted}
-	tx := s.st.Read(ctx)
-	if r.SharedWithMe, err = tx.CountShared(a.ProjectID, domain.MemberAccepted); err != nil {
-		return r, err
-	}
-	rows, err := tx.AcceptedByImage(a.ProjectID)
-	// The fullest image is the one closest to its own limit: 9 of 10 on a
-	// full-ECS image is fuller than 20 of 128.
-	for _, im := range rows {
-		limit := s.lim.MaxAcceptedFor(im.Type)
-		if im.Accepted*r.MemberLimit > r.MostAccepted*limit {
-			r.MostAccepted, r.MemberLimit = im.Accepted, limit
+// QuotaReport returns the actor project's quota report, read at once.
+func (s *Service) QuotaReport(ctx context.Context, a Actor) (r QuotaReport, err error) {
+	r = QuotaReport{MemberLimit: s.lim.MaxAccepted}
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		p, err := s.project(tx, a)
+		if err != nil {
+			return err
 		}
-	}
+		if r.Images, err = s.quota(tx, p); err != nil {
+			return err
+		}
+		counts, err := tx.ShareCounts(p.ID)
+		if err != nil {
+			return err
+		}
+		r.SharedWithMe = counts.Accepted
+		rows, err := tx.AcceptedByImage(p.ID)
+		// The fullest image is the one closest to its own limit: 9 of 10 on
+		// a full-ECS image is fuller than 20 of 128.
+		for _, im := range rows {
+			limit := s.lim.MaxAcceptedFor(im.Type)
+			if im.Accepted*r.MemberLimit > r.MostAccepted*limit {
+				r.MostAccepted, r.MemberLimit = im.Accepted, limit
+			}
+		}
+		return err
+	})
 	return r, err
 }

@@ -54,7 +54,7 @@ func TestS12_ParallelAcceptsNeverPassTheFullECSLimit(t *testing.T) {
 	if ok != 10 || codes[domain.CodeMemberLimit] != n-10 {
 		t.Errorf("got %d accepts and failures %v, want 10 accepts and %d × %s", ok, codes, n-10, domain.CodeMemberLimit)
 	}
-	accepted, err := e.st.Read(e.ctx).CountAccepted(img.ID)
+	accepted, err := e.st.One(e.ctx).CountAccepted(img.ID)
 	e.must(err, "count")
 	if accepted != 10 {
 		t.Errorf("stored accepted decisions = %d, want 10", accepted)
@@ -113,7 +113,8 @@ func TestS12_ParallelSharesAndAcceptsKeepOneGrantPerRecipient(t *testing.T) {
 	if ok != 40 {
 		t.Errorf("got %d successes and failures %v, want all 40", ok, codes)
 	}
-	rs, _, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{})
+	res, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{})
+	rs := res.Rows
 	e.must(err, "recipients")
 	if len(rs) != 1 {
 		t.Errorf("got %d grants, want exactly one", len(rs))

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/store"
 )
 
 // This file holds the read-only questions the console asks that the rest of
@@ -98,73 +99,80 @@ func (u ImageUse) refusal(img domain.Image) *domain.Error {
 }
 
 // UsableImages lists the images the actor's project may use for use: its own
-// active images and the accepted images shared with it (S16–S21), own first.
-func (s *Service) UsableImages(ctx context.Context, a Actor, use ImageUse) ([]domain.Image, error) {
-	tx := s.st.Read(ctx)
-	if _, err := s.project(tx, a); err != nil {
-		return nil, err
-	}
-	all := Page{Limit: 1000}
-	own, err := tx.OwnImages(a.ProjectID, ImageFilter{}, all)
-	if err != nil {
-		return nil, err
-	}
-	shared, err := tx.SharedImages(a.ProjectID, domain.MemberAccepted, all)
-	if err != nil {
-		return nil, err
-	}
-	var out []domain.Image
-	for _, im := range own {
-		if firstRefusal(use.refusal(im), useRefusal(im, true, "", "")) == nil {
-			out = append(out, im)
+// active images and the accepted images shared with it (S16–S21), own first,
+// at most MaxPage of each (newest own, most recently shared).
+func (s *Service) UsableImages(ctx context.Context, a Actor, use ImageUse) (out []domain.Image, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		if _, err := s.project(tx, a); err != nil {
+			return err
 		}
-	}
-	for _, r := range shared {
-		if firstRefusal(use.refusal(r.Image), useRefusal(r.Image, false, r.ShareStatus, errNotAcceptedUse)) == nil {
-			out = append(out, r.Image)
+		all := Page{Limit: store.MaxPage}
+		own, err := tx.OwnImages(a.ProjectID, ImageFilter{}, all)
+		if err != nil {
+			return err
 		}
-	}
-	return out, nil
+		shared, err := tx.SharedImages(a.ProjectID, domain.MemberAccepted, all)
+		if err != nil {
+			return err
+		}
+		for _, r := range own.Rows {
+			if firstRefusal(use.refusal(r.Image), useRefusal(r.Image, true, "", "")) == nil {
+				out = append(out, r.Image)
+			}
+		}
+		for _, r := range shared.Rows {
+			if firstRefusal(use.refusal(r.Image), useRefusal(r.Image, false, r.ShareStatus, errNotAcceptedUse)) == nil {
+				out = append(out, r.Image)
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // OwnImage returns one of the actor project's own images with its recipient
 // counts, as a row of Private Images; any other image is not found.
-func (s *Service) OwnImage(ctx context.Context, a Actor, id string) (OwnImage, error) {
-	tx := s.st.Read(ctx)
-	p, err := s.project(tx, a)
-	if err != nil {
-		return OwnImage{}, err
-	}
-	img, err := tx.Image(id)
-	if err != nil {
-		return OwnImage{}, err
-	}
-	if img.ProjectID != p.ID {
-		return OwnImage{}, domain.ErrImageNotFound()
-	}
-	rows, err := withCounts(tx, []domain.Image{img})
-	if err != nil {
-		return OwnImage{}, err
-	}
-	return rows[0], nil
+func (s *Service) OwnImage(ctx context.Context, a Actor, id string) (row OwnImage, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		v, err := s.imageView(tx, a, id, false)
+		if err != nil {
+			return err
+		}
+		if !v.Owned {
+			return domain.ErrImageNotFound()
+		}
+		rows, err := withCounts(tx, []domain.Image{v.Image})
+		if err != nil {
+			return err
+		}
+		row = rows[0]
+		return nil
+	})
+	return row, err
 }
 
 // Server returns one of the actor project's servers; any other is not found.
-func (s *Service) Server(ctx context.Context, a Actor, id string) (domain.Server, error) {
-	tx := s.st.Read(ctx)
-	p, err := s.project(tx, a)
-	if err != nil {
-		return domain.Server{}, err
-	}
-	return tx.Server(p.ID, id)
+func (s *Service) Server(ctx context.Context, a Actor, id string) (srv domain.Server, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		p, err := s.project(tx, a)
+		if err != nil {
+			return err
+		}
+		srv, err = tx.Server(p.ID, id)
+		return err
+	})
+	return srv, err
 }
 
 // Disk returns one of the actor project's disks; any other is not found.
-func (s *Service) Disk(ctx context.Context, a Actor, id string) (domain.Disk, error) {
-	tx := s.st.Read(ctx)
-	p, err := s.project(tx, a)
-	if err != nil {
-		return domain.Disk{}, err
-	}
-	return tx.Disk(p.ID, id)
+func (s *Service) Disk(ctx context.Context, a Actor, id string) (d domain.Disk, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		p, err := s.project(tx, a)
+		if err != nil {
+			return err
+		}
+		d, err = tx.Disk(p.ID, id)
+		return err
+	})
+	return d, err
 }

@@ -131,7 +131,7 @@ func (e *env) actor(account, project string) sharing.Actor {
 	if project == "" {
 		project = "r1"
 	}
-	tx := e.st.Read(e.ctx)
+	tx := e.st.One(e.ctx)
 	acc, err := tx.AccountByName(account)
 	if err != nil {
 		e.t.Fatalf("account %s: %v", account, err)
@@ -146,7 +146,7 @@ func (e *env) actor(account, project string) sharing.Actor {
 // accountID returns an account's ID.
 func (e *env) accountID(name string) string {
 	e.t.Helper()
-	acc, err := e.st.Read(e.ctx).AccountByName(name)
+	acc, err := e.st.One(e.ctx).AccountByName(name)
 	if err != nil {
 		e.t.Fatalf("account %s: %v", name, err)
 	}
@@ -200,7 +200,7 @@ func (e *env) must(err error, what string) {
 // status returns the derived status of an image for a ("" when not shared).
 func (e *env) status(a sharing.Actor, imageID string) string {
 	e.t.Helper()
-	s, ok, err := e.st.Read(e.ctx).Share(a.ProjectID, imageID)
+	s, ok, err := e.st.One(e.ctx).Share(a.ProjectID, imageID)
 	if err != nil {
 		e.t.Fatalf("share status: %v", err)
 	}
@@ -237,13 +237,22 @@ func ids(rows []sharing.SharedImage) []string {
 	return out
 }
 
+// shared lists the images shared with a in a status ("" for every status).
 func (e *env) shared(a sharing.Actor, status string) []string {
 	e.t.Helper()
-	rows, _, err := e.svc.SharedImages(e.ctx, a, status, sharing.Page{Limit: 500})
-	if err != nil {
-		e.t.Fatalf("shared images: %v", err)
+	statuses := []string{status}
+	if status == "" {
+		statuses = []string{domain.MemberPending, domain.MemberAccepted, domain.MemberRejected}
 	}
-	return ids(rows)
+	var out []string
+	for _, st := range statuses {
+		res, err := e.svc.SharedImages(e.ctx, a, st, sharing.Page{Limit: 500})
+		if err != nil {
+			e.t.Fatalf("shared images: %v", err)
+		}
+		out = append(out, ids(res.Rows)...)
+	}
+	return out
 }
 
 func (e *env) pending(a sharing.Actor) int {
@@ -252,17 +261,15 @@ func (e *env) pending(a sharing.Actor) int {
 	if err != nil {
 		e.t.Fatalf("pending count: %v", err)
 	}
-	// The badge reads a counter; it must always equal the rows it counts.
-	rows, err := e.st.Read(e.ctx).CountShared(a.ProjectID, domain.MemberPending)
-	if err != nil || rows != n {
-		e.t.Fatalf("pending counter = %d, pending rows = %d (%v): the counter drifted", n, rows, err)
-	}
+	// The badge reads a counter; it, and the other statuses' counters,
+	// must always equal the rows they count.
+	e.checkCounters(a)
 	return n
 }
 
 func orgURN(e *env, node string) string {
 	e.t.Helper()
-	n, err := e.st.Read(e.ctx).OrgNode(node)
+	n, err := e.st.One(e.ctx).OrgNode(node)
 	if err != nil {
 		e.t.Fatalf("node %s: %v", node, err)
 	}
@@ -271,4 +278,21 @@ func orgURN(e *env, node string) string {
 
 func contextWithCancel(e *env) (context.Context, context.CancelFunc) {
 	return context.WithCancel(e.ctx)
+}
+
+// checkCounters fails the test when a project's share counters differ from
+// the rows they count.
+func (e *env) checkCounters(a sharing.Actor) {
+	e.t.Helper()
+	tx := e.st.One(e.ctx)
+	counts, err := tx.ShareCounts(a.ProjectID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, status := range []string{domain.MemberPending, domain.MemberAccepted, domain.MemberRejected} {
+		rows, err := tx.CountShared(a.ProjectID, status)
+		if err != nil || rows != counts.Of(status) {
+			e.t.Fatalf("%s counter = %d, %s rows = %d (%v): the counter drifted", status, counts.Of(status), status, rows, err)
+		}
+	}
 }

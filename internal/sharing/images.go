@@ -168,26 +168,25 @@ func (s *Service) CreateImageFromDisk(ctx context.Context, a Actor, diskID strin
 }
 
 // createImage stores a new private image of project p in status saving,
-// within the account's quota for the region (S11, race-free: S12).
+// within the account's quota for the region (S11; race-free, S12: the
+// store takes the place in the quota's counter in the insert's transaction).
 func (s *Service) createImage(tx *store.Tx, p domain.Project, img *domain.Image) error {
-	if err := tx.LockAccount(p.AccountID); err != nil {
-		return err
-	}
-	n, err := tx.CountImages(p.AccountID, p.RegionID)
-	if err != nil {
-		return err
-	}
-	if n >= s.lim.MaxImagesPerRegion {
-		return domain.Errorf(domain.KindQuota, domain.CodeQuota,
-			"Your account already has %d private images in %s, the most allowed. Delete images you no longer need first.", n, p.RegionID).About(p.RegionID)
-	}
 	now := s.now()
 	img.ID = newUUID()
 	img.ProjectID, img.AccountID, img.RegionID = p.ID, p.AccountID, p.RegionID
 	img.Status = domain.StatusSaving
 	img.SaveStartedAt, img.ReadyAt = now, now.Add(s.lim.BuildTime)
 	img.CreatedAt, img.UpdatedAt = now, now
-	return tx.Create(img)
+	ok, err := tx.CreateImage(img, s.lim.MaxImagesPerRegion)
+	if err != nil || ok {
+		return err
+	}
+	n, err := tx.CountImages(p.AccountID, p.RegionID)
+	if err != nil {
+		return err
+	}
+	return domain.Errorf(domain.KindQuota, domain.CodeQuota,
+		"Your account already has %d private images in %s, the most allowed. Delete images you no longer need first.", n, p.RegionID).About(p.RegionID)
 }
 
 // DeleteImage deletes one of the project's images (S01, S21): its grants go
@@ -201,7 +200,7 @@ func (s *Service) DeleteImage(ctx context.Context, a Actor, imageID string) erro
 			}
 			return "", err
 		}
-		return "deleted " + img.Name, tx.DeleteImage(img.ID)
+		return "deleted " + img.Name, tx.DeleteImage(img)
 	})
 }
 

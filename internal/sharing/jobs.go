@@ -133,7 +133,7 @@ func (s *Service) Job(ctx context.Context, a Actor, id string) (domain.Job, erro
 	if err := domain.CheckText("job", id, 64, false); err != nil {
 		return domain.Job{}, domain.ErrNotFound("job")
 	}
-	j, err := s.st.Read(ctx).Job(a.ProjectID, id)
+	j, err := s.st.One(ctx).Job(a.ProjectID, id)
 	if err != nil {
 		return domain.Job{}, err
 	}
@@ -390,7 +390,7 @@ func (s *Service) failedBatch(ctx context.Context, j domain.Job, in MemberJob, c
 	names := map[string]string{}
 	if e.Subject != "" && !slices.Contains(in.Images, e.Subject) && !slices.Contains(in.Members, e.Subject) && e.Subject != j.ProjectID {
 		// A refusal names an image by the name the console shows.
-		names, _ = s.st.Read(ctx).ImageNames(in.Images)
+		names, _ = s.st.One(ctx).ImageNames(in.Images)
 	}
 	named := false
 	s.eachItem(j, in, func(it JobItem) {
@@ -430,7 +430,7 @@ type Counts struct {
 
 // Counts returns the jobs and images by status.
 func (s *Service) Counts(ctx context.Context) (Counts, error) {
-	tx := s.st.Read(ctx)
+	tx := s.st.One(ctx)
 	jobs, err := tx.JobCounts()
 	if err != nil {
 		return Counts{}, err

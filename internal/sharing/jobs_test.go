@@ -168,7 +168,8 @@ func TestRecipientsPageOfAThousandListsThemAll(t *testing.T) {
 		accounts = append(accounts, e.accountID(fmt.Sprintf("acc%03d", i)))
 	}
 	e.share(owner, img.ID, accounts...)
-	rows, more, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{Limit: 1000})
+	res, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{Limit: 1000})
+	rows, more := res.Rows, res.Next != nil
 	if err != nil || len(rows) != 60 || more {
 		t.Errorf("a page of 1,000: %d rows, more %v, %v; want all 60 and no more", len(rows), more, err)
 	}
@@ -184,7 +185,7 @@ func TestImageJobsAreSettledByTheWorker(t *testing.T) {
 	src := e.image(owner, "web", domain.TypeSystem)
 	stored := func(id string) domain.Job {
 		t.Helper()
-		j, err := e.st.Read(e.ctx).Job(owner.ProjectID, id)
+		j, err := e.st.One(e.ctx).Job(owner.ProjectID, id)
 		e.must(err, "read job "+id)
 		return j
 	}

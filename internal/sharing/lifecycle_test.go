@@ -32,7 +32,8 @@ func TestOrganizationGrantsCoverNestedOUsAndLateJoiners(t *testing.T) {
 	if got := e.status(other, img.ID); got != domain.MemberPending {
 		t.Errorf("other after rec accepted: %q, want still pending", got)
 	}
-	rs, _, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{})
+	res, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{})
+	rs := res.Rows
 	e.must(err, "recipients")
 	if len(rs) != 1 || rs[0].Kind != domain.GrantOrganization || rs[0].Accepted != 1 || rs[0].Label != orgURN(e, "ou-a") {
 		t.Errorf("recipients = %+v, want the OU grant with its URN and 1 acceptance", rs)
@@ -115,7 +116,8 @@ func TestImagesSaveOverTimeAndSurviveARestart(t *testing.T) {
 		t.Errorf("finished %d images after restart, want 2", n)
 	}
 	got := map[string]string{}
-	rows, _, err := svc.OwnImages(e.ctx, owner, sharing.ImageFilter{}, sharing.Page{})
+	res, err := svc.OwnImages(e.ctx, owner, sharing.ImageFilter{}, sharing.Page{})
+	rows := res.Rows
 	e.must(err, "list")
 	for _, r := range rows {
 		got[r.ID] = r.Status
@@ -168,7 +170,8 @@ func TestOwnImagesFilterAndRecipientCounts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rows, _, err := e.svc.OwnImages(e.ctx, owner, tc.filter, sharing.Page{})
+			res, err := e.svc.OwnImages(e.ctx, owner, tc.filter, sharing.Page{})
+			rows := res.Rows
 			e.must(err, "list")
 			var got []string
 			for _, r := range rows {
@@ -185,7 +188,7 @@ func TestOwnImagesFilterAndRecipientCounts(t *testing.T) {
 	t.Run("a project of another account is not found", func(t *testing.T) {
 		forged := rec
 		forged.ProjectID = owner.ProjectID
-		_, _, err := e.svc.OwnImages(e.ctx, forged, sharing.ImageFilter{}, sharing.Page{})
+		_, err := e.svc.OwnImages(e.ctx, forged, sharing.ImageFilter{}, sharing.Page{})
 		wantKind(t, err, domain.KindNotFound)
 	})
 }

@@ -12,6 +12,22 @@ import (
 // pass); nil means SQLite files.
 var pg *storetest.Postgres
 
+// tempDirs are directories that outlive one test (the benchmarks' world),
+// removed when the package's tests end.
+var tempDirs []string
+
+func mkdirTemp() (string, error) {
+	dir, err := os.MkdirTemp("", "imageshare-bench-")
+	if err == nil {
+		tempDirs = append(tempDirs, dir)
+	}
+	return dir, err
+}
+
 func TestMain(m *testing.M) {
-	os.Exit(storetest.Run(m, func(p *storetest.Postgres) { pg = p }))
+	code := storetest.Run(m, func(p *storetest.Postgres) { pg = p })
+	for _, d := range tempDirs {
+		_ = os.RemoveAll(d)
+	}
+	os.Exit(code)
 }

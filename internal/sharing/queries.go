@@ -8,14 +8,27 @@ import (
 	"imageshare/internal/store"
 )
 
-// Page selects a window of a list.
+// Page selects a window of a list (keyset: see store.Page).
 type Page = store.Page
+
+// Cursor is a position in a list.
+type Cursor = store.Cursor
+
+// Window is a page of a list with its neighbours' cursors.
+type Window[T any] = store.Window[T]
+
+// MaxPage is the most rows a page holds.
+const MaxPage = store.MaxPage
 
 // ImageFilter narrows the private image list.
 type ImageFilter = store.ImageFilter
 
 // TrailFilter narrows the trail.
 type TrailFilter = store.TrailFilter
+
+// ParseCursor reads a cursor token from a URL or marker; field names it in
+// the error.
+func ParseCursor(field, token string) (*Cursor, error) { return store.ParseCursor(field, token) }
 
 // OwnImage is a row of Private Images.
 type OwnImage struct {
@@ -24,45 +37,36 @@ type OwnImage struct {
 	Recipients int // grants, whatever their answer
 }
 
-// more fetches one row past the page to tell whether another page follows.
-func more(p Page) Page {
-	if p.Limit <= 0 {
-		p.Limit = 50
-	}
-	p.Limit++
-	return p
+// OwnImagesPage is a page of Private Images with what the page shows
+// around it, read in one transaction so that they agree.
+type OwnImagesPage struct {
+	Window[OwnImage]
+	Quota Quota
 }
 
-func trim[T any](rows []T, p Page) ([]T, bool) {
-	if p.Limit <= 0 {
-		p.Limit = 50
-	}
-	if len(rows) > p.Limit {
-		return rows[:p.Limit], true
-	}
-	return rows, false
-}
-
-// OwnImages lists the actor project's private images, newest first, with
-// their recipient counts; hasMore tells whether another page follows.
-func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page) (rows []OwnImage, hasMore bool, err error) {
+// OwnImages lists a page of the actor project's private images, newest
+// first, with their recipient counts and the account's quota (S11).
+func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page) (out OwnImagesPage, err error) {
 	if err := domain.CheckText("name", f.Name, maxFilterLen, false); err != nil {
-		return nil, false, err
+		return out, err
 	}
-	tx := s.st.Read(ctx)
-	if _, err := s.project(tx, a); err != nil {
-		return nil, false, err
-	}
-	ims, err := tx.OwnImages(a.ProjectID, f, more(p))
-	if err != nil {
-		return nil, false, err
-	}
-	ims, hasMore = trim(ims, p)
-	rows, err = withCounts(tx, ims)
-	if err != nil {
-		return nil, false, err
-	}
-	return rows, hasMore, nil
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		proj, err := s.project(tx, a)
+		if err != nil {
+			return err
+		}
+		w, err := tx.OwnImages(a.ProjectID, f, p)
+		if err != nil {
+			return err
+		}
+		out.Window = Window[OwnImage]{Next: w.Next, Prev: w.Prev}
+		for _, r := range w.Rows {
+			out.Rows = append(out.Rows, OwnImage{Image: r.Image, Accepted: r.Accepted, Recipients: r.Grants})
+		}
+		out.Quota, err = s.quota(tx, proj)
+		return err
+	})
+	return out, err
 }
 
 // withCounts adds their recipient counts to the owner's images, in two
@@ -95,38 +99,44 @@ type SharedImage struct {
 	OwnerAccountName string
 }
 
-// SharedImages lists the images shared with the actor's project in a status
-// ("" for all), most recently shared first (S10, S14).
-func (s *Service) SharedImages(ctx context.Context, a Actor, status string, p Page) (rows []SharedImage, hasMore bool, err error) {
-	tx := s.st.Read(ctx)
-	if _, err := s.project(tx, a); err != nil {
-		return nil, false, err
-	}
-	if status != "" && status != domain.MemberPending && status != domain.MemberAccepted && status != domain.MemberRejected {
-		return nil, false, domain.ErrInvalid("member_status", "The status must be pending, accepted or rejected.")
-	}
-	got, err := tx.SharedImages(a.ProjectID, status, more(p))
-	if err != nil {
-		return nil, false, err
-	}
-	got, hasMore = trim(got, p)
-	var owners []string
-	for _, r := range got {
-		owners = append(owners, r.OwnerAccountID)
-	}
-	names, err := tx.AccountNames(dedupe(owners))
-	if err != nil {
-		return nil, false, err
-	}
-	for _, r := range got {
-		rows = append(rows, SharedImage{Image: r.Image, Status: r.ShareStatus, SharedAt: r.SharedAt, OwnerAccountName: names[r.OwnerAccountID]})
-	}
-	return rows, hasMore, nil
+// SharedCounts is how many images are shared with a project in each status.
+type SharedCounts = store.ShareCounts
+
+// SharedImagesPage is a page of Images Shared with Me with the project's
+// counts (the badge, the banner), read in one transaction so that they agree.
+type SharedImagesPage struct {
+	Window[SharedImage]
+	Counts SharedCounts
 }
 
-// PendingCount is the number on the red-dot badge (S14).
+// SharedImages lists a page of the images shared with the actor's project
+// in a status, most recently shared first (S10, S14).
+func (s *Service) SharedImages(ctx context.Context, a Actor, status string, p Page) (out SharedImagesPage, err error) {
+	if status != domain.MemberPending && status != domain.MemberAccepted && status != domain.MemberRejected {
+		return out, domain.ErrInvalid("member_status", "The status must be pending, accepted or rejected.")
+	}
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		if _, err := s.project(tx, a); err != nil {
+			return err
+		}
+		w, err := tx.SharedImages(a.ProjectID, status, p)
+		if err != nil {
+			return err
+		}
+		out.Window = Window[SharedImage]{Next: w.Next, Prev: w.Prev}
+		for _, r := range w.Rows {
+			out.Rows = append(out.Rows, SharedImage{Image: r.Image, Status: r.ShareStatus, SharedAt: r.SharedAt, OwnerAccountName: r.OwnerAccountName})
+		}
+		out.Counts, err = tx.ShareCounts(a.ProjectID)
+		return err
+	})
+	return out, err
+}
+
+// PendingCount is the number on the red-dot badge (S14): one row to read.
 func (s *Service) PendingCount(ctx context.Context, a Actor) (int, error) {
-	return s.st.Read(ctx).PendingCount(a.ProjectID)
+	c, err := s.st.One(ctx).ShareCounts(a.ProjectID)
+	return c.Pending, err
 }
 
 // ImageView is an image as the actor sees it.
@@ -135,38 +145,47 @@ type ImageView struct {
 	Owned            bool
 	ShareStatus      string // for a recipient: pending, accepted or rejected
 	OwnerAccountName string
-	Accepted         int
+	Accepted         int // accepted recipients; counted for the owner only
 }
 
 // Image returns an image the actor's project owns or has been shared;
-// anything else is "not found" (S01).
+// anything else is "not found" (S01). It is one statement: the API's most
+// frequent read.
 func (s *Service) Image(ctx context.Context, a Actor, id string) (ImageView, error) {
-	tx := s.st.Read(ctx)
-	p, err := s.project(tx, a)
+	return s.imageView(s.st.One(ctx), a, id, false)
+}
+
+// ImageWithCounts is Image with the owner's count of accepted recipients
+// (S09), which the console shows.
+func (s *Service) ImageWithCounts(ctx context.Context, a Actor, id string) (v ImageView, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		v, err = s.imageView(tx, a, id, true)
+		return err
+	})
+	return v, err
+}
+
+// imageView reads an image as project a sees it. The image's own project
+// is the actor's only if that project is the actor account's: a forged
+// actor sees nothing.
+func (s *Service) imageView(tx *store.Tx, a Actor, id string, counts bool) (ImageView, error) {
+	seen, err := tx.ImageFor(a.AccountID, a.ProjectID, id)
 	if err != nil {
 		return ImageView{}, err
 	}
-	img, err := tx.Image(id)
-	if err != nil {
-		return ImageView{}, err
+	v := ImageView{Image: seen.Image, OwnerAccountName: seen.OwnerAccountName, ShareStatus: seen.ShareStatus}
+	switch {
+	case seen.ProjectID == a.ProjectID && seen.AccountID == a.AccountID:
+		v.Owned, v.ShareStatus = true, ""
+	case seen.ShareStatus == "":
+		return ImageView{}, domain.ErrImageNotFound()
 	}
-	v := ImageView{Image: img, Owned: img.ProjectID == p.ID}
-	if !v.Owned {
-		share, ok, err := tx.Share(p.ID, id)
-		if err != nil {
+	if counts && v.Owned {
+		if v.Accepted, err = tx.CountAccepted(v.ID); err != nil {
 			return ImageView{}, err
 		}
-		if !ok {
-			return ImageView{}, domain.ErrImageNotFound()
-		}
-		v.ShareStatus = share.Status
 	}
-	if v.Accepted, err = tx.CountAccepted(img.ID); err != nil {
-		return ImageView{}, err
-	}
-	names, err := tx.AccountNames([]string{img.AccountID})
-	v.OwnerAccountName = names[img.AccountID]
-	return v, err
+	return v, nil
 }
 
 // Recipient is a member of an image as its owner sees it.
@@ -181,151 +200,197 @@ type Recipient struct {
 	UpdatedAt time.Time
 }
 
-// Recipients lists an image's recipients for its owner (S01: others are
-// refused), oldest first.
-func (s *Service) Recipients(ctx context.Context, a Actor, imageID string, p Page) (rows []Recipient, hasMore bool, err error) {
-	tx := s.st.Read(ctx)
-	proj, err := s.project(tx, a)
-	if err != nil {
-		return nil, false, err
-	}
-	if err := s.ownerCheck(tx, proj, imageID); err != nil {
-		return nil, false, err
-	}
-	grants, err := tx.GrantsPage(imageID, more(p))
-	if err != nil {
-		return nil, false, err
-	}
-	grants, hasMore = trim(grants, p)
-	rows, err = describeGrants(tx, grants)
-	return rows, hasMore, err
+// Recipients lists a page of an image's recipients, oldest first, for its
+// owner (S01: others are refused).
+func (s *Service) Recipients(ctx context.Context, a Actor, imageID string, p Page) (out Window[Recipient], err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		proj, err := s.project(tx, a)
+		if err != nil {
+			return err
+		}
+		if err := s.ownerCheck(tx, proj, imageID); err != nil {
+			return err
+		}
+		w, err := tx.Members(imageID, p)
+		out = Window[Recipient]{Rows: recipientsFrom(w.Rows), Next: w.Next, Prev: w.Prev}
+		return err
+	})
+	return out, err
+}
+
+// Members lists a page of an image's members as the actor may see them
+// (Glance's rule): all of them for the owner, only its own membership for
+// a recipient, "not found" for anyone else (S01).
+func (s *Service) Members(ctx context.Context, a Actor, imageID string, p Page) (out Window[Recipient], err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		v, err := s.imageView(tx, a, imageID, false)
+		if err != nil {
+			return err
+		}
+		if !v.Owned {
+			r, err := s.ownMembership(tx, a, v)
+			out.Rows = []Recipient{r}
+			return err
+		}
+		w, err := tx.Members(imageID, p)
+		out = Window[Recipient]{Rows: recipientsFrom(w.Rows), Next: w.Next, Prev: w.Prev}
+		return err
+	})
+	return out, err
 }
 
 // Recipient returns one member of an image: for the owner any recipient, for
 // a recipient project only its own membership (what Glance shows it).
-func (s *Service) Recipient(ctx context.Context, a Actor, imageID, memberID string) (Recipient, error) {
-	tx := s.st.Read(ctx)
-	proj, err := s.project(tx, a)
-	if err != nil {
-		return Recipient{}, err
-	}
-	img, err := tx.Image(imageID)
+func (s *Service) Recipient(ctx context.Context, a Actor, imageID, memberID string) (r Recipient, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		r, err = s.recipient(tx, a, imageID, memberID)
+		return err
+	})
+	return r, err
+}
+
+func (s *Service) recipient(tx *store.Tx, a Actor, imageID, memberID string) (Recipient, error) {
+	v, err := s.imageView(tx, a, imageID, false)
 	if err != nil {
 		return Recipient{}, err
 	}
 	notMember := domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "%s is not a member of this image.", memberID).About(memberID)
-	if img.ProjectID != proj.ID {
-		share, ok, err := tx.Share(proj.ID, imageID)
-		if err != nil || !ok {
-			return Recipient{}, domain.ErrImageNotFound()
-		}
-		if memberID != proj.ID {
+	if !v.Owned {
+		if memberID != a.ProjectID {
 			return Recipient{}, notMember
 		}
-		grants, _, err := s.covering(tx, img, proj)
-		if err != nil {
-			return Recipient{}, err
-		}
-		r := Recipient{Kind: domain.GrantProject, MemberID: proj.ID, Label: proj.ID, Name: proj.Name, Status: share.Status, UpdatedAt: share.UpdatedAt, CreatedAt: share.SharedAt}
-		for _, g := range grants {
-			if r.CreatedAt.IsZero() || g.CreatedAt.Before(r.CreatedAt) {
-				r.CreatedAt = g.CreatedAt
-			}
-		}
-		return r, nil
+		return s.ownMembership(tx, a, v)
 	}
-	grants, err := tx.Grants(imageID)
+	g, ok, err := s.grantNamed(tx, imageID, memberID)
 	if err != nil {
 		return Recipient{}, err
 	}
-	rows, err := describeGrants(tx, grants)
+	if !ok {
+		return Recipient{}, notMember
+	}
+	ms, err := tx.MembersOf([]string{g.ID})
+	if err != nil || len(ms) == 0 {
+		return Recipient{}, firstErr(err, notMember)
+	}
+	return recipientFrom(ms[0]), nil
+}
+
+// grantNamed finds the grant of an image a member ID or URN names.
+func (s *Service) grantNamed(tx *store.Tx, imageID, member string) (domain.Grant, bool, error) {
+	kinds := []string{domain.GrantProject, domain.GrantDomain}
+	target := member
+	if isURN(member) {
+		node, err := nodeOfURN(tx, member)
+		if domain.KindOf(err) == domain.KindNotFound || domain.KindOf(err) == domain.KindInvalid {
+			return domain.Grant{}, false, nil
+		} else if err != nil {
+			return domain.Grant{}, false, err
+		}
+		kinds, target = []string{domain.GrantOrganization}, node.ID
+	} else if !isHexID(member) {
+		kinds = []string{domain.GrantOrganization} // an organization node ID
+	}
+	for _, k := range kinds {
+		gs, err := tx.GrantsTo([]string{imageID}, k, []string{target})
+		if err != nil || len(gs) > 0 {
+			return firstGrant(gs), len(gs) > 0, err
+		}
+	}
+	return domain.Grant{}, false, nil
+}
+
+func firstGrant(gs []domain.Grant) domain.Grant {
+	if len(gs) == 0 {
+		return domain.Grant{}
+	}
+	return gs[0]
+}
+
+// ownMembership is a recipient project's own membership of an image shared
+// with it: its derived status, since the earliest grant that covers it.
+func (s *Service) ownMembership(tx *store.Tx, a Actor, v ImageView) (Recipient, error) {
+	share, ok, err := tx.Share(a.ProjectID, v.ID)
+	if err != nil || !ok {
+		return Recipient{}, firstErr(err, domain.ErrImageNotFound())
+	}
+	proj, err := s.project(tx, a)
 	if err != nil {
 		return Recipient{}, err
 	}
-	for _, r := range rows {
-		if r.MemberID == memberID || r.Label == memberID {
-			return r, nil
+	grants, _, err := s.covering(tx, []string{v.ID}, proj)
+	if err != nil {
+		return Recipient{}, err
+	}
+	r := Recipient{Kind: domain.GrantProject, MemberID: proj.ID, Label: proj.ID, Name: proj.Name, Status: share.Status, UpdatedAt: share.UpdatedAt, CreatedAt: share.SharedAt}
+	for _, g := range grants {
+		if g.CreatedAt.Before(r.CreatedAt) {
+			r.CreatedAt = g.CreatedAt
 		}
 	}
-	return Recipient{}, notMember
+	return r, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 // ownerCheck refuses anyone but the image's owner project (S01).
 func (s *Service) ownerCheck(tx *store.Tx, p domain.Project, imageID string) error {
-	img, err := tx.Image(imageID)
-	if err != nil {
+	seen, err := tx.ImageFor(p.AccountID, p.ID, imageID)
+	switch {
+	case err != nil:
 		return err
-	}
-	if img.ProjectID == p.ID {
+	case seen.ProjectID == p.ID:
 		return nil
-	}
-	if _, ok, err := tx.Share(p.ID, imageID); err != nil {
-		return err
-	} else if !ok {
+	case seen.ShareStatus == "":
 		return domain.ErrImageNotFound()
 	}
 	return domain.ErrOwnerOnly()
 }
 
-// describeGrants turns grants into recipients with names and statuses.
-func describeGrants(tx *store.Tx, grants []domain.Grant) ([]Recipient, error) {
-	nodes, err := grantNodes(tx, grants)
-	if err != nil {
-		return nil, err
-	}
-	decided, err := tx.Decisions(grantIDs(grants))
-	if err != nil {
-		return nil, err
-	}
-	byGrant := map[string][]domain.Decision{}
-	for _, d := range decided {
-		byGrant[d.GrantID] = append(byGrant[d.GrantID], d)
-	}
-	var pids, aids []string
-	for _, g := range grants {
-		switch g.Kind {
-		case domain.GrantProject:
-			pids = append(pids, g.TargetID)
-		case domain.GrantDomain:
-			aids = append(aids, g.TargetID)
+// recipientFrom is a member as the owner sees it: its name, the label to
+// type it by (the URN for organization nodes) and its status (SPEC §2):
+// its recipient's answer, or pending; an organization's is accepted as
+// soon as one of its accounts accepted, and pending otherwise.
+func recipientFrom(m store.Member) Recipient {
+	r := Recipient{Kind: m.Kind, MemberID: m.TargetID, Label: m.TargetID, Accepted: m.Accepted,
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Status: domain.MemberPending}
+	switch m.Kind {
+	case domain.GrantProject:
+		r.Name = m.ProjectName
+	case domain.GrantDomain:
+		r.Name = m.AccountName
+	default:
+		r.Name = m.Node.Name
+		if m.Node.ID != "" {
+			r.Label = m.Node.URN()
 		}
 	}
-	pnames, err := tx.ProjectNames(pids)
-	if err != nil {
-		return nil, err
-	}
-	anames, err := tx.AccountNames(aids)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]Recipient, 0, len(grants))
-	for _, g := range grants {
-		r := Recipient{Kind: g.Kind, MemberID: g.TargetID, Label: recipientLabel(g, nodes), CreatedAt: g.CreatedAt, UpdatedAt: g.UpdatedAt}
-		switch g.Kind {
-		case domain.GrantProject:
-			r.Name = pnames[g.TargetID]
-		case domain.GrantDomain:
-			r.Name = anames[g.TargetID]
-		default:
-			r.Name = nodes[g.TargetID].Name
+	switch {
+	case m.Kind == domain.GrantOrganization:
+		if m.Accepted > 0 {
+			r.Status = domain.MemberAccepted
 		}
-		var statuses []string
-		for _, d := range byGrant[g.ID] {
-			statuses = append(statuses, d.Status)
-			if d.Status == domain.MemberAccepted {
-				r.Accepted++
-			}
-			if d.UpdatedAt.After(r.UpdatedAt) {
-				r.UpdatedAt = d.UpdatedAt
-			}
-		}
-		if len(statuses) == 0 || g.Kind == domain.GrantOrganization {
-			statuses = append(statuses, domain.MemberPending)
-		}
-		r.Status, _ = derive(statuses)
-		rows = append(rows, r)
+	case m.Answer != "":
+		r.Status = m.Answer
 	}
-	return rows, nil
+	if m.AnsweredAt.After(r.UpdatedAt) {
+		r.UpdatedAt = m.AnsweredAt
+	}
+	return r
+}
+
+func recipientsFrom(ms []store.Member) []Recipient {
+	out := make([]Recipient, len(ms))
+	for i, m := range ms {
+		out[i] = recipientFrom(m)
+	}
+	return out
 }
 
 func grantIDs(gs []domain.Grant) []string {
@@ -344,38 +409,39 @@ type Quota struct {
 }
 
 // Quota returns the private image quota of the actor's account in its region.
-func (s *Service) Quota(ctx context.Context, a Actor) (Quota, error) {
-	tx := s.st.Read(ctx)
-	p, err := s.project(tx, a)
-	if err != nil {
-		return Quota{}, err
-	}
+func (s *Service) Quota(ctx context.Context, a Actor) (q Quota, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		p, err := s.project(tx, a)
+		if err != nil {
+			return err
+		}
+		q, err = s.quota(tx, p)
+		return err
+	})
+	return q, err
+}
+
+func (s *Service) quota(tx *store.Tx, p domain.Project) (Quota, error) {
 	n, err := tx.CountImages(p.AccountID, p.RegionID)
 	return Quota{RegionID: p.RegionID, Used: n, Limit: s.lim.MaxImagesPerRegion}, err
 }
 
-// Servers lists the actor project's servers, newest first.
-func (s *Service) Servers(ctx context.Context, a Actor, p Page) ([]domain.Server, bool, error) {
-	rows, err := s.st.Read(ctx).Servers(a.ProjectID, more(p))
-	rows, hasMore := trim(rows, p)
-	return rows, hasMore, err
+// Servers lists a page of the actor project's servers, newest first.
+func (s *Service) Servers(ctx context.Context, a Actor, p Page) (Window[domain.Server], error) {
+	return s.st.One(ctx).Servers(a.ProjectID, p)
 }
 
-// Disks lists the actor project's disks, newest first.
-func (s *Service) Disks(ctx context.Context, a Actor, p Page) ([]domain.Disk, bool, error) {
-	rows, err := s.st.Read(ctx).Disks(a.ProjectID, more(p))
-	rows, hasMore := trim(rows, p)
-	return rows, hasMore, err
+// Disks lists a page of the actor project's disks, newest first.
+func (s *Service) Disks(ctx context.Context, a Actor, p Page) (Window[domain.Disk], error) {
+	return s.st.One(ctx).Disks(a.ProjectID, p)
 }
 
-// Trail lists the actor account's audit trail, newest first (S25).
-func (s *Service) Trail(ctx context.Context, a Actor, f TrailFilter, p Page) ([]domain.AuditEvent, bool, error) {
+// Trail lists a page of the actor account's audit trail, newest first (S25).
+func (s *Service) Trail(ctx context.Context, a Actor, f TrailFilter, p Page) (Window[domain.AuditEvent], error) {
 	if err := domain.CheckText("search", f.Text, maxSearchLen, false); err != nil {
-		return nil, false, err
+		return Window[domain.AuditEvent]{}, err
 	}
-	rows, err := s.st.Read(ctx).Trail(a.AccountID, f, more(p))
-	rows, hasMore := trim(rows, p)
-	return rows, hasMore, err
+	return s.st.One(ctx).Trail(a.AccountID, f, p)
 }
 
 // ResyncAccounts recomputes what is shared with the accounts' projects after
@@ -384,34 +450,40 @@ func (s *Service) Trail(ctx context.Context, a Actor, f TrailFilter, p Page) ([]
 func (s *Service) ResyncAccounts(ctx context.Context, accountIDs []string) error {
 	return s.st.Write(ctx, func(tx *store.Tx) error {
 		for _, acc := range dedupe(accountIDs) {
-			projects, err := tx.Projects(acc, "")
+			c, err := coveringOf(tx, acc, "")
 			if err != nil {
 				return err
 			}
-			var pids []string
-			for _, p := range projects {
-				pids = append(pids, p.ID)
-			}
-			var nodeIDs []string
-			if node, ok, err := tx.OrgMembership(acc); err != nil {
-				return err
-			} else if ok {
-				nodeIDs = node.AncestorIDs()
-			}
-			imageIDs, err := tx.ImagesGrantedTo(pids, acc, nodeIDs)
+			imageIDs, err := tx.ImagesGrantedTo(c)
 			if err != nil {
 				return err
 			}
-			for _, id := range dedupe(imageIDs) {
-				img, err := tx.Image(id)
-				if err != nil {
-					return err
-				}
-				if err := s.syncShares(tx, img, []string{acc}); err != nil {
+			imgs, err := tx.LockImages(imageIDs)
+			if err != nil {
+				return err
+			}
+			for _, group := range byRegion(imgs) {
+				if err := s.syncShares(tx, group, []string{acc}); err != nil {
 					return err
 				}
 			}
 		}
 		return nil
 	})
+}
+
+// byRegion groups images by region (what a project sees depends on it).
+func byRegion(imgs []domain.Image) [][]domain.Image {
+	idx := map[string]int{}
+	var out [][]domain.Image
+	for _, im := range imgs {
+		i, ok := idx[im.RegionID]
+		if !ok {
+			i = len(out)
+			idx[im.RegionID] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], im)
+	}
+	return out
 }

@@ -81,7 +81,7 @@ func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, 
 		return domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion,
 			"%s was not found in the current region (%s). Check the ID and that the recipient has a project in this region.", input, region.ID).About(input)
 	}
-	if strings.HasPrefix(input, "organizations::") {
+	if isURN(input) {
 		node, err := resolveURN(tx, input, owner.AccountID)
 		if err != nil {
 			return recipient{}, err
@@ -121,12 +121,36 @@ func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, 
 	return recipient{Kind: domain.GrantDomain, TargetID: acc.ID, Input: input}, nil
 }
 
+// isURN reports whether a recipient is written as an organization URN.
+func isURN(s string) bool { return strings.HasPrefix(s, "organizations::") }
+
 // resolveURN finds the organization node an URN names, for an image of
 // account ownerID. The URN must be exactly the node's own, management
 // account included, and the owner must be an account of that organization
 // (its management account or a member, S05): for any other account the
 // organization does not exist, so no outsider can push offers into it.
 func resolveURN(tx *store.Tx, urn, ownerID string) (domain.OrgNode, error) {
+	node, err := nodeOfURN(tx, urn)
+	if err != nil || node.MgmtAccountID == ownerID {
+		return node, err
+	}
+	mine, in, err := tx.OrgMembership(ownerID)
+	switch {
+	case err != nil:
+		return domain.OrgNode{}, err
+	case !in || mine.OrgID != node.OrgID:
+		return domain.OrgNode{}, urnNotFound(urn)
+	}
+	return node, nil
+}
+
+func urnNotFound(urn string) *domain.Error {
+	return domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion, "Organization %s was not found.", urn).About(urn)
+}
+
+// nodeOfURN finds the organization node an URN names, whoever asks (an
+// owner naming an existing member to stop sharing with it).
+func nodeOfURN(tx *store.Tx, urn string) (domain.OrgNode, error) {
 	rest := strings.TrimPrefix(urn, "organizations::")
 	parts := strings.SplitN(rest, ":", 3)
 	malformed := domain.ErrInvalid(urn, "%q is not a valid organization URN; expected organizations::ACCOUNT_ID:organization:o-…, …:root:o-…/r-… or …:ou:o-…/ou-….", urn)
@@ -146,23 +170,12 @@ func resolveURN(tx *store.Tx, urn, ownerID string) (domain.OrgNode, error) {
 	default:
 		return domain.OrgNode{}, malformed
 	}
-	notFound := domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion, "Organization %s was not found.", urn).About(urn)
 	node, err := tx.OrgNode(id)
 	if err != nil && domain.KindOf(err) != domain.KindNotFound {
 		return domain.OrgNode{}, err
 	}
 	if err != nil || node.URN() != urn {
-		return domain.OrgNode{}, notFound
-	}
-	if node.MgmtAccountID == ownerID {
-		return node, nil
-	}
-	mine, in, err := tx.OrgMembership(ownerID)
-	switch {
-	case err != nil:
-		return domain.OrgNode{}, err
-	case !in || mine.OrgID != node.OrgID:
-		return domain.OrgNode{}, notFound
+		return domain.OrgNode{}, urnNotFound(urn)
 	}
 	return node, nil
 }
@@ -189,13 +202,4 @@ func accountsOf(tx *store.Tx, g domain.Grant) ([]string, error) {
 		}
 		return tx.AccountsUnder(node)
 	}
-}
-
-// RecipientLabel is how a grant's target is shown and typed: the ID for
-// projects and accounts, the URN for organization nodes.
-func recipientLabel(g domain.Grant, nodes map[string]domain.OrgNode) string {
-	if n, ok := nodes[g.TargetID]; ok && g.Kind == domain.GrantOrganization {
-		return n.URN()
-	}
-	return g.TargetID
 }

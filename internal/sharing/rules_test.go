@@ -32,11 +32,11 @@ func TestS01_OnlyOwnerMayShareStopOrDelete(t *testing.T) {
 		wantCode(t, e.svc.DeleteImage(e.ctx, other, img.ID), domain.CodeImageNotFound)
 		_, err = e.svc.Image(e.ctx, other, img.ID)
 		wantCode(t, err, domain.CodeImageNotFound)
-		_, _, err = e.svc.Recipients(e.ctx, other, img.ID, sharing.Page{})
+		_, err = e.svc.Recipients(e.ctx, other, img.ID, sharing.Page{})
 		wantCode(t, err, domain.CodeImageNotFound)
 	})
 	t.Run("recipient cannot list recipients", func(t *testing.T) {
-		_, _, err := e.svc.Recipients(e.ctx, rec, img.ID, sharing.Page{})
+		_, err := e.svc.Recipients(e.ctx, rec, img.ID, sharing.Page{})
 		wantCode(t, err, domain.CodeOwnerOnly)
 	})
 	t.Run("another project of the owner's account is a stranger", func(t *testing.T) {
@@ -146,7 +146,8 @@ func TestS05_RecipientsParsedMergedLimitedAllOrNothing(t *testing.T) {
 			if got := domain.AsError(err).Subject; got != tc.input {
 				t.Errorf("error names %q, want %q", got, tc.input)
 			}
-			rs, _, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{})
+			res, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{})
+			rs := res.Rows
 			e.must(err, "recipients")
 			if len(rs) != 0 || e.pending(rec) != 0 {
 				t.Errorf("got %d recipients and %d pending, want nothing applied", len(rs), e.pending(rec))
@@ -309,16 +310,17 @@ func TestS10_NoLimitOnImagesSharedWithAProjectListsPaginate(t *testing.T) {
 	e.must(err, "share 120 images")
 	e.must(e.svc.Accept(e.ctx, rec, want), "accept 120")
 	var got []string
-	for off := 0; ; off += 50 {
-		rows, more, err := e.svc.SharedImages(e.ctx, rec, domain.MemberAccepted, sharing.Page{Offset: off, Limit: 50})
+	for p := (sharing.Page{Limit: 50}); ; {
+		res, err := e.svc.SharedImages(e.ctx, rec, domain.MemberAccepted, p)
 		e.must(err, "page")
-		if len(rows) > 50 {
-			t.Fatalf("page of %d rows, want at most 50", len(rows))
+		if len(res.Rows) > 50 {
+			t.Fatalf("page of %d rows, want at most 50", len(res.Rows))
 		}
-		got = append(got, ids(rows)...)
-		if !more {
+		got = append(got, ids(res.Rows)...)
+		if res.Next == nil {
 			break
 		}
+		p.After = res.Next
 	}
 	slices.Sort(got)
 	slices.Sort(want)
@@ -450,7 +452,8 @@ func TestS15_SeveralCoveringGrantsAnyAcceptedKeepsAccess(t *testing.T) {
 	if got := e.status(rec, img.ID); got != domain.MemberRejected {
 		t.Errorf("status after reject = %q, want rejected", got)
 	}
-	rs, _, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{})
+	res, err := e.svc.Recipients(e.ctx, owner, img.ID, sharing.Page{})
+	rs := res.Rows
 	e.must(err, "recipients")
 	for _, r := range rs {
 		if r.Status != domain.MemberRejected {
@@ -576,7 +579,8 @@ func TestS19_ChangeOSWithAcceptedSystemImage(t *testing.T) {
 	wantCode(t, e.svc.ChangeOS(e.ctx, rec, srv.ID, shared.ID), domain.CodeNotAccepted)
 	e.must(e.svc.Accept(e.ctx, rec, []string{shared.ID, ecs.ID}), "accept")
 	e.must(e.svc.ChangeOS(e.ctx, rec, srv.ID, shared.ID), "change OS")
-	servers, _, err := e.svc.Servers(e.ctx, rec, sharing.Page{})
+	res, err := e.svc.Servers(e.ctx, rec, sharing.Page{})
+	servers := res.Rows
 	e.must(err, "servers")
 	if servers[0].OS != "Debian 12" || servers[0].ImageID != shared.ID {
 		t.Errorf("server = %+v, want Debian 12 from the shared image", servers[0])
@@ -643,7 +647,8 @@ func TestS21_StopSharingOrDeleteEndsNewUseNotRunningServers(t *testing.T) {
 			if got := e.pending(rec); got != 0 {
 				t.Errorf("badge = %d, want 0", got)
 			}
-			servers, _, err := e.svc.Servers(e.ctx, rec, sharing.Page{})
+			res, err := e.svc.Servers(e.ctx, rec, sharing.Page{})
+			servers := res.Rows
 			e.must(err, "servers")
 			if len(servers) != 2 || servers[1].Status != "running" {
 				t.Errorf("servers = %+v, want both still running", servers)
@@ -739,7 +744,8 @@ func TestS25_EveryChangeIsInTheTrailWithoutSecrets(t *testing.T) {
 	e.must(err, "replicate")
 	e.must(e.svc.DeleteImage(e.ctx, owner, cp.ID), "delete")
 
-	trail, _, err := e.svc.Trail(e.ctx, owner, sharing.TrailFilter{}, sharing.Page{Limit: 100})
+	trailRes, err := e.svc.Trail(e.ctx, owner, sharing.TrailFilter{}, sharing.Page{Limit: 100})
+	trail := trailRes.Rows
 	e.must(err, "trail")
 	var got []string
 	for _, ev := range trail {
@@ -752,12 +758,14 @@ func TestS25_EveryChangeIsInTheTrailWithoutSecrets(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("owner trail, newest first = %v, want %v", got, want)
 	}
-	recTrail, _, err := e.svc.Trail(e.ctx, rec, sharing.TrailFilter{}, sharing.Page{})
+	recTrailRes, err := e.svc.Trail(e.ctx, rec, sharing.TrailFilter{}, sharing.Page{})
+	recTrail := recTrailRes.Rows
 	e.must(err, "rec trail")
 	if len(recTrail) != 2 || recTrail[0].Action != domain.ActReject || recTrail[1].Action != domain.ActAccept {
 		t.Errorf("rec trail = %v, want reject then accept (its own account only)", recTrail)
 	}
-	filtered, _, err := e.svc.Trail(e.ctx, owner, sharing.TrailFilter{Result: domain.ResultFailure}, sharing.Page{})
+	filteredRes, err := e.svc.Trail(e.ctx, owner, sharing.TrailFilter{Result: domain.ResultFailure}, sharing.Page{})
+	filtered := filteredRes.Rows
 	e.must(err, "filter")
 	if len(filtered) != 1 || !strings.Contains(filtered[0].Detail, domain.CodeSelfShare) {
 		t.Errorf("failures = %+v, want the self-share refusal with its code", filtered)

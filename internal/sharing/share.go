@@ -29,9 +29,23 @@ type ShareItem struct {
 	Outcome  Outcome
 }
 
+// ShareOptions change how a share treats recipients that have the image.
+type ShareOptions struct {
+	// OnlyNew refuses, changing nothing, when a recipient is already a
+	// member of an image: Glance's add-member call. By default an existing
+	// member is left as it is, or offered the image again if it had
+	// rejected it (S08).
+	OnlyNew bool
+}
+
 // Share grants every recipient access to every image, all or nothing
 // (S01–S09). Recipients are IDs and URNs as ParseRecipients returns them.
 func (s *Service) Share(ctx context.Context, a Actor, imageIDs []string, recipients []string) ([]ShareItem, error) {
+	return s.ShareWith(ctx, a, imageIDs, recipients, ShareOptions{})
+}
+
+// ShareWith is Share with options.
+func (s *Service) ShareWith(ctx context.Context, a Actor, imageIDs []string, recipients []string, opts ShareOptions) ([]ShareItem, error) {
 	var items []ShareItem
 	tg := target{"image", strings.Join(imageIDs, ",")}
 	err := s.change(ctx, a, domain.ActShare, tg, func(tx *store.Tx, p domain.Project) (string, error) {
@@ -45,6 +59,11 @@ func (s *Service) Share(ctx context.Context, a Actor, imageIDs []string, recipie
 			over := recipients[s.lim.MaxRecipients]
 			return "", domain.ErrInvalid(over, "At most %d recipients can be added at a time; %s is over the limit.", s.lim.MaxRecipients, over)
 		}
+		// The images first: who may not see one learns nothing else (S01).
+		imgs, err := s.ownImagesForChange(tx, p, dedupe(imageIDs), sharedOnHint)
+		if err != nil {
+			return "", err
+		}
 		region, err := tx.Region(p.RegionID)
 		if err != nil {
 			return "", err
@@ -57,12 +76,8 @@ func (s *Service) Share(ctx context.Context, a Actor, imageIDs []string, recipie
 			}
 			resolved = append(resolved, r)
 		}
-		for _, id := range dedupe(imageIDs) {
-			got, err := s.shareOne(tx, p, id, resolved)
-			if err != nil {
-				return "", err
-			}
-			items = append(items, got...)
+		if items, err = s.shareMany(tx, imgs, resolved, opts); err != nil {
+			return "", err
 		}
 		return "with " + strings.Join(recipients, ", "), nil
 	})
@@ -72,62 +87,111 @@ func (s *Service) Share(ctx context.Context, a Actor, imageIDs []string, recipie
 	return items, nil
 }
 
-func (s *Service) shareOne(tx *store.Tx, p domain.Project, imageID string, rs []recipient) ([]ShareItem, error) {
-	img, err := s.ownImageForChange(tx, p, imageID, sharedOnHint)
+// shareMany grants the recipients every image (locked, the actor's own),
+// in set-based statements however many images there are (an IMS batch
+// takes a thousand).
+func (s *Service) shareMany(tx *store.Tx, imgs []domain.Image, rs []recipient, opts ShareOptions) ([]ShareItem, error) {
+	ids := make([]string, len(imgs))
+	for i, im := range imgs {
+		ids[i] = im.ID
+	}
+	accepted, err := tx.AcceptedCounts(ids)
 	if err != nil {
 		return nil, err
 	}
-	accepted, err := tx.CountAccepted(img.ID)
-	if err != nil {
-		return nil, err
+	for _, img := range imgs {
+		if e := s.shareRefusal(img, accepted[img.ID]); e != nil {
+			return nil, e.About(img.Name)
+		}
 	}
-	if e := s.shareRefusal(img, accepted); e != nil {
-		return nil, e.About(img.Name)
-	}
-	now := s.now()
-	var items []ShareItem
-	var affected []string
-	for _, r := range rs {
-		item := ShareItem{ImageID: img.ID, Kind: r.Kind, MemberID: r.TargetID, Input: r.Input, Outcome: Unchanged}
-		g, exists, err := tx.GrantFor(img.ID, r.Kind, r.TargetID)
+	existing := map[string]domain.Grant{} // image/kind/target
+	for kind, targets := range targetsByKind(rs) {
+		gs, err := tx.GrantsTo(ids, kind, targets)
 		if err != nil {
 			return nil, err
 		}
-		if exists {
-			reset, err := tx.ResetRejected(g.ID)
-			if err != nil {
-				return nil, err
-			}
-			if len(reset) > 0 {
-				item.Outcome = Reoffered
-				if err := tx.TouchGrant(g.ID, now); err != nil {
-					return nil, err
+		for _, g := range gs {
+			existing[g.ImageID+"/"+g.Kind+"/"+g.TargetID] = g
+		}
+	}
+	if opts.OnlyNew && len(existing) > 0 {
+		for _, img := range imgs {
+			for _, r := range rs {
+				if _, ok := existing[img.ID+"/"+r.Kind+"/"+r.TargetID]; ok {
+					return nil, domain.Errorf(domain.KindConflict, domain.CodeInvalid, "%s is already a member of %s.", r.Input, img.Name).About(r.Input)
 				}
-				affected = append(affected, reset...)
 			}
-		} else {
-			g = domain.Grant{ID: newUUID(), ImageID: img.ID, Kind: r.Kind, TargetID: r.TargetID, CreatedAt: now, UpdatedAt: now}
-			if err := tx.Create(&g); err != nil {
-				return nil, err
+		}
+	}
+	var old []string
+	for _, g := range existing {
+		old = append(old, g.ID)
+	}
+	reset, err := tx.ResetRejected(old)
+	if err != nil {
+		return nil, err
+	}
+	reoffered := map[string]bool{}
+	var affected, touched []string
+	for _, d := range reset {
+		if !reoffered[d.GrantID] {
+			touched = append(touched, d.GrantID)
+		}
+		reoffered[d.GrantID] = true
+		affected = append(affected, d.AccountID)
+	}
+	now := s.now()
+	if err := tx.TouchGrants(touched, now); err != nil {
+		return nil, err
+	}
+	var items []ShareItem
+	var added []domain.Grant
+	for _, img := range imgs {
+		for _, r := range rs {
+			item := ShareItem{ImageID: img.ID, Kind: r.Kind, MemberID: r.TargetID, Input: r.Input, Outcome: Added}
+			if g, ok := existing[img.ID+"/"+r.Kind+"/"+r.TargetID]; ok {
+				item.Outcome = Unchanged
+				if reoffered[g.ID] {
+					item.Outcome = Reoffered
+				}
+			} else {
+				added = append(added, domain.Grant{ID: newUUID(), ImageID: img.ID, Kind: r.Kind, TargetID: r.TargetID, CreatedAt: now, UpdatedAt: now})
 			}
-			item.Outcome = Added
-			accs, err := accountsOf(tx, g)
+			items = append(items, item)
+		}
+	}
+	if err := tx.CreateGrants(added); err != nil {
+		return nil, err
+	}
+	unanswered, err := tx.UnansweredCounts(ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, img := range imgs {
+		if n := unanswered[img.ID]; n > s.lim.MaxUnanswered {
+			return nil, domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
+				"%s would have %d recipients that have not answered yet; at most %d are allowed. Wait for answers or stop sharing with some.", img.Name, n, s.lim.MaxUnanswered).About(img.Name)
+		}
+	}
+	if len(added) > 0 {
+		for _, r := range rs {
+			accs, err := accountsOf(tx, domain.Grant{Kind: r.Kind, TargetID: r.TargetID})
 			if err != nil {
 				return nil, err
 			}
 			affected = append(affected, accs...)
 		}
-		items = append(items, item)
 	}
-	unanswered, err := tx.CountUnansweredGrants(img.ID)
-	if err != nil {
-		return nil, err
+	return items, s.syncShares(tx, imgs, affected)
+}
+
+// targetsByKind groups recipients' targets by grant kind.
+func targetsByKind(rs []recipient) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range rs {
+		out[r.Kind] = append(out[r.Kind], r.TargetID)
 	}
-	if unanswered > s.lim.MaxUnanswered {
-		return nil, domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
-			"%s would have %d recipients that have not answered yet; at most %d are allowed. Wait for answers or stop sharing with some.", img.Name, unanswered, s.lim.MaxUnanswered).About(img.Name)
-	}
-	return items, s.syncShares(tx, img, affected)
+	return out
 }
 
 // shareRefusal says why the owner cannot share img now, given its number of
@@ -153,21 +217,52 @@ const sharedOnHint = " An image shared with you cannot be shared on: replicate i
 // (S01). Another project that can see the image is refused with IMG.0047 and
 // the hint; anyone else gets "not found".
 func (s *Service) ownImageForChange(tx *store.Tx, p domain.Project, id, hint string) (domain.Image, error) {
-	img, err := tx.LockImage(id)
+	imgs, err := s.ownImagesForChange(tx, p, []string{id}, hint)
 	if err != nil {
 		return domain.Image{}, err
 	}
-	if img.ProjectID == p.ID {
-		return img, nil
+	return imgs[0], nil
+}
+
+// ownImagesForChange locks images of project p for an owner-only change, in
+// the order given; the first that is not p's is refused as
+// ownImageForChange says.
+func (s *Service) ownImagesForChange(tx *store.Tx, p domain.Project, ids []string, hint string) ([]domain.Image, error) {
+	locked, err := tx.LockImages(ids)
+	if err != nil {
+		return nil, err
 	}
-	if _, visible, err := tx.Share(p.ID, id); err != nil {
-		return domain.Image{}, err
-	} else if !visible {
-		return domain.Image{}, domain.ErrImageNotFound()
+	byID := make(map[string]domain.Image, len(locked))
+	var foreign []string
+	for _, im := range locked {
+		byID[im.ID] = im
+		if im.ProjectID != p.ID {
+			foreign = append(foreign, im.ID)
+		}
 	}
-	e := domain.ErrOwnerOnly()
-	e.Message += hint
-	return domain.Image{}, e.About(img.Name)
+	visible := map[string]domain.ProjectShare{}
+	if len(foreign) > 0 {
+		if visible, err = tx.Shares([]string{p.ID}, foreign); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]domain.Image, 0, len(ids))
+	for _, id := range ids {
+		im, ok := byID[id]
+		switch {
+		case !ok:
+			return nil, domain.ErrImageNotFound()
+		case im.ProjectID == p.ID:
+			out = append(out, im)
+		case visible[p.ID+"/"+id].ProjectID == "":
+			return nil, domain.ErrImageNotFound()
+		default:
+			e := domain.ErrOwnerOnly()
+			e.Message += hint
+			return nil, e.About(im.Name)
+		}
+	}
+	return out, nil
 }
 
 // StopSharing removes the named recipients of an image (S21). Members are
@@ -188,27 +283,24 @@ func (s *Service) stopSharing(ctx context.Context, a Actor, imageID string, memb
 		if err != nil {
 			return "", err
 		}
-		grants, err := tx.Grants(img.ID)
-		if err != nil {
-			return "", err
-		}
 		var remove []domain.Grant
 		if all {
-			remove = grants
+			if remove, err = tx.Grants(img.ID); err != nil {
+				return "", err
+			}
 		} else {
 			if len(members) == 0 {
 				return "", domain.ErrInvalid("members", "Select at least one recipient to stop sharing with.")
 			}
-			labels, err := grantLabels(tx, grants)
-			if err != nil {
-				return "", err
-			}
 			for _, m := range dedupe(members) {
-				i := slices.IndexFunc(grants, func(g domain.Grant) bool { return g.TargetID == m || labels[g.ID] == m })
-				if i < 0 {
+				g, ok, err := s.grantNamed(tx, img.ID, m)
+				if err != nil {
+					return "", err
+				}
+				if !ok {
 					return "", domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "%s is not a recipient of this image.", m).About(m)
 				}
-				remove = append(remove, grants[i])
+				remove = append(remove, g)
 			}
 		}
 		var affected, ids, labels []string
@@ -224,36 +316,8 @@ func (s *Service) stopSharing(ctx context.Context, a Actor, imageID string, memb
 		if err := tx.DeleteGrants(img.ID, ids); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("stopped sharing %s with %s", img.Name, strings.Join(labels, ", ")), s.syncShares(tx, img, affected)
+		return fmt.Sprintf("stopped sharing %s with %s", img.Name, strings.Join(labels, ", ")), s.syncShares(tx, []domain.Image{img}, affected)
 	})
-}
-
-// grantLabels maps grant IDs to the label an owner sees (URNs for nodes).
-func grantLabels(tx *store.Tx, grants []domain.Grant) (map[string]string, error) {
-	nodes, err := grantNodes(tx, grants)
-	if err != nil {
-		return nil, err
-	}
-	labels := make(map[string]string, len(grants))
-	for _, g := range grants {
-		labels[g.ID] = recipientLabel(g, nodes)
-	}
-	return labels, nil
-}
-
-func grantNodes(tx *store.Tx, grants []domain.Grant) (map[string]domain.OrgNode, error) {
-	var ids []string
-	for _, g := range grants {
-		if g.Kind == domain.GrantOrganization {
-			ids = append(ids, g.TargetID)
-		}
-	}
-	ns, err := tx.OrgNodes(ids)
-	nodes := make(map[string]domain.OrgNode, len(ns))
-	for _, n := range ns {
-		nodes[n.ID] = n
-	}
-	return nodes, err
 }
 
 // Accept accepts images shared with the actor's project (S13, S15): every
@@ -267,10 +331,37 @@ func (s *Service) Reject(ctx context.Context, a Actor, imageIDs []string) error 
 	return s.decide(ctx, a, imageIDs, domain.MemberRejected)
 }
 
+// SetMemberStatus is a member's answer through Glance's member call, in one
+// transaction: memberID must name the actor's own membership (another
+// member is "not found" to a recipient; the owner is refused, S13), status
+// is accepted or rejected. It returns the membership as it now is.
+func (s *Service) SetMemberStatus(ctx context.Context, a Actor, imageID, memberID, status string) (r Recipient, err error) {
+	action := domain.ActAccept
+	switch status {
+	case domain.MemberAccepted:
+	case domain.MemberRejected:
+		action = domain.ActReject
+	default:
+		return r, domain.ErrInvalid("status", "The status must be accepted or rejected.")
+	}
+	err = s.change(ctx, a, action, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
+		if _, err := s.recipient(tx, a, imageID, memberID); err != nil {
+			return "", err
+		}
+		names, err := s.decideMany(tx, a, p, []string{imageID}, status)
+		if err != nil {
+			return "", err
+		}
+		r, err = s.recipient(tx, a, imageID, memberID)
+		return strings.Join(names, ", "), err
+	})
+	return r, err
+}
+
 // AcceptAll accepts every image pending for the actor's project (S14).
 // It returns how many were accepted.
 func (s *Service) AcceptAll(ctx context.Context, a Actor) (int, error) {
-	ids, err := s.st.Read(ctx).SharedImageIDs(a.ProjectID, domain.MemberPending)
+	ids, err := s.st.One(ctx).SharedImageIDs(a.ProjectID, domain.MemberPending)
 	if err != nil {
 		return 0, err
 	}
@@ -289,60 +380,74 @@ func (s *Service) decide(ctx context.Context, a Actor, imageIDs []string, status
 		if len(imageIDs) == 0 {
 			return "", domain.ErrInvalid("images", "Select at least one image.")
 		}
-		var names []string
-		for _, id := range dedupe(imageIDs) {
-			img, err := s.decideOne(tx, a, p, id, status)
-			if err != nil {
-				return "", err
-			}
-			names = append(names, img.Name)
-		}
-		return strings.Join(names, ", "), nil
+		names, err := s.decideMany(tx, a, p, dedupe(imageIDs), status)
+		return strings.Join(names, ", "), err
 	})
 }
 
-func (s *Service) decideOne(tx *store.Tx, a Actor, p domain.Project, imageID, status string) (domain.Image, error) {
-	img, err := tx.LockImage(imageID)
+// decideMany records project p's answer on every grant covering it of each
+// image, in set-based statements however many images there are.
+func (s *Service) decideMany(tx *store.Tx, a Actor, p domain.Project, ids []string, status string) ([]string, error) {
+	locked, err := tx.LockImages(ids)
 	if err != nil {
-		return img, err
+		return nil, err
 	}
-	if img.ProjectID == p.ID {
-		return img, domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "The image owner cannot accept or reject its own image; only recipients decide.").About(img.Name)
+	byID := make(map[string]domain.Image, len(locked))
+	for _, im := range locked {
+		byID[im.ID] = im
 	}
-	if _, ok, err := tx.Share(p.ID, img.ID); err != nil {
-		return img, err
-	} else if !ok {
-		return img, domain.ErrImageNotFound()
-	}
-	grants, decided, err := s.covering(tx, img, p)
+	shares, err := tx.Shares([]string{p.ID}, ids)
 	if err != nil {
-		return img, err
+		return nil, err
+	}
+	imgs := make([]domain.Image, 0, len(ids))
+	names := make([]string, 0, len(ids))
+	for _, id := range ids {
+		img, ok := byID[id]
+		switch {
+		case ok && img.ProjectID == p.ID:
+			return nil, domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "The image owner cannot accept or reject its own image; only recipients decide.").About(img.Name)
+		case !ok, shares[p.ID+"/"+id].ProjectID == "":
+			return nil, domain.ErrImageNotFound()
+		}
+		imgs = append(imgs, img)
+		names = append(names, img.Name)
+	}
+	grants, decided, err := s.covering(tx, ids, p)
+	if err != nil {
+		return nil, err
 	}
 	now := s.now()
 	var changes []domain.Decision
+	perImage := map[string]int{}
 	for _, g := range grants {
 		rid := recipientOf(g, p)
 		if decided[g.ID+"/"+rid] == status {
 			continue
 		}
-		changes = append(changes, domain.Decision{GrantID: g.ID, RecipientID: rid, ImageID: img.ID, Status: status, AccountID: p.AccountID, UserID: a.UserID, UpdatedAt: now})
+		changes = append(changes, domain.Decision{GrantID: g.ID, RecipientID: rid, ImageID: g.ImageID, Status: status, AccountID: p.AccountID, UserID: a.UserID, UpdatedAt: now})
+		perImage[g.ImageID]++
 	}
 	if status == domain.MemberAccepted && len(changes) > 0 {
-		accepted, err := tx.CountAccepted(img.ID)
+		var changing []string
+		for id := range perImage {
+			changing = append(changing, id)
+		}
+		accepted, err := tx.AcceptedCounts(changing)
 		if err != nil {
-			return img, err
+			return nil, err
 		}
-		if limit := s.lim.MaxAcceptedFor(img.Type); accepted+len(changes) > limit {
-			return img, domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
-				"%s has reached its limit of %d accepted recipients (%s); it stays pending. Ask the owner to stop sharing with another recipient.", img.Name, limit, strings.ToLower(img.Type.Label())).About(img.Name)
-		}
-	}
-	for _, d := range changes {
-		if err := tx.PutDecision(d); err != nil {
-			return img, err
+		for _, img := range imgs {
+			if limit := s.lim.MaxAcceptedFor(img.Type); perImage[img.ID] > 0 && accepted[img.ID]+perImage[img.ID] > limit {
+				return nil, domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
+					"%s has reached its limit of %d accepted recipients (%s); it stays pending. Ask the owner to stop sharing with another recipient.", img.Name, limit, strings.ToLower(img.Type.Label())).About(img.Name)
+			}
 		}
 	}
-	return img, s.syncShares(tx, img, []string{p.AccountID})
+	if err := tx.PutDecisions(changes); err != nil {
+		return nil, err
+	}
+	return names, s.syncShares(tx, imgs, []string{p.AccountID})
 }
 
 // recipientOf is who decides a grant for project p: the project for project
@@ -354,18 +459,37 @@ func recipientOf(g domain.Grant, p domain.Project) string {
 	return p.AccountID
 }
 
-// covering returns the grants of img that cover project p and the decisions
-// on them, keyed "grantID/recipientID".
-func (s *Service) covering(tx *store.Tx, img domain.Image, p domain.Project) ([]domain.Grant, map[string]string, error) {
+// coveringOf is who a share reaches in an account: its projects (in region,
+// or in every region when region is ""), the account and its organization
+// nodes.
+func coveringOf(tx *store.Tx, accountID, region string) (store.Covering, error) {
+	c := store.Covering{AccountID: accountID}
+	projects, err := tx.Projects(accountID, region)
+	if err != nil {
+		return c, err
+	}
+	for _, p := range projects {
+		c.ProjectIDs = append(c.ProjectIDs, p.ID)
+	}
+	node, inOrg, err := tx.OrgMembership(accountID)
+	if inOrg {
+		c.NodeIDs = node.AncestorIDs()
+	}
+	return c, err
+}
+
+// covering returns the grants of the images that cover project p and the
+// decisions on them, keyed "grantID/recipientID".
+func (s *Service) covering(tx *store.Tx, imageIDs []string, p domain.Project) ([]domain.Grant, map[string]string, error) {
+	c := store.Covering{ProjectIDs: []string{p.ID}, AccountID: p.AccountID}
 	node, inOrg, err := tx.OrgMembership(p.AccountID)
 	if err != nil {
 		return nil, nil, err
 	}
-	var nodeIDs []string
 	if inOrg {
-		nodeIDs = node.AncestorIDs()
+		c.NodeIDs = node.AncestorIDs()
 	}
-	grants, err := tx.CoveringGrants(img.ID, []string{p.ID}, p.AccountID, nodeIDs)
+	grants, err := tx.CoveringGrants(imageIDs, c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -374,11 +498,7 @@ func (s *Service) covering(tx *store.Tx, img domain.Image, p domain.Project) ([]
 }
 
 func decisionsOf(tx *store.Tx, grants []domain.Grant) (map[string]string, error) {
-	ids := make([]string, len(grants))
-	for i, g := range grants {
-		ids[i] = g.ID
-	}
-	ds, err := tx.Decisions(ids)
+	ds, err := tx.Decisions(grantIDs(grants))
 	decided := make(map[string]string, len(ds))
 	for _, d := range ds {
 		decided[d.GrantID+"/"+d.RecipientID] = d.Status
@@ -400,35 +520,33 @@ func derive(statuses []string) (status string, ok bool) {
 	return domain.MemberRejected, true
 }
 
-// syncShares recomputes the derived status of img for every project that
-// the given accounts have in img's region, so that lists and badges read it
-// from one indexed table.
-func (s *Service) syncShares(tx *store.Tx, img domain.Image, accountIDs []string) error {
+// syncShares recomputes the derived status of the images (all of one
+// region) for every project that the given accounts have in that region,
+// so that lists and badges read it from one indexed table. It reads and
+// writes per account, not per image: a batch of a thousand images costs a
+// handful of statements.
+func (s *Service) syncShares(tx *store.Tx, imgs []domain.Image, accountIDs []string) error {
+	if len(imgs) == 0 {
+		return nil
+	}
 	accountIDs = dedupe(accountIDs)
 	// One order for every transaction, so that concurrent changes lock
 	// counters in the same order (no deadlock on PostgreSQL).
 	slices.Sort(accountIDs)
+	ids := make([]string, len(imgs))
+	for i, im := range imgs {
+		ids[i] = im.ID
+	}
+	now := s.now()
 	for _, acc := range accountIDs {
-		projects, err := tx.ProjectsOfAccounts([]string{acc}, img.RegionID)
+		c, err := coveringOf(tx, acc, imgs[0].RegionID)
 		if err != nil {
 			return err
 		}
-		projects = slices.DeleteFunc(projects, func(p domain.Project) bool { return p.ID == img.ProjectID })
-		if len(projects) == 0 {
+		if len(c.ProjectIDs) == 0 {
 			continue
 		}
-		node, inOrg, err := tx.OrgMembership(acc)
-		if err != nil {
-			return err
-		}
-		var nodeIDs, pids []string
-		if inOrg {
-			nodeIDs = node.AncestorIDs()
-		}
-		for _, p := range projects {
-			pids = append(pids, p.ID)
-		}
-		grants, err := tx.CoveringGrants(img.ID, pids, acc, nodeIDs)
+		grants, err := tx.CoveringGrants(ids, c)
 		if err != nil {
 			return err
 		}
@@ -436,34 +554,48 @@ func (s *Service) syncShares(tx *store.Tx, img domain.Image, accountIDs []string
 		if err != nil {
 			return err
 		}
-		var gone []string
-		for _, p := range projects {
-			var statuses []string
-			share := domain.ProjectShare{ProjectID: p.ID, ImageID: img.ID, OwnerAccountID: img.AccountID, UpdatedAt: s.now()}
-			for _, g := range grants {
-				if g.Kind == domain.GrantProject && g.TargetID != p.ID {
+		existing, err := tx.Shares(c.ProjectIDs, ids)
+		if err != nil {
+			return err
+		}
+		byImage := map[string][]domain.Grant{}
+		for _, g := range grants {
+			byImage[g.ImageID] = append(byImage[g.ImageID], g)
+		}
+		var changes []store.ShareChange
+		for _, pid := range c.ProjectIDs {
+			p := domain.Project{ID: pid, AccountID: acc}
+			for _, img := range imgs {
+				if img.ProjectID == pid {
+					continue // an owner does not share with itself
+				}
+				share := domain.ProjectShare{ProjectID: pid, ImageID: img.ID, OwnerAccountID: img.AccountID, ImageCreatedAt: img.CreatedAt, UpdatedAt: now}
+				var statuses []string
+				for _, g := range byImage[img.ID] {
+					if g.Kind == domain.GrantProject && g.TargetID != pid {
+						continue
+					}
+					st := decided[g.ID+"/"+recipientOf(g, p)]
+					if st == "" {
+						st = domain.MemberPending
+					}
+					statuses = append(statuses, st)
+					if g.UpdatedAt.After(share.SharedAt) {
+						share.SharedAt = g.UpdatedAt
+					}
+				}
+				share.Status, _ = derive(statuses)
+				old := existing[pid+"/"+img.ID]
+				if old.Status == share.Status && old.SharedAt.Equal(share.SharedAt) {
 					continue
 				}
-				st := decided[g.ID+"/"+recipientOf(g, p)]
-				if st == "" {
-					st = domain.MemberPending
+				if old.ProjectID != "" {
+					share.ImageCreatedAt = old.ImageCreatedAt
 				}
-				statuses = append(statuses, st)
-				if g.UpdatedAt.After(share.SharedAt) {
-					share.SharedAt = g.UpdatedAt
-				}
-			}
-			status, ok := derive(statuses)
-			if !ok {
-				gone = append(gone, p.ID)
-				continue
-			}
-			share.Status = status
-			if err := tx.SetShare(share); err != nil {
-				return err
+				changes = append(changes, store.ShareChange{New: share, Old: old.Status})
 			}
 		}
-		if err := tx.DeleteShares(img.ID, gone); err != nil {
+		if err := tx.ApplyShares(changes); err != nil {
 			return err
 		}
 	}

@@ -55,8 +55,9 @@ func TestS01_OnlyTheOwnerUpdatesAnImage(t *testing.T) {
 		t.Errorf("recipient reads %q (%v), want web-v2", v.Name, err)
 	}
 	// S25: the update and the recipient's refusal are in the trail.
-	trail, _, err := e.svc.Trail(e.ctx, owner, store.TrailFilter{Action: domain.ActUpdateImage}, sharing.Page{})
+	trailPage, err := e.svc.Trail(e.ctx, owner, store.TrailFilter{Action: domain.ActUpdateImage}, sharing.Page{})
 	e.must(err, "trail")
+	trail := trailPage.Rows
 	if len(trail) != 8 || trail[len(trail)-1].Result != domain.ResultSuccess {
 		t.Errorf("owner's trail has %d update_image events (last %+v), want the update and 7 refusals", len(trail), trail[len(trail)-1])
 	}

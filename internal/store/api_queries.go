@@ -2,10 +2,9 @@ package store
 
 import (
 	"cmp"
+	"database/sql"
 	"slices"
 	"time"
-
-	"gorm.io/gorm"
 
 	"imageshare/internal/domain"
 )
@@ -87,63 +86,23 @@ type ImageListQuery struct {
 	SortKey     string // one of the Sort* keys; default created_at
 	Asc         bool   // ascending; default descending (newest first)
 	After       *ImageCursor
-	Limit       int
+	Limit       int // 1 to MaxPage
 }
 
-// ListImages returns at most q.Limit images in the query's order (newest
-// first unless it says otherwise). Own images have
-// an empty ShareStatus. Each half is a keyset query of its own, merged
-// here: portable SQL, and each half stays on its index.
-func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, error) {
-	limit := q.Limit
-	if limit <= 0 || limit > 1001 {
-		limit = 26
+// ListImages returns a page of q's images in the query's order (newest
+// first unless it says otherwise) and whether more follow. Own images have
+// an empty ShareStatus. Each half is a keyset query of its own, merged here.
+// Newest first, each half walks one index: own images idx_image_owned, by
+// name idx_image_name; shared images idx_share_created (one status) or
+// idx_share_created_all, by name idx_image_name. Other orders sort the
+// half's rows.
+func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
+	limit := Page{Limit: q.Limit}.size()
+	if _, ok := sortColumns[q.SortKey]; !ok {
+		q.SortKey = SortCreated
 	}
-	var rows []SharedImage
-	if q.Own && (q.Owner == "" || q.Owner == q.ProjectID) {
-		var own []domain.Image
-		sel := tx.listFilter(tx.db.Model(&domain.Image{}).Where("images.project_id = ?", q.ProjectID), q)
-		if err := sel.Limit(limit).Find(&own).Error; err != nil {
-			return nil, wrap(err)
-		}
-		for _, im := range own {
-			rows = append(rows, SharedImage{Image: im})
-		}
-	}
-	if q.Shared {
-		var shared []SharedImage
-		sel := tx.db.Table("images").
-			Select("images.*, ps.status AS share_status, ps.shared_at AS shared_at, ps.owner_account_id AS owner_account_id").
-			Joins("JOIN project_shares ps ON ps.image_id = images.id AND ps.project_id = ?", q.ProjectID)
-		if q.ShareStatus != "" {
-			sel = sel.Where("ps.status = ?", q.ShareStatus)
-		}
-		if q.Owner != "" {
-			sel = sel.Where("images.project_id = ?", q.Owner)
-		}
-		if err := tx.listFilter(sel, q).Limit(limit).Scan(&shared).Error; err != nil {
-			return nil, wrap(err)
-		}
-		rows = append(rows, shared...)
-	}
-	slices.SortFunc(rows, func(a, b SharedImage) int { return compareImages(a.Image, b.Image, q.SortKey, q.Asc) })
-	return rows[:min(len(rows), limit)], nil
-}
-
-// listFilter adds the filters, the cursor and the order both halves of
-// ListImages share.
-func (tx *Tx) listFilter(sel *gorm.DB, q ImageListQuery) *gorm.DB {
-	if q.Name != "" {
-		sel = sel.Where("images.name = ?", q.Name)
-	}
-	if q.Status != "" {
-		sel = sel.Where("images.status = ?", q.Status)
-	}
-	col, ok := sortColumns[q.SortKey]
-	if !ok {
-		q.SortKey, col = SortCreated, sortColumns[SortCreated]
-	}
-	if q.SortKey == SortName && tx.db.Dialector.Name() == "postgres" {
+	col := sortColumns[q.SortKey]
+	if q.SortKey == SortName && tx.s.dialect == "postgres" {
 		// POSTGRES-SPECIFIC: compare names byte by byte, as SQLite and the
 		// merge of the two halves (compareImages) do, whatever the locale.
 		col += ` COLLATE "C"`
@@ -152,24 +111,89 @@ func (tx *Tx) listFilter(sel *gorm.DB, q ImageListQuery) *gorm.DB {
 	if q.Asc {
 		dir, op = "ASC", ">"
 	}
-	if q.After != nil {
-		v := q.After.value(q.SortKey)
-		sel = sel.Where("("+col+" "+op+" ? OR ("+col+" = ? AND images.id "+op+" ?))", v, v, q.After.ID)
+	// imageKeyset is the cursor and order on the images table's columns.
+	imageKeyset := func(query string, args []any) (string, []any) {
+		if q.After != nil {
+			query += " AND (" + col + ", images.id) " + op + " (?, ?)"
+			args = append(args, q.After.value(q.SortKey), q.After.ID)
+		}
+		return query + " ORDER BY " + col + " " + dir + ", images.id " + dir + " LIMIT ?", append(args, limit+1)
 	}
-	return sel.Order(col + " " + dir + ", images.id " + dir)
-}
-
-// AcceptedByImage returns, for each image of the project with accepted
-// recipients, its type and their number (what IMS reports as the
-// image_member quota in use).
-func (tx *Tx) AcceptedByImage(projectID string) ([]ImageAccepted, error) {
-	var rows []ImageAccepted
-	err := tx.db.Model(&domain.Decision{}).
-		Select("decisions.image_id AS image_id, images.type AS type, COUNT(*) AS accepted").
-		Joins("JOIN images ON images.id = decisions.image_id").
-		Where("images.project_id = ? AND decisions.status = ?", projectID, domain.MemberAccepted).
-		Group("decisions.image_id, images.type").Scan(&rows).Error
-	return rows, wrap(err)
+	filters := func(query string, args []any) (string, []any) {
+		if q.Status != "" {
+			query += ` AND images.status = ?`
+			args = append(args, q.Status)
+		}
+		return query, args
+	}
+	var rows []SharedImage
+	if q.Own && (q.Owner == "" || q.Owner == q.ProjectID) {
+		query := `SELECT ` + ownRow + ` FROM images JOIN accounts ON accounts.id = images.account_id WHERE images.project_id = ?`
+		args := []any{q.ProjectID}
+		if q.Name != "" {
+			query += ` AND images.name = ?`
+			args = append(args, q.Name)
+		}
+		query, args = imageKeyset(filters(query, args))
+		own, err := tx.sharedImages(query, args...)
+		if err != nil {
+			return nil, false, err
+		}
+		rows = append(rows, own...)
+	}
+	if q.Shared {
+		var query string
+		args := []any{q.ProjectID}
+		newestFirst := q.SortKey == SortCreated && !q.Asc && q.Name == ""
+		if newestFirst {
+			// Walk the project's shares newest image first; the image's
+			// creation time is copied into the share for this.
+			query = `SELECT ` + sharedRow + ` FROM project_shares ps
+				JOIN images ON images.id = ps.image_id
+				JOIN accounts ON accounts.id = images.account_id
+				WHERE ps.project_id = ?`
+		} else {
+			// By name, walk the few images of that name (idx_image_name) and
+			// keep those shared with the project.
+			query = `SELECT ` + sharedRow + ` FROM images
+				JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
+				JOIN accounts ON accounts.id = images.account_id
+				WHERE 1 = 1`
+			if q.Name != "" {
+				query += ` AND images.name = ?`
+				args = append(args, q.Name)
+			}
+		}
+		if q.ShareStatus != "" {
+			query += ` AND ps.status = ?`
+			args = append(args, q.ShareStatus)
+		}
+		if q.Owner != "" {
+			query += ` AND images.project_id = ?`
+			args = append(args, q.Owner)
+		}
+		query, args = filters(query, args)
+		if newestFirst {
+			if q.After != nil {
+				query += ` AND (ps.image_created_at, ps.image_id) < (?, ?)`
+				args = append(args, q.After.CreatedAt, q.After.ID)
+			}
+			query += ` ORDER BY ps.image_created_at DESC, ps.image_id DESC LIMIT ?`
+			args = append(args, limit+1)
+		} else {
+			query, args = imageKeyset(query, args)
+		}
+		shared, err := tx.sharedImages(query, args...)
+		if err != nil {
+			return nil, false, err
+		}
+		rows = append(rows, shared...)
+	}
+	slices.SortFunc(rows, func(a, b SharedImage) int { return compareImages(a.Image, b.Image, q.SortKey, q.Asc) })
+	if len(rows) > limit {
+		return rows[:limit], true, nil
+	}
+	return rows, false, nil
 }
 
 // ImageAccepted is an image's number of accepted recipients.
@@ -177,4 +201,23 @@ type ImageAccepted struct {
 	ImageID  string
 	Type     domain.ImageType
 	Accepted int
+}
+
+// AcceptedByImage returns, for each image of the project with accepted
+// recipients, its type and their number (what IMS reports as the
+// image_member quota in use).
+func (tx *Tx) AcceptedByImage(projectID string) ([]ImageAccepted, error) {
+	var rows []ImageAccepted
+	err := tx.rows(func(r *sql.Rows) error {
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, ImageAccepted{ImageID: u.str(), Type: domain.ImageType(u.str()), Accepted: u.int()})
+		return u.err
+	}, `SELECT `+pack(txt("decisions.image_id"), txt("images.type"), val("COUNT(*)"))+` FROM decisions
+		JOIN images ON images.id = decisions.image_id
+		WHERE images.project_id = ? AND decisions.status = ?
+		GROUP BY decisions.image_id, images.type`, projectID, domain.MemberAccepted)
+	return rows, err
 }

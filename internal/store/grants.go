@@ -1,226 +1,209 @@
 package store
 
 import (
+	"database/sql"
+	"slices"
+	"strings"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"imageshare/internal/domain"
 )
 
-// Grants returns an image's grants, oldest first.
+// grantRow is the packed column of a grant (grants reads it).
+var grantRow = pack(txt("grants.id"), txt("grants.image_id"), txt("grants.kind"), txt("grants.target_id"),
+	val("grants.created_at"), val("grants.updated_at"))
+
+// grants runs a query of packed grant rows.
+func (tx *Tx) grants(query string, args ...any) ([]domain.Grant, error) {
+	var gs []domain.Grant
+	err := tx.rows(func(r *sql.Rows) error {
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		gs = append(gs, domain.Grant{ID: u.str(), ImageID: u.str(), Kind: u.str(), TargetID: u.str(), CreatedAt: u.time(), UpdatedAt: u.time()})
+		return u.err
+	}, query, args...)
+	return gs, err
+}
+
+// Grants returns every grant of an image, oldest first.
 func (tx *Tx) Grants(imageID string) ([]domain.Grant, error) {
-	var gs []domain.Grant
-	return gs, wrap(tx.db.Where("image_id = ?", imageID).Order("created_at, id").Find(&gs).Error)
+	return tx.grants(`SELECT `+grantRow+` FROM grants WHERE image_id = ? ORDER BY created_at, id`, imageID)
 }
 
-// GrantsPage returns a window of an image's grants, oldest first.
-func (tx *Tx) GrantsPage(imageID string, p Page) ([]domain.Grant, error) {
-	var gs []domain.Grant
-	return gs, wrap(p.apply(tx.db.Where("image_id = ?", imageID).Order("created_at, id")).Find(&gs).Error)
+// GrantsPage returns a page of an image's grants, oldest first (idx_grant_image).
+func (tx *Tx) GrantsPage(imageID string, p Page) (Window[domain.Grant], error) {
+	cond, order, more := keyset(p, "grants.created_at", "grants.id", false)
+	gs, err := tx.grants(`SELECT `+grantRow+` FROM grants WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
+	return window(gs, p, func(g domain.Grant) Cursor { return Cursor{Time: g.CreatedAt, ID: g.ID} }), err
 }
 
-// GrantFor returns the grant of an image to a target; ok is false if none.
-func (tx *Tx) GrantFor(imageID, kind, targetID string) (g domain.Grant, ok bool, err error) {
-	err = tx.db.Where("image_id = ? AND kind = ? AND target_id = ?", imageID, kind, targetID).Limit(1).Find(&g).Error
-	return g, g.ID != "", wrap(err)
-}
-
-// CoveringGrants returns the grants of an image that cover any of the
-// given projects, the account, or the organization nodes.
-func (tx *Tx) CoveringGrants(imageID string, projectIDs []string, accountID string, nodeIDs []string) ([]domain.Grant, error) {
-	q := tx.db.Where("kind = ? AND target_id = ?", domain.GrantDomain, accountID)
-	if len(projectIDs) > 0 {
-		q = q.Or("kind = ? AND target_id IN ?", domain.GrantProject, projectIDs)
+// GrantsTo returns the grants of the images to targets of one kind.
+func (tx *Tx) GrantsTo(imageIDs []string, kind string, targetIDs []string) ([]domain.Grant, error) {
+	var out []domain.Grant
+	if len(targetIDs) == 0 {
+		return nil, nil
 	}
-	if len(nodeIDs) > 0 {
-		q = q.Or("kind = ? AND target_id IN ?", domain.GrantOrganization, nodeIDs)
+	targets := dedupe(targetIDs)
+	err := chunks(dedupe(imageIDs), func(part []string) error {
+		return chunks(targets, func(tpart []string) error {
+			q, args := with(`SELECT `+grantRow+` FROM grants WHERE grants.image_id IN (…) AND grants.kind = ?`, part)
+			q, args = with(q+` AND grants.target_id IN (…)`, tpart, append(args, kind)...)
+			gs, err := tx.grants(q, args...)
+			out = append(out, gs...)
+			return err
+		})
+	})
+	return uniqueGrants(out), err
+}
+
+// uniqueGrants drops the repeats that padded IN lists return.
+func uniqueGrants(gs []domain.Grant) []domain.Grant {
+	slices.SortFunc(gs, func(a, b domain.Grant) int { return strings.Compare(a.ID, b.ID) })
+	return slices.CompactFunc(gs, func(a, b domain.Grant) bool { return a.ID == b.ID })
+}
+
+// Covering names who a share reaches: projects of one account, the account
+// itself, and the organization nodes it is under (SPEC §2).
+type Covering struct {
+	ProjectIDs []string
+	AccountID  string
+	NodeIDs    []string
+}
+
+// CoveringGrants returns the grants of the images that cover any of c's
+// projects, its account or its organization nodes.
+func (tx *Tx) CoveringGrants(imageIDs []string, c Covering) ([]domain.Grant, error) {
+	var out []domain.Grant
+	for _, k := range []struct {
+		kind    string
+		targets []string
+	}{
+		{domain.GrantProject, c.ProjectIDs},
+		{domain.GrantDomain, []string{c.AccountID}},
+		{domain.GrantOrganization, c.NodeIDs},
+	} {
+		gs, err := tx.GrantsTo(imageIDs, k.kind, k.targets)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, gs...)
 	}
-	var gs []domain.Grant
-	return gs, wrap(tx.db.Where("image_id = ?", imageID).Where(q).Find(&gs).Error)
+	return out, nil
 }
 
 // ImagesGrantedTo returns the IDs of images with a grant to any of the
 // projects, the account or the nodes, or already shared with the projects.
-func (tx *Tx) ImagesGrantedTo(projectIDs []string, accountID string, nodeIDs []string) ([]string, error) {
-	targets := append(append([]string{accountID}, projectIDs...), nodeIDs...)
+func (tx *Tx) ImagesGrantedTo(c Covering) ([]string, error) {
 	var ids []string
-	if err := tx.db.Model(&domain.Grant{}).Distinct("image_id").Where("target_id IN ?", targets).Pluck("image_id", &ids).Error; err != nil {
-		return nil, wrap(err)
+	collect := func(r *sql.Rows) error {
+		var id string
+		ids = append(ids, id)
+		return r.Scan(&ids[len(ids)-1])
 	}
-	if len(projectIDs) > 0 {
-		var shared []string
-		if err := tx.db.Model(&domain.ProjectShare{}).Distinct("image_id").Where("project_id IN ?", projectIDs).Pluck("image_id", &shared).Error; err != nil {
-			return nil, wrap(err)
-		}
-		ids = append(ids, shared...)
+	targets := append(append([]string{c.AccountID}, c.ProjectIDs...), c.NodeIDs...)
+	err := chunks(dedupe(targets), func(part []string) error {
+		q, args := with(`SELECT DISTINCT image_id FROM grants WHERE target_id IN (…)`, part)
+		return tx.rows(collect, q, args...)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return ids, nil
+	err = chunks(dedupe(c.ProjectIDs), func(part []string) error {
+		q, args := with(`SELECT DISTINCT image_id FROM project_shares WHERE project_id IN (…)`, part)
+		return tx.rows(collect, q, args...)
+	})
+	return dedupe(ids), err
 }
 
-// TouchGrant marks a grant as offered again now.
-func (tx *Tx) TouchGrant(id string, now time.Time) error {
-	return wrap(tx.db.Model(&domain.Grant{}).Where("id = ?", id).Update("updated_at", now).Error)
+// CreateGrants inserts new grants.
+func (tx *Tx) CreateGrants(gs []domain.Grant) error {
+	if len(gs) == 1 {
+		g := gs[0]
+		_, err := tx.exec(`INSERT INTO grants (id, image_id, kind, target_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			g.ID, g.ImageID, g.Kind, g.TargetID, g.CreatedAt, g.UpdatedAt)
+		return err
+	}
+	return tx.CreateBatch(gs, 200)
+}
+
+// TouchGrants marks grants as offered again now.
+func (tx *Tx) TouchGrants(ids []string, now time.Time) error {
+	return chunks(ids, func(part []string) error {
+		q, args := with(`UPDATE grants SET updated_at = ? WHERE id IN (…)`, part, now)
+		_, err := tx.exec(q, args...)
+		return err
+	})
 }
 
 // DeleteGrants removes grants of an image with their decisions.
 func (tx *Tx) DeleteGrants(imageID string, grantIDs []string) error {
-	if len(grantIDs) == 0 {
-		return nil
-	}
-	if err := tx.db.Where("image_id = ? AND grant_id IN ?", imageID, grantIDs).Delete(&domain.Decision{}).Error; err != nil {
-		return wrap(err)
-	}
-	return wrap(tx.db.Where("image_id = ? AND id IN ?", imageID, grantIDs).Delete(&domain.Grant{}).Error)
+	return chunks(dedupe(grantIDs), func(part []string) error {
+		q, args := with(`DELETE FROM decisions WHERE image_id = ? AND grant_id IN (…)`, part, imageID)
+		if _, err := tx.exec(q, args...); err != nil {
+			return err
+		}
+		q, args = with(`DELETE FROM grants WHERE image_id = ? AND id IN (…)`, part, imageID)
+		_, err := tx.exec(q, args...)
+		return err
+	})
 }
+
+// decisionRow is the packed column of a decision.
+var decisionRow = pack(txt("grant_id"), txt("recipient_id"), txt("image_id"), txt("status"), txt("account_id"), txt("user_id"), val("updated_at"))
 
 // Decisions returns the decisions on the given grants.
 func (tx *Tx) Decisions(grantIDs []string) ([]domain.Decision, error) {
 	var ds []domain.Decision
-	if len(grantIDs) == 0 {
-		return ds, nil
-	}
-	return ds, wrap(tx.db.Where("grant_id IN ?", grantIDs).Find(&ds).Error)
-}
-
-// PutDecision records (or overwrites) a recipient's decision on a grant.
-func (tx *Tx) PutDecision(d domain.Decision) error {
-	return wrap(tx.db.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "grant_id"}, {Name: "recipient_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"status", "user_id", "updated_at"}),
-	}).Create(&d).Error)
-}
-
-// ResetRejected deletes the rejected decisions on a grant (making it pending
-// again for those recipients, S08) and returns their accounts.
-func (tx *Tx) ResetRejected(grantID string) ([]string, error) {
-	var accounts []string
-	q := tx.db.Model(&domain.Decision{}).Where("grant_id = ? AND status = ?", grantID, domain.MemberRejected)
-	if err := q.Pluck("account_id", &accounts).Error; err != nil {
-		return nil, wrap(err)
-	}
-	if len(accounts) == 0 {
-		return nil, nil
-	}
-	return accounts, wrap(tx.db.Where("grant_id = ? AND status = ?", grantID, domain.MemberRejected).Delete(&domain.Decision{}).Error)
-}
-
-// SetShare writes the derived status of an image for a project, keeping the
-// project's pending counter in step.
-func (tx *Tx) SetShare(s domain.ProjectShare) error {
-	old, had, err := tx.Share(s.ProjectID, s.ImageID)
-	if err != nil {
-		return err
-	}
-	err = tx.db.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "project_id"}, {Name: "image_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"status", "shared_at", "updated_at"}),
-	}).Create(&s).Error
-	if err != nil {
-		return wrap(err)
-	}
-	delta := 0
-	if had && old.Status == domain.MemberPending {
-		delta--
-	}
-	if s.Status == domain.MemberPending {
-		delta++
-	}
-	return tx.addPending(s.ProjectID, delta)
-}
-
-// addPending moves a project's pending counter by delta.
-func (tx *Tx) addPending(projectID string, delta int) error {
-	if delta == 0 {
-		return nil
-	}
-	return wrap(tx.db.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "project_id"}},
-		DoUpdates: clause.Assignments(map[string]any{"pending": gorm.Expr("pending_counters.pending + ?", delta)}),
-	}).Create(&domain.PendingCounter{ProjectID: projectID, Pending: delta}).Error)
-}
-
-// DeleteShares removes the derived rows of an image for the projects,
-// keeping pending counters in step.
-func (tx *Tx) DeleteShares(imageID string, projectIDs []string) error {
-	if len(projectIDs) == 0 {
-		return nil
-	}
-	return tx.deleteShares(func() *gorm.DB {
-		return tx.db.Where("image_id = ? AND project_id IN ?", imageID, projectIDs)
+	seen := map[[2]string]bool{}
+	err := chunks(dedupe(grantIDs), func(part []string) error {
+		q, args := with(`SELECT `+decisionRow+` FROM decisions WHERE grant_id IN (…)`, part)
+		return tx.rows(func(r *sql.Rows) error {
+			u, err := unpack(r)
+			if err != nil {
+				return err
+			}
+			d := domain.Decision{GrantID: u.str(), RecipientID: u.str(), ImageID: u.str(), Status: u.str(), AccountID: u.str(), UserID: u.str(), UpdatedAt: u.time()}
+			if u.err != nil {
+				return u.err
+			}
+			if k := [2]string{d.GrantID, d.RecipientID}; !seen[k] {
+				seen[k] = true
+				ds = append(ds, d)
+			}
+			return nil
+		}, q, args...)
 	})
+	return ds, err
 }
 
-// deleteAllShares removes every derived row of an image (it is deleted).
-func (tx *Tx) deleteAllShares(imageID string) error {
-	return tx.deleteShares(func() *gorm.DB { return tx.db.Where("image_id = ?", imageID) })
-}
-
-func (tx *Tx) deleteShares(scope func() *gorm.DB) error {
-	var pending []string
-	if err := scope().Model(&domain.ProjectShare{}).Where("status = ?", domain.MemberPending).Pluck("project_id", &pending).Error; err != nil {
-		return wrap(err)
-	}
-	if len(pending) > 0 {
-		// Every pending row was counted when it became pending, so each of
-		// these projects has a counter row to decrement: one statement.
-		err := tx.db.Model(&domain.PendingCounter{}).Where("project_id IN ?", pending).
-			Update("pending", gorm.Expr("pending - 1")).Error
+// PutDecisions records (or overwrites) recipients' decisions on grants.
+func (tx *Tx) PutDecisions(ds []domain.Decision) error {
+	for _, d := range ds {
+		_, err := tx.exec(`INSERT INTO decisions (grant_id, recipient_id, image_id, status, account_id, user_id, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (grant_id, recipient_id) DO UPDATE SET status = excluded.status, user_id = excluded.user_id, updated_at = excluded.updated_at`,
+			d.GrantID, d.RecipientID, d.ImageID, d.Status, d.AccountID, d.UserID, d.UpdatedAt)
 		if err != nil {
-			return wrap(err)
+			return err
 		}
 	}
-	return wrap(scope().Delete(&domain.ProjectShare{}).Error)
+	return nil
 }
 
-// Share returns the derived status of an image for a project; ok is false
-// when the image is not shared with it.
-func (tx *Tx) Share(projectID, imageID string) (s domain.ProjectShare, ok bool, err error) {
-	err = tx.db.Where("project_id = ? AND image_id = ?", projectID, imageID).Limit(1).Find(&s).Error
-	return s, s.ProjectID != "", wrap(err)
-}
-
-// SharedImage is one row of "Images Shared with Me".
-type SharedImage struct {
-	domain.Image
-	ShareStatus    string
-	SharedAt       time.Time
-	OwnerAccountID string
-}
-
-// SharedImages returns the images shared with a project in a status,
-// most recently shared first. Status "" means every status.
-func (tx *Tx) SharedImages(projectID, status string, p Page) ([]SharedImage, error) {
-	q := tx.db.Table("project_shares").
-		Select("images.*, project_shares.status AS share_status, project_shares.shared_at AS shared_at, project_shares.owner_account_id AS owner_account_id").
-		Joins("JOIN images ON images.id = project_shares.image_id").
-		Where("project_shares.project_id = ?", projectID)
-	if status != "" {
-		q = q.Where("project_shares.status = ?", status)
+// ResetRejected deletes the rejected decisions on the grants (making them
+// pending again for those recipients, S08) and returns them.
+func (tx *Tx) ResetRejected(grantIDs []string) ([]domain.Decision, error) {
+	ds, err := tx.Decisions(grantIDs)
+	if err != nil {
+		return nil, err
 	}
-	var rows []SharedImage
-	err := p.apply(q.Order("project_shares.shared_at DESC, project_shares.image_id")).Scan(&rows).Error
-	return rows, wrap(err)
-}
-
-// PendingCount is a project's pending counter (the badge).
-func (tx *Tx) PendingCount(projectID string) (int, error) {
-	var c domain.PendingCounter
-	err := tx.db.Where("project_id = ?", projectID).Limit(1).Find(&c).Error
-	return c.Pending, wrap(err)
-}
-
-// CountShared counts the images shared with a project in a status.
-func (tx *Tx) CountShared(projectID, status string) (int, error) {
-	var n int64
-	err := tx.db.Model(&domain.ProjectShare{}).Where("project_id = ? AND status = ?", projectID, status).Count(&n).Error
-	return int(n), wrap(err)
-}
-
-// SharedImageIDs returns the IDs of images shared with a project in a status.
-func (tx *Tx) SharedImageIDs(projectID, status string) ([]string, error) {
-	var ids []string
-	err := tx.db.Model(&domain.ProjectShare{}).Where("project_id = ? AND status = ?", projectID, status).Order("image_id").Pluck("image_id", &ids).Error
-	return ids, wrap(err)
+	ds = slices.DeleteFunc(ds, func(d domain.Decision) bool { return d.Status != domain.MemberRejected })
+	for _, d := range ds {
+		if _, err := tx.exec(`DELETE FROM decisions WHERE grant_id = ? AND recipient_id = ?`, d.GrantID, d.RecipientID); err != nil {
+			return nil, err
+		}
+	}
+	return ds, nil
 }

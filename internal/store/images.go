@@ -1,47 +1,127 @@
 package store
 
 import (
+	"database/sql"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"imageshare/internal/domain"
 )
 
-// Page selects a window of a list: Offset rows skipped, at most Limit returned.
-type Page struct {
-	Offset int
-	Limit  int
+// imageCols are an image's columns, to pack, in readImage's order.
+var imageCols = []string{txt("images.id"), txt("images.project_id"), txt("images.account_id"), txt("images.region_id"), txt("images.name"),
+	txt("images.description"), txt("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
+	txt("images.status"), val("images.encrypted"), txt("images.origin_kind"), txt("images.origin_ref"), txt("images.properties"),
+	val("images.save_started_at"), val("images.ready_at"), val("images.created_at"), val("images.updated_at")}
+
+// imageRow is the packed column of an image alone.
+var imageRow = pack(imageCols...)
+
+// readImage reads imageCols from a packed row.
+func readImage(u *unpacked, im *domain.Image) {
+	im.ID, im.ProjectID, im.AccountID, im.RegionID, im.Name = u.str(), u.str(), u.str(), u.str(), u.str()
+	im.Description, im.Type, im.OS, im.SizeGB, im.MinDiskGB = u.str(), domain.ImageType(u.str()), u.str(), u.int(), u.int()
+	im.Status, im.Encrypted, im.OriginKind, im.OriginRef, im.Properties = u.str(), u.bool(), u.str(), u.str(), u.str()
+	im.SaveStartedAt, im.ReadyAt, im.CreatedAt, im.UpdatedAt = u.time(), u.time(), u.time(), u.time()
 }
 
-func (p Page) apply(q *gorm.DB) *gorm.DB {
-	limit := p.Limit
-	// Up to 1,001: a page of the largest size (1,000) plus the row that
-	// tells whether another page follows.
-	if limit <= 0 || limit > 1001 {
-		limit = 50
-	}
-	return q.Offset(max(p.Offset, 0)).Limit(limit)
+// images runs a query of packed image rows (imageRow).
+func (tx *Tx) images(query string, args ...any) ([]domain.Image, error) {
+	var ims []domain.Image
+	err := tx.rows(func(r *sql.Rows) error {
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		ims = append(ims, domain.Image{})
+		readImage(u, &ims[len(ims)-1])
+		return u.err
+	}, query, args...)
+	return ims, err
 }
 
 // Image returns an image by ID with no visibility check: callers scope it.
 func (tx *Tx) Image(id string) (domain.Image, error) {
-	var im domain.Image
-	return im, take(tx.db.Where("id = ?", id), &im, domain.ErrImageNotFound())
+	ims, err := tx.images(`SELECT `+imageRow+` FROM images WHERE images.id = ?`, id)
+	if err == nil && len(ims) == 0 {
+		err = domain.ErrImageNotFound()
+	}
+	if err != nil {
+		return domain.Image{}, err
+	}
+	return ims[0], nil
+}
+
+// ImageSeen is an image as one project sees it, read in one statement: its
+// status for the project when shared with it, and its owner's name.
+type ImageSeen struct {
+	domain.Image
+	ShareStatus      string // "" when the image is not shared with the project
+	OwnerAccountName string
+}
+
+// ImageFor returns an image with its share status for a project of an
+// account (none when the project is not the account's); callers decide from
+// ShareStatus and the owner whether the project may see it.
+func (tx *Tx) ImageFor(accountID, projectID, id string) (ImageSeen, error) {
+	var v ImageSeen
+	found, err := tx.row(func(r *sql.Rows) error {
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		readImage(u, &v.Image)
+		v.ShareStatus, v.OwnerAccountName = u.str(), u.str()
+		return u.err
+	}, `SELECT `+pack(append(imageCols, txt("ps.status"), txt("accounts.name"))...)+` FROM images
+		JOIN accounts ON accounts.id = images.account_id
+		LEFT JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
+			AND EXISTS (SELECT 1 FROM projects WHERE projects.id = ? AND projects.account_id = ?)
+		WHERE images.id = ?`, projectID, projectID, accountID, id)
+	if err == nil && !found {
+		err = domain.ErrImageNotFound()
+	}
+	return v, err
 }
 
 // LockImage returns an image and holds it against concurrent changes until
 // the transaction ends (FOR UPDATE on PostgreSQL; on SQLite every write
 // transaction already holds the database's write lock).
 func (tx *Tx) LockImage(id string) (domain.Image, error) {
-	var im domain.Image
-	q := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id)
-	return im, take(q, &im, domain.ErrImageNotFound())
+	ims, err := tx.LockImages([]string{id})
+	if err != nil {
+		return domain.Image{}, err
+	}
+	if len(ims) == 0 {
+		return domain.Image{}, domain.ErrImageNotFound()
+	}
+	return ims[0], nil
 }
 
-// LockAccount holds an account row until the transaction ends; quota checks
-// (count, then insert) take it first so that they serialize per account.
+// LockImages returns the images with the given IDs that exist, in ID order
+// (so that concurrent transactions lock them in one order), held until the
+// transaction ends.
+func (tx *Tx) LockImages(ids []string) ([]domain.Image, error) {
+	lock := ""
+	if tx.s.dialect == "postgres" {
+		lock = " FOR UPDATE"
+	}
+	var out []domain.Image
+	err := chunks(sortedCopy(ids), func(part []string) error {
+		q, args := with(`SELECT `+imageRow+` FROM images WHERE images.id IN (…) ORDER BY images.id`+lock, part)
+		ims, err := tx.images(q, args...)
+		for _, im := range ims {
+			if len(out) == 0 || out[len(out)-1].ID != im.ID { // the padding repeats IDs
+				out = append(out, im)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// LockAccount holds an account row until the transaction ends.
 func (tx *Tx) LockAccount(id string) error {
 	var a domain.Account
 	q := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id)
@@ -54,17 +134,45 @@ type ImageFilter struct {
 	Type domain.ImageType
 }
 
-// OwnImages returns a project's own images, newest first.
-func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) ([]domain.Image, error) {
-	q := tx.db.Where("project_id = ?", projectID)
-	if f.Name != "" {
-		q = q.Where("LOWER(name) LIKE ? ESCAPE '\\'", "%"+likeEscape(f.Name)+"%")
-	}
+// CountedImage is an image with its number of accepted recipients (S09)
+// and of grants, whatever their answer.
+type CountedImage struct {
+	domain.Image
+	Accepted, Grants int
+}
+
+// countedRow packs an image with its counts, read by index per row.
+var countedRow = pack(append(imageCols,
+	val(`(SELECT COUNT(*) FROM decisions WHERE decisions.image_id = images.id AND decisions.status = 'accepted')`),
+	val(`(SELECT COUNT(*) FROM grants WHERE grants.image_id = images.id)`))...)
+
+// OwnImages returns a page of a project's own images, newest first
+// (idx_image_owned, or idx_image_owned_type with a type), with their counts.
+func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[CountedImage], error) {
+	q := `SELECT ` + countedRow + ` FROM images WHERE images.project_id = ?`
+	args := []any{projectID}
 	if f.Type != "" {
-		q = q.Where("type = ?", f.Type)
+		q += ` AND images.type = ?`
+		args = append(args, f.Type)
 	}
-	var ims []domain.Image
-	return ims, wrap(p.apply(q.Order("created_at DESC, id")).Find(&ims).Error)
+	if f.Name != "" {
+		q += ` AND LOWER(images.name) LIKE ? ESCAPE '\'`
+		args = append(args, "%"+likeEscape(f.Name)+"%")
+	}
+	cond, order, more := keyset(p, "images.created_at", "images.id", true)
+	var rows []CountedImage
+	err := tx.rows(func(r *sql.Rows) error {
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, CountedImage{})
+		c := &rows[len(rows)-1]
+		readImage(u, &c.Image)
+		c.Accepted, c.Grants = u.int(), u.int()
+		return u.err
+	}, q+cond+order, append(args, more...)...)
+	return window(rows, p, func(c CountedImage) Cursor { return Cursor{Time: c.CreatedAt, ID: c.ID} }), err
 }
 
 // likeEscape lowercases s and escapes LIKE's wildcards with a backslash.
@@ -82,54 +190,67 @@ func likeEscape(s string) string {
 	return string(out)
 }
 
-// CountImages counts an account's private images in a region (S11).
+// CreateImage inserts a new image and counts it in its account's quota for
+// the region (S11). The count goes up only while it is below limit, in the
+// same statement, so that no two transactions can both take the last place
+// (S12); a full quota is reported as ok=false and nothing is inserted.
+func (tx *Tx) CreateImage(img *domain.Image, limit int) (ok bool, err error) {
+	if _, err := tx.exec(`INSERT INTO image_counts (account_id, region_id, images) VALUES (?, ?, 0)
+		ON CONFLICT (account_id, region_id) DO NOTHING`, img.AccountID, img.RegionID); err != nil {
+		return false, err
+	}
+	n, err := tx.exec(`UPDATE image_counts SET images = images + 1 WHERE account_id = ? AND region_id = ? AND images < ?`,
+		img.AccountID, img.RegionID, limit)
+	if err != nil || n == 0 {
+		return false, err
+	}
+	return true, tx.Create(img)
+}
+
+// CountImages is an account's number of private images in a region (S11).
 func (tx *Tx) CountImages(accountID, regionID string) (int, error) {
-	var n int64
-	err := tx.db.Model(&domain.Image{}).Where("account_id = ? AND region_id = ?", accountID, regionID).Count(&n).Error
-	return int(n), wrap(err)
+	return tx.scalar(`SELECT images FROM image_counts WHERE account_id = ? AND region_id = ?`, accountID, regionID)
 }
 
 // CountAccepted counts the accepted decisions of an image (S09).
 func (tx *Tx) CountAccepted(imageID string) (int, error) {
-	var n int64
-	err := tx.db.Model(&domain.Decision{}).Where("image_id = ? AND status = ?", imageID, domain.MemberAccepted).Count(&n).Error
-	return int(n), wrap(err)
+	return tx.scalar(`SELECT COUNT(*) FROM decisions WHERE image_id = ? AND status = ?`, imageID, domain.MemberAccepted)
 }
 
 // AcceptedCounts maps image IDs to their accepted decision counts.
 func (tx *Tx) AcceptedCounts(imageIDs []string) (map[string]int, error) {
-	return tx.countBy(&domain.Decision{}, "image_id", imageIDs, "status = ?", domain.MemberAccepted)
+	return tx.countBy(`SELECT image_id, COUNT(*) FROM decisions WHERE status = ? AND image_id IN (…) GROUP BY image_id`,
+		imageIDs, domain.MemberAccepted)
 }
 
 // GrantCounts maps image IDs to their number of grants.
 func (tx *Tx) GrantCounts(imageIDs []string) (map[string]int, error) {
-	return tx.countBy(&domain.Grant{}, "image_id", imageIDs, "1 = 1")
+	return tx.countBy(`SELECT image_id, COUNT(*) FROM grants WHERE image_id IN (…) GROUP BY image_id`, imageIDs)
 }
 
-func (tx *Tx) countBy(model any, col string, ids []string, cond string, args ...any) (map[string]int, error) {
-	counts := make(map[string]int, len(ids))
-	if len(ids) == 0 {
-		return counts, nil
-	}
-	var rows []struct {
-		K string
-		N int
-	}
-	err := tx.db.Model(model).Select(col+" AS k, COUNT(*) AS n").
-		Where(col+" IN ?", ids).Where(cond, args...).Group(col).Scan(&rows).Error
-	for _, r := range rows {
-		counts[r.K] = r.N
-	}
-	return counts, wrap(err)
-}
-
-// CountUnansweredGrants counts an image's grants that no recipient has
+// UnansweredCounts maps image IDs to their grants that no recipient has
 // answered yet (the S09 abuse guard).
-func (tx *Tx) CountUnansweredGrants(imageID string) (int, error) {
-	var n int64
-	err := tx.db.Model(&domain.Grant{}).Where("image_id = ?", imageID).
-		Where("NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.grant_id = grants.id)").Count(&n).Error
-	return int(n), wrap(err)
+func (tx *Tx) UnansweredCounts(imageIDs []string) (map[string]int, error) {
+	return tx.countBy(`SELECT image_id, COUNT(*) FROM grants WHERE image_id IN (…)
+		AND NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.grant_id = grants.id) GROUP BY image_id`, imageIDs)
+}
+
+// countBy runs a grouped count over IDs (query has "(…)" for them, after args).
+func (tx *Tx) countBy(query string, ids []string, args ...any) (map[string]int, error) {
+	counts := make(map[string]int, len(ids))
+	err := chunks(dedupe(ids), func(part []string) error {
+		q, qargs := with(query, part, args...)
+		return tx.rows(func(r *sql.Rows) error {
+			var k string
+			var n int
+			if err := r.Scan(&k, &n); err != nil {
+				return err
+			}
+			counts[k] = n
+			return nil
+		}, q, qargs...)
+	})
+	return counts, err
 }
 
 // UpdateImage sets the given columns of an image.
@@ -141,36 +262,50 @@ func (tx *Tx) UpdateImage(id string, cols map[string]any) error {
 	return wrap(res.Error)
 }
 
-// DeleteImage removes an image with its grants, decisions and shares.
-func (tx *Tx) DeleteImage(id string) error {
-	if err := tx.deleteAllShares(id); err != nil {
+// DeleteImage removes an image with its grants, decisions and shares, and
+// gives its place in the quota back.
+func (tx *Tx) DeleteImage(img domain.Image) error {
+	if err := tx.deleteAllShares(img.ID); err != nil {
 		return err
 	}
-	for _, m := range []any{&domain.Decision{}, &domain.Grant{}} {
-		if err := tx.db.Where("image_id = ?", id).Delete(m).Error; err != nil {
-			return wrap(err)
+	for _, q := range []string{`DELETE FROM decisions WHERE image_id = ?`, `DELETE FROM grants WHERE image_id = ?`} {
+		if _, err := tx.exec(q, img.ID); err != nil {
+			return err
 		}
 	}
-	res := tx.db.Where("id = ?", id).Delete(&domain.Image{})
-	if res.Error == nil && res.RowsAffected == 0 {
+	n, err := tx.exec(`DELETE FROM images WHERE id = ?`, img.ID)
+	if err == nil && n == 0 {
 		return domain.ErrImageNotFound()
 	}
-	return wrap(res.Error)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(`UPDATE image_counts SET images = images - 1 WHERE account_id = ? AND region_id = ?`, img.AccountID, img.RegionID)
+	return err
 }
 
 // SavingImages returns images in status saving whose save is due by now,
 // locked until the transaction ends. On PostgreSQL, FOR UPDATE SKIP LOCKED:
 // servers finishing images at once each take different ones.
 func (tx *Tx) SavingImages(dueBy time.Time, limit int) ([]domain.Image, error) {
-	var ims []domain.Image
-	err := tx.db.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
-		Where("status = ? AND ready_at <= ?", domain.StatusSaving, dueBy).Order("ready_at").Limit(limit).Find(&ims).Error
-	return ims, wrap(err)
+	lock := ""
+	if tx.s.dialect == "postgres" {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	return tx.images(`SELECT `+imageRow+` FROM images WHERE images.status = ? AND images.ready_at <= ? ORDER BY images.ready_at LIMIT ?`+lock,
+		domain.StatusSaving, dueBy, limit)
 }
 
 // ImageExists reports whether an image exists.
 func (tx *Tx) ImageExists(id string) (bool, error) {
-	var n int64
-	err := tx.db.Model(&domain.Image{}).Where("id = ?", id).Count(&n).Error
-	return n > 0, wrap(err)
+	return tx.row(func(r *sql.Rows) error { return nil }, `SELECT 1 FROM images WHERE id = ?`, id)
+}
+
+// AddImageCount moves an account's image count in a region by delta:
+// CreateImage and DeleteImage keep it; bulk loaders that insert images
+// directly call it themselves.
+func (tx *Tx) AddImageCount(accountID, regionID string, delta int) error {
+	_, err := tx.exec(`INSERT INTO image_counts (account_id, region_id, images) VALUES (?, ?, ?)
+		ON CONFLICT (account_id, region_id) DO UPDATE SET images = image_counts.images + excluded.images`, accountID, regionID, delta)
+	return err
 }

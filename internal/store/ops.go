@@ -13,16 +13,27 @@ import (
 // connection, so that a locked-out or read-only database shows.
 func (s *Store) Ping(ctx context.Context) error {
 	var n int
-	return wrap(s.db.WithContext(ctx).Raw("SELECT 1").Scan(&n).Error)
+	return wrap(s.read.gorm.WithContext(ctx).Raw("SELECT 1").Scan(&n).Error)
 }
 
-// PoolStats are the connection pool's figures (metrics).
+// PoolStats are the connection pools' figures (metrics): the readers' and
+// the writer's, added up (on PostgreSQL they are one pool).
 func (s *Store) PoolStats() sql.DBStats {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return sql.DBStats{}
+	st := s.read.sql.Stats()
+	if s.write == s.read {
+		return st
 	}
-	return sqlDB.Stats()
+	w := s.write.sql.Stats()
+	st.MaxOpenConnections += w.MaxOpenConnections
+	st.OpenConnections += w.OpenConnections
+	st.InUse += w.InUse
+	st.Idle += w.Idle
+	st.WaitCount += w.WaitCount
+	st.WaitDuration += w.WaitDuration
+	st.MaxIdleClosed += w.MaxIdleClosed
+	st.MaxIdleTimeClosed += w.MaxIdleTimeClosed
+	st.MaxLifetimeClosed += w.MaxLifetimeClosed
+	return st
 }
 
 // Backup writes an online, consistent copy of a SQLite database to path
@@ -35,7 +46,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return domain.ErrInvalid("backup", "%s exists already: give a new file name.", path)
 	}
-	if err := s.db.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+	if err := s.read.gorm.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
 		return fmt.Errorf("store: backup to %s: %w", path, err)
 	}
 	return nil
@@ -48,7 +59,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 		return "ok", nil
 	}
 	var res string
-	err := s.db.WithContext(ctx).Raw("PRAGMA integrity_check").Row().Scan(&res)
+	err := s.read.gorm.WithContext(ctx).Raw("PRAGMA integrity_check").Row().Scan(&res)
 	return res, wrap(err)
 }
 

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"strconv"
+
 	"imageshare/internal/domain"
 )
 
@@ -10,10 +12,12 @@ func (tx *Tx) Server(projectID, id string) (domain.Server, error) {
 	return s, take(tx.db.Where("project_id = ? AND id = ?", projectID, id), &s, domain.ErrNotFound("server").About(id))
 }
 
-// Servers returns a project's servers, newest first.
-func (tx *Tx) Servers(projectID string, p Page) ([]domain.Server, error) {
+// Servers returns a page of a project's servers, newest first (idx_server_project).
+func (tx *Tx) Servers(projectID string, p Page) (Window[domain.Server], error) {
 	var ss []domain.Server
-	return ss, wrap(p.apply(tx.db.Where("project_id = ?", projectID).Order("created_at DESC, id")).Find(&ss).Error)
+	cond, order, args := keyset(p, "created_at", "id", true)
+	err := tx.db.Raw(`SELECT * FROM servers WHERE project_id = ?`+cond+order, append([]any{projectID}, args...)...).Scan(&ss).Error
+	return window(ss, p, func(s domain.Server) Cursor { return Cursor{Time: s.CreatedAt, ID: s.ID} }), wrap(err)
 }
 
 // UpdateServer sets the given columns of a project's server.
@@ -31,10 +35,12 @@ func (tx *Tx) Disk(projectID, id string) (domain.Disk, error) {
 	return d, take(tx.db.Where("project_id = ? AND id = ?", projectID, id), &d, domain.ErrNotFound("disk").About(id))
 }
 
-// Disks returns a project's disks, newest first.
-func (tx *Tx) Disks(projectID string, p Page) ([]domain.Disk, error) {
+// Disks returns a page of a project's disks, newest first (idx_disk_project).
+func (tx *Tx) Disks(projectID string, p Page) (Window[domain.Disk], error) {
 	var ds []domain.Disk
-	return ds, wrap(p.apply(tx.db.Where("project_id = ?", projectID).Order("created_at DESC, id")).Find(&ds).Error)
+	cond, order, args := keyset(p, "created_at", "id", true)
+	err := tx.db.Raw(`SELECT * FROM disks WHERE project_id = ?`+cond+order, append([]any{projectID}, args...)...).Scan(&ds).Error
+	return window(ds, p, func(d domain.Disk) Cursor { return Cursor{Time: d.CreatedAt, ID: d.ID} }), wrap(err)
 }
 
 // TrailFilter narrows an account's trail.
@@ -44,8 +50,9 @@ type TrailFilter struct {
 	Text   string // substring of the target, user or detail
 }
 
-// Trail returns an account's audit events, newest first.
-func (tx *Tx) Trail(accountID string, f TrailFilter, p Page) ([]domain.AuditEvent, error) {
+// Trail returns a page of an account's audit events, newest first
+// (idx_audit_trail). Its cursor's ID is the event's number.
+func (tx *Tx) Trail(accountID string, f TrailFilter, p Page) (Window[domain.AuditEvent], error) {
 	q := tx.db.Where("account_id = ?", accountID)
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
@@ -57,6 +64,21 @@ func (tx *Tx) Trail(accountID string, f TrailFilter, p Page) ([]domain.AuditEven
 		like := "%" + likeEscape(f.Text) + "%"
 		q = q.Where("(LOWER(target_id) LIKE ? ESCAPE '\\' OR LOWER(user_name) LIKE ? ESCAPE '\\' OR LOWER(detail) LIKE ? ESCAPE '\\')", like, like, like)
 	}
+	order := "id DESC"
+	if p.After != nil {
+		id, err := strconv.ParseInt(p.After.ID, 10, 64)
+		if err != nil {
+			return Window[domain.AuditEvent]{}, domain.ErrInvalid("cursor", "The page cursor is not one this server gave out.")
+		}
+		if p.Backward {
+			q, order = q.Where("id > ?", id), "id ASC"
+		} else {
+			q = q.Where("id < ?", id)
+		}
+	} else if p.Backward {
+		order = "id ASC"
+	}
 	var es []domain.AuditEvent
-	return es, wrap(p.apply(q.Order("id DESC")).Find(&es).Error)
+	err := q.Order(order).Limit(p.size() + 1).Find(&es).Error
+	return window(es, p, func(e domain.AuditEvent) Cursor { return Cursor{ID: strconv.FormatInt(e.ID, 10)} }), wrap(err)
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"database/sql"
+
 	"imageshare/internal/domain"
 )
 
@@ -13,7 +15,12 @@ func (tx *Tx) Region(id string) (domain.Region, error) {
 // Regions returns every region, by ID.
 func (tx *Tx) Regions() ([]domain.Region, error) {
 	var rs []domain.Region
-	return rs, wrap(tx.db.Order("id").Find(&rs).Error)
+	err := tx.rows(func(r *sql.Rows) error {
+		rs = append(rs, domain.Region{})
+		x := &rs[len(rs)-1]
+		return r.Scan(&x.ID, &x.Name, &x.Sites)
+	}, `SELECT id, name, sites FROM regions ORDER BY id`)
+	return rs, err
 }
 
 // Sites returns every site, by code.
@@ -49,17 +56,18 @@ func (tx *Tx) Accounts() ([]domain.Account, error) {
 // AccountNames maps the given account IDs to their names.
 func (tx *Tx) AccountNames(ids []string) (map[string]string, error) {
 	names := make(map[string]string, len(ids))
-	if len(ids) == 0 {
-		return names, nil
-	}
-	var as []domain.Account
-	if err := tx.db.Select("id", "name").Where("id IN ?", ids).Find(&as).Error; err != nil {
-		return nil, wrap(err)
-	}
-	for _, a := range as {
-		names[a.ID] = a.Name
-	}
-	return names, nil
+	err := chunks(dedupe(ids), func(part []string) error {
+		q, args := with(`SELECT id, name FROM accounts WHERE id IN (…)`, part)
+		return tx.rows(func(r *sql.Rows) error {
+			var id, name string
+			if err := r.Scan(&id, &name); err != nil {
+				return err
+			}
+			names[id] = name
+			return nil
+		}, q, args...)
+	})
+	return names, err
 }
 
 // User returns an account's user by name.
@@ -83,10 +91,31 @@ func (tx *Tx) SetPassword(userID, hash string) error {
 	return wrap(res.Error)
 }
 
+const projectCols = `projects.id, projects.account_id, projects.region_id, projects.name, projects.created_at`
+
+func scanProject(r *sql.Rows, p *domain.Project, extra ...any) error {
+	return r.Scan(append([]any{&p.ID, &p.AccountID, &p.RegionID, &p.Name, nullTime{&p.CreatedAt}}, extra...)...)
+}
+
+func (tx *Tx) projects(query string, args ...any) ([]domain.Project, error) {
+	var ps []domain.Project
+	err := tx.rows(func(r *sql.Rows) error {
+		ps = append(ps, domain.Project{})
+		return scanProject(r, &ps[len(ps)-1])
+	}, query, args...)
+	return ps, err
+}
+
 // Project returns a project by ID.
 func (tx *Tx) Project(id string) (domain.Project, error) {
-	var p domain.Project
-	return p, take(tx.db.Where("id = ?", id), &p, domain.ErrNotFound("project").About(id))
+	ps, err := tx.projects(`SELECT `+projectCols+` FROM projects WHERE id = ?`, id)
+	if err == nil && len(ps) == 0 {
+		err = domain.ErrNotFound("project").About(id)
+	}
+	if err != nil {
+		return domain.Project{}, err
+	}
+	return ps[0], nil
 }
 
 // ProjectByName returns an account's project by name.
@@ -98,37 +127,59 @@ func (tx *Tx) ProjectByName(accountID, name string) (domain.Project, error) {
 // Projects returns an account's projects, by region and name. An empty
 // regionID means every region.
 func (tx *Tx) Projects(accountID, regionID string) ([]domain.Project, error) {
-	q := tx.db.Where("account_id = ?", accountID)
-	if regionID != "" {
-		q = q.Where("region_id = ?", regionID)
+	if regionID == "" {
+		return tx.projects(`SELECT `+projectCols+` FROM projects WHERE account_id = ? ORDER BY region_id, name`, accountID)
 	}
-	var ps []domain.Project
-	return ps, wrap(q.Order("region_id, name").Find(&ps).Error)
-}
-
-// ProjectsOfAccounts returns the projects of the given accounts in a region.
-func (tx *Tx) ProjectsOfAccounts(accountIDs []string, regionID string) ([]domain.Project, error) {
-	var ps []domain.Project
-	if len(accountIDs) == 0 {
-		return ps, nil
-	}
-	return ps, wrap(tx.db.Where("account_id IN ? AND region_id = ?", accountIDs, regionID).Order("id").Find(&ps).Error)
+	return tx.projects(`SELECT `+projectCols+` FROM projects WHERE account_id = ? AND region_id = ? ORDER BY name`, accountID, regionID)
 }
 
 // ProjectNames maps project IDs to "account / project", the name an owner
 // recognizes a recipient project by (every account has a "cn-north-4").
 func (tx *Tx) ProjectNames(ids []string) (map[string]string, error) {
 	names := make(map[string]string, len(ids))
-	if len(ids) == 0 {
-		return names, nil
+	err := chunks(dedupe(ids), func(part []string) error {
+		q, args := with(`SELECT projects.id, accounts.name, projects.name FROM projects
+			JOIN accounts ON accounts.id = projects.account_id WHERE projects.id IN (…)`, part)
+		return tx.rows(func(r *sql.Rows) error {
+			var id, account, name string
+			if err := r.Scan(&id, &account, &name); err != nil {
+				return err
+			}
+			names[id] = account + " / " + name
+			return nil
+		}, q, args...)
+	})
+	return names, err
+}
+
+// UserAccount is a user with its account, read in one statement.
+type UserAccount struct {
+	User    domain.User
+	Account domain.Account
+}
+
+// userAccountCols are scanUserAccount's columns, FROM userAccountJoin.
+const (
+	userAccountCols = `users.id, users.account_id, users.name, users.password_hash, users.disabled, users.created_at,
+	accounts.id, accounts.name, accounts.site, accounts.created_at`
+	userAccountJoin = ` FROM users JOIN accounts ON accounts.id = users.account_id`
+)
+
+func scanUserAccount(r *sql.Rows, ua *UserAccount, extra ...any) error {
+	u, a := &ua.User, &ua.Account
+	return r.Scan(append([]any{&u.ID, &u.AccountID, &u.Name, &u.PasswordHash, &u.Disabled, nullTime{&u.CreatedAt},
+		&a.ID, &a.Name, &a.Site, nullTime{&a.CreatedAt}}, extra...)...)
+}
+
+// UserAccountByID returns a user and its account.
+func (tx *Tx) UserAccountByID(userID string) (UserAccount, error) {
+	var ua UserAccount
+	found, err := tx.row(func(r *sql.Rows) error { return scanUserAccount(r, &ua) },
+		`SELECT `+userAccountCols+userAccountJoin+` WHERE users.id = ?`, userID)
+	if err == nil && !found {
+		err = domain.ErrNotFound("user").About(userID)
 	}
-	var rows []struct{ ID, Name, AccountName string }
-	err := tx.db.Model(&domain.Project{}).Select("projects.id, projects.name, accounts.name AS account_name").
-		Joins("JOIN accounts ON accounts.id = projects.account_id").Where("projects.id IN ?", ids).Scan(&rows).Error
-	for _, r := range rows {
-		names[r.ID] = r.AccountName + " / " + r.Name
-	}
-	return names, wrap(err)
+	return ua, err
 }
 
 // OrgNode returns an organization node by ID.
@@ -155,15 +206,12 @@ func (tx *Tx) OrgTree(orgID string) ([]domain.OrgNode, error) {
 // OrgMembership returns the node an account belongs to; ok is false when
 // the account is in no organization.
 func (tx *Tx) OrgMembership(accountID string) (node domain.OrgNode, ok bool, err error) {
-	var m domain.OrgMember
-	if err := tx.db.Where("account_id = ?", accountID).Limit(1).Find(&m).Error; err != nil {
-		return node, false, wrap(err)
-	}
-	if m.AccountID == "" {
-		return node, false, nil
-	}
-	node, err = tx.OrgNode(m.NodeID)
-	return node, err == nil, err
+	ok, err = tx.row(func(r *sql.Rows) error {
+		return r.Scan(&node.ID, &node.Kind, &node.OrgID, &node.ParentID, &node.Name, &node.MgmtAccountID, &node.Path)
+	}, `SELECT org_nodes.id, org_nodes.kind, org_nodes.org_id, COALESCE(org_nodes.parent_id, ''), org_nodes.name,
+		org_nodes.mgmt_account_id, org_nodes.path
+		FROM org_members JOIN org_nodes ON org_nodes.id = org_members.node_id WHERE org_members.account_id = ?`, accountID)
+	return node, ok, err
 }
 
 // AccountsUnder returns the IDs of accounts in the subtree of the node.

@@ -113,7 +113,8 @@ func Actor(account, project string) sharing.Actor {
 // ImageID finds a demo image by name in its owner's project.
 func (w *World) ImageID(t testing.TB, account, project, name string) string {
 	t.Helper()
-	rows, _, err := w.Sharing.OwnImages(context.Background(), Actor(account, project), sharing.ImageFilter{Name: name}, sharing.Page{})
+	res, err := w.Sharing.OwnImages(context.Background(), Actor(account, project), sharing.ImageFilter{Name: name}, sharing.Page{})
+	rows := res.Rows
 	for _, r := range rows {
 		if r.Name == name {
 			return r.ID

@@ -2,6 +2,7 @@ package world
 
 import (
 	"context"
+	"math"
 	"slices"
 	"time"
 
@@ -58,7 +59,7 @@ func userKey(account, user string) string { return account + "/" + user }
 // A user missing from it keeps its password.
 func passwordHashes(ctx context.Context, st *store.Store, f *File) (map[string]string, error) {
 	hashes := map[string]string{}
-	tx := st.Read(ctx)
+	tx := st.One(ctx)
 	for _, a := range f.Accounts {
 		acc, err := tx.AccountByName(a.Name)
 		if err != nil && domain.KindOf(err) != domain.KindNotFound {
@@ -400,7 +401,13 @@ func loadResources(tx *store.Tx, f *File) error {
 			MinDiskGB: im.SizeGB, Status: domain.StatusActive, Encrypted: im.Encrypted, OriginKind: domain.OriginImport,
 			SaveStartedAt: now, ReadyAt: now, CreatedAt: now, UpdatedAt: now,
 		}
-		if err := createOnce(tx, img.ID, &img); err != nil {
+		// Starting images are the world's, whatever the quota (S11 binds
+		// what users create); they still count toward it.
+		err = createOnce(tx, img.ID, func() error {
+			_, err := tx.CreateImage(&img, math.MaxInt32)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -413,7 +420,7 @@ func loadResources(tx *store.Tx, f *File) error {
 			ID: stableUUID("server", s.Account, p.Name, s.Name), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
 			AZ: s.AZ, Name: s.Name, OS: s.OS, DiskGB: max(s.DiskGB, 40), Status: "running", CreatedAt: now, UpdatedAt: now,
 		}
-		if err := createOnce(tx, srv.ID, &srv); err != nil {
+		if err := createOnce(tx, srv.ID, func() error { return tx.Create(&srv) }); err != nil {
 			return err
 		}
 	}
@@ -426,7 +433,7 @@ func loadResources(tx *store.Tx, f *File) error {
 			ID: stableUUID("disk", d.Account, p.Name, d.Name), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
 			AZ: d.AZ, Name: d.Name, SizeGB: max(d.SizeGB, 10), Status: "available", CreatedAt: now,
 		}
-		if err := createOnce(tx, disk.ID, &disk); err != nil {
+		if err := createOnce(tx, disk.ID, func() error { return tx.Create(&disk) }); err != nil {
 			return err
 		}
 	}
@@ -440,14 +447,15 @@ func accountIDOrName(tx *store.Tx, name string) string {
 	return name
 }
 
-// createOnce inserts v the first time the world is loaded: a starting image
-// that was since deleted must not come back at the next start.
-func createOnce(tx *store.Tx, id string, v any) error {
+// createOnce creates a starting resource the first time the world is
+// loaded: a starting image that was since deleted must not come back at the
+// next start.
+func createOnce(tx *store.Tx, id string, create func() error) error {
 	key := "world-loaded:" + id
 	if done, err := tx.Setting(key); err != nil || done != "" {
 		return err
 	}
-	if err := tx.Create(v); err != nil {
+	if err := create(); err != nil {
 		return err
 	}
 	_, err := tx.PutSetting(key, "1")

@@ -57,7 +57,7 @@ func TestLoadHashesOutsideTheWriteTransaction(t *testing.T) {
 		t.Fatalf("%d writes failed while the load hashed passwords, the first: %v (kind %s)", len(blocked), blocked[0], domain.KindOf(blocked[0]))
 	}
 	// The passwords are set all the same.
-	u, err := st.Read(ctx).User(AccountID("a"), "u07")
+	u, err := st.One(ctx).User(AccountID("a"), "u07")
 	if err != nil || !identity.PasswordMatches(u.PasswordHash, "password-07") {
 		t.Errorf("user u07 after the load: %v, password set: %v", err, err == nil && identity.PasswordMatches(u.PasswordHash, "password-07"))
 	}

@@ -32,24 +32,39 @@ type counts struct{ accounts, projects, images, servers, disks int }
 
 func count(t *testing.T, st *store.Store) counts {
 	t.Helper()
-	tx := st.Read(context.Background())
-	accs, err := tx.Accounts()
+	var c counts
+	err := st.Read(context.Background(), func(tx *store.Tx) error {
+		accs, err := tx.Accounts()
+		if err != nil {
+			return err
+		}
+		c.accounts = len(accs)
+		for _, a := range accs {
+			ps, err := tx.Projects(a.ID, "")
+			if err != nil {
+				return err
+			}
+			c.projects += len(ps)
+			for _, p := range ps {
+				ims, err := tx.OwnImages(p.ID, store.ImageFilter{}, store.Page{Limit: store.MaxPage})
+				if err != nil {
+					return err
+				}
+				ss, err := tx.Servers(p.ID, store.Page{Limit: store.MaxPage})
+				if err != nil {
+					return err
+				}
+				ds, err := tx.Disks(p.ID, store.Page{Limit: store.MaxPage})
+				if err != nil {
+					return err
+				}
+				c.images, c.servers, c.disks = c.images+len(ims.Rows), c.servers+len(ss.Rows), c.disks+len(ds.Rows)
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	var c counts
-	c.accounts = len(accs)
-	for _, a := range accs {
-		ps, _ := tx.Projects(a.ID, "")
-		c.projects += len(ps)
-		for _, p := range ps {
-			ims, _ := tx.OwnImages(p.ID, store.ImageFilter{}, store.Page{Limit: 1000})
-			c.images += len(ims)
-			ss, _ := tx.Servers(p.ID, store.Page{Limit: 1000})
-			c.servers += len(ss)
-			ds, _ := tx.Disks(p.ID, store.Page{Limit: 1000})
-			c.disks += len(ds)
-		}
 	}
 	return c
 }
@@ -68,13 +83,13 @@ func TestLoadIsIdempotent(t *testing.T) {
 		t.Errorf("second load: %+v, want unchanged %+v", second, first)
 	}
 	// A loaded image the user deleted does not come back on the next start.
-	tx := st.Read(ctx)
+	tx := st.One(ctx)
 	p, _ := tx.ProjectByName(world.AccountID("acme"), "cn-north-4")
-	ims, _ := tx.OwnImages(p.ID, store.ImageFilter{Name: "centos"}, store.Page{})
-	if len(ims) != 1 {
-		t.Fatalf("found %d centos images, want 1", len(ims))
+	ims, _ := st.One(ctx).OwnImages(p.ID, store.ImageFilter{Name: "centos"}, store.Page{})
+	if len(ims.Rows) != 1 {
+		t.Fatalf("found %d centos images, want 1", len(ims.Rows))
 	}
-	if err := st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteImage(ims[0].ID) }); err != nil {
+	if err := st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteImage(ims.Rows[0].Image) }); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := world.Load(ctx, st, world.Demo()); err != nil {
@@ -92,7 +107,7 @@ func TestDemoWorldShowsEveryRule(t *testing.T) {
 	if _, err := world.Load(ctx, st, world.Demo()); err != nil {
 		t.Fatal(err)
 	}
-	tx := st.Read(ctx)
+	tx := st.One(ctx)
 	accs, _ := tx.Accounts()
 	sites := map[string]int{}
 	for _, a := range accs {
@@ -125,7 +140,7 @@ func TestDemoWorldShowsEveryRule(t *testing.T) {
 		all, _ := tx.Projects(a.ID, "")
 		for _, p := range all {
 			ims, _ := tx.OwnImages(p.ID, store.ImageFilter{}, store.Page{Limit: 100})
-			for _, im := range ims {
+			for _, im := range ims.Rows {
 				types[im.Type] = true
 				enc = enc || im.Encrypted
 			}
@@ -194,7 +209,7 @@ func TestAdminCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, _ := st.Read(ctx).Projects(acc.ID, "")
+	ps, _ := st.One(ctx).Projects(acc.ID, "")
 	if len(ps) != 4 {
 		t.Errorf("new intl account has %d default projects, want 4", len(ps))
 	}
@@ -219,7 +234,7 @@ func TestAdminCommands(t *testing.T) {
 	if _, err := ad.CreateOU(ctx, "o-new1", "ou-x", "X"); domain.KindOf(err) != domain.KindInvalid {
 		t.Errorf("OU under the organization node: %v, want invalid", err)
 	}
-	tree, _ := st.Read(ctx).OrgTree("o-new1")
+	tree, _ := st.One(ctx).OrgTree("o-new1")
 	if len(tree) != 2 {
 		t.Fatalf("tree = %v, want organization and root", tree)
 	}

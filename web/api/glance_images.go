@@ -19,7 +19,7 @@ func (a *API) listImages(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return a.imagePage(c, s, q, imageBody)
+	return a.imagePage(c, s, q, glanceImage)
 }
 
 // showImage is GET /v2/images/{id}: the owner and every recipient, pending
@@ -29,7 +29,7 @@ func (a *API) showImage(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, imageBody(v))
+	return imageJSON(c, http.StatusOK, v, glanceImage)
 }
 
 // createImage is POST /v2/images: registers a private image from its
@@ -48,7 +48,7 @@ func (a *API) createImage(c echo.Context, s session) error {
 		return err
 	}
 	c.Response().Header().Set("Location", a.baseURL(c)+"/v2/images/"+img.ID)
-	return c.JSON(http.StatusCreated, imageBody(sharing.ImageView{Image: img, Owned: true, OwnerAccountName: s.principal.AccountName}))
+	return imageJSON(c, http.StatusCreated, sharing.ImageView{Image: img, Owned: true, OwnerAccountName: s.principal.AccountName}, glanceImage)
 }
 
 // deleteImage is DELETE /v2/images/{id} (S01, S21).

@@ -11,34 +11,22 @@ import (
 	"imageshare/internal/sharing"
 )
 
-// members returns a page of an image's members as the caller may see them:
-// all of them for the owner, only its own membership for a recipient
-// (Glance's rule), "not found" for anyone else (S01).
-func (a *API) members(ctx context.Context, s session, imageID string, p sharing.Page) ([]sharing.Recipient, bool, error) {
-	v, err := a.sh.Image(ctx, s.actor, imageID)
-	if err != nil {
-		return nil, false, err
-	}
-	if !v.Owned {
-		r, err := a.sh.Recipient(ctx, s.actor, imageID, s.project.ID)
-		return []sharing.Recipient{r}, false, err
-	}
-	return a.sh.Recipients(ctx, s.actor, imageID, p)
-}
-
-// listMembers is GET /v2/images/{id}/members: Glance lists them all.
+// listMembers is GET /v2/images/{id}/members: Glance lists them all, so
+// every page of them is read.
 func (a *API) listMembers(c echo.Context, s session) error {
 	var all []sharing.Recipient
-	for p := (sharing.Page{Limit: 1000}); ; p.Offset += p.Limit {
-		rows, more, err := a.members(c.Request().Context(), s, c.Param("id"), p)
+	for p := (sharing.Page{Limit: sharing.MaxPage}); ; {
+		w, err := a.sh.Members(c.Request().Context(), s.actor, c.Param("id"), p)
 		if err != nil {
 			return err
 		}
-		if all = append(all, rows...); !more {
+		all = append(all, w.Rows...)
+		if w.Next == nil {
 			break
 		}
+		p.After = w.Next
 	}
-	return c.JSON(http.StatusOK, map[string]any{"members": membersBody(c.Param("id"), all), "schema": "/v2/schemas/members"})
+	return jsonOK(c, func(w *jsonw) { w.object(func() { writeMembers(w, c.Param("id"), all) }) })
 }
 
 // addMember is POST /v2/images/{id}/members {"member": ID}: 200 with the
@@ -61,33 +49,15 @@ func (a *API) addMember(c echo.Context, s session) error {
 		return err
 	}
 	ctx, id := c.Request().Context(), c.Param("id")
-	v, err := a.sh.Image(ctx, s.actor, id)
+	items, err := a.sh.ShareWith(ctx, s.actor, []string{id}, ms, sharing.ShareOptions{OnlyNew: true})
 	if err != nil {
 		return err
-	}
-	if v.Owned {
-		if _, err := a.sh.Recipient(ctx, s.actor, id, ms[0]); err == nil {
-			return errDuplicateMember(ms[0])
-		} else if domain.KindOf(err) != domain.KindNotFound {
-			return err
-		}
-	}
-	items, err := a.sh.Share(ctx, s.actor, []string{id}, ms)
-	if err != nil {
-		return err
-	}
-	if items[0].Outcome != sharing.Added {
-		return errDuplicateMember(ms[0])
 	}
 	r, err := a.sh.Recipient(ctx, s.actor, id, items[0].MemberID)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, memberBody(id, r))
-}
-
-func errDuplicateMember(m string) error {
-	return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "%s is already a member of this image.", m).About(m)
+	return memberJSON(c, id, r)
 }
 
 // showMember is GET /v2/images/{id}/members/{member}.
@@ -96,7 +66,7 @@ func (a *API) showMember(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, memberBody(c.Param("id"), r))
+	return memberJSON(c, c.Param("id"), r)
 }
 
 // updateMember is PUT /v2/images/{id}/members/{member} {"status": …}: the
@@ -108,22 +78,11 @@ func (a *API) updateMember(c echo.Context, s session) error {
 	if err := decode(c, &body); err != nil {
 		return err
 	}
-	decide, err := a.decision(body.Status)
+	r, err := a.sh.SetMemberStatus(c.Request().Context(), s.actor, c.Param("id"), c.Param("member"), body.Status)
 	if err != nil {
 		return err
 	}
-	ctx, id, member := c.Request().Context(), c.Param("id"), c.Param("member")
-	if _, err := a.sh.Recipient(ctx, s.actor, id, member); err != nil {
-		return err
-	}
-	if err := decide(ctx, s.actor, []string{id}); err != nil {
-		return err
-	}
-	r, err := a.sh.Recipient(ctx, s.actor, id, member)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, memberBody(id, r))
+	return memberJSON(c, c.Param("id"), r)
 }
 
 // decision is the service call for a member status.

@@ -1,10 +1,8 @@
 package api
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,7 +30,7 @@ func (a *API) listCloudImages(c echo.Context, s session) error {
 	if err := imsSort(c, &q); err != nil {
 		return err
 	}
-	return a.imagePage(c, s, q, imsImageBody)
+	return a.imagePage(c, s, q, imsImage)
 }
 
 // ownProject refuses a URL naming another project than the token's.
@@ -53,40 +51,28 @@ func (a *API) imsListMembers(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	offset, err := decodeMarker(c.QueryParam("marker"))
+	// The marker is opaque to clients, as IMS's is: the position after the
+	// last member of the previous page.
+	after, err := sharing.ParseCursor("marker", c.QueryParam("marker"))
 	if err != nil {
 		return err
 	}
-	rows, more, err := a.members(c.Request().Context(), s, c.Param("id"), sharing.Page{Offset: offset, Limit: limit})
+	w, err := a.sh.Members(c.Request().Context(), s.actor, c.Param("id"), sharing.Page{Limit: limit, After: after})
 	if err != nil {
 		return err
 	}
-	info := map[string]any{"current_count": len(rows)}
-	if more {
-		info["next_marker"] = encodeMarker(offset + len(rows))
-	}
-	return c.JSON(http.StatusOK, map[string]any{"members": membersBody(c.Param("id"), rows), "schema": "/v2/schemas/members", "page_info": info})
-}
-
-// The member marker is the position of the next member, base64-encoded: it
-// is opaque to clients, as IMS's is.
-func encodeMarker(offset int) string {
-	return base64.URLEncoding.EncodeToString([]byte(strconv.Itoa(offset)))
-}
-
-func decodeMarker(m string) (int, error) {
-	if m == "" {
-		return 0, nil
-	}
-	b, err := base64.URLEncoding.DecodeString(m)
-	if err != nil {
-		b, err = base64.StdEncoding.DecodeString(m)
-	}
-	n, convErr := strconv.Atoi(string(b))
-	if err != nil || convErr != nil || n < 0 {
-		return 0, domain.ErrInvalid("marker", "The marker is not one this API returned.")
-	}
-	return n, nil
+	return jsonOK(c, func(jw *jsonw) {
+		jw.object(func() {
+			writeMembers(jw, c.Param("id"), w.Rows)
+			jw.key("page_info")
+			jw.object(func() {
+				jw.int("current_count", int64(len(w.Rows)))
+				if w.Next != nil {
+					jw.str("next_marker", w.Next.Token())
+				}
+			})
+		})
+	})
 }
 
 // imsShowMember is GET /v1/{project_id}/cloudimages/{image_id}/members/{member_id}.
@@ -98,7 +84,7 @@ func (a *API) imsShowMember(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, memberBody(c.Param("id"), r))
+	return memberJSON(c, c.Param("id"), r)
 }
 
 // quota is GET /v1/cloudimages/quota. -1 means no limit: any number of

@@ -21,15 +21,6 @@ const (
 	jobCreateWholeImage = "imsCreateWholeImageJob"
 )
 
-// imsImageBody is an image as IMS's own calls show it. The byte size stays
-// in __image_size: IMS documents "size" as unused, and the SDK reads it as
-// a 32-bit integer that no image over 2 GB fits.
-func imsImageBody(v sharing.ImageView) map[string]any {
-	m := imageBody(v)
-	m["size"] = nil
-	return m
-}
-
 // imsStatuses maps IMS's image status filter to ImageShare's statuses;
 // no image here is ever "deleted" (deleting removes it).
 var imsStatuses = map[string]string{"queued": domain.StatusQueued, "saving": domain.StatusSaving, "active": domain.StatusActive, "killed": domain.StatusError}
@@ -149,7 +140,7 @@ func (a *API) updateCloudImage(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, imsImageBody(v))
+	return imageJSON(c, http.StatusOK, v, imsImage)
 }
 
 // createBody is what the image creation calls send (the fields ImageShare

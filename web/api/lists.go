@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -79,7 +78,7 @@ func parseLimit(s string, def int) (int, error) {
 
 // imagePage writes a page of images with Glance's "first" and "next" links:
 // the request's own query with the marker set to the page's last image.
-func (a *API) imagePage(c echo.Context, s session, q sharing.ImageQuery, render func(sharing.ImageView) map[string]any) error {
+func (a *API) imagePage(c echo.Context, s session, q sharing.ImageQuery, d imageDialect) error {
 	rows, hasMore, err := a.sh.ListImages(c.Request().Context(), s.actor, q)
 	if err != nil {
 		return err
@@ -89,12 +88,27 @@ func (a *API) imagePage(c echo.Context, s session, q sharing.ImageQuery, render 
 		params[k] = v
 	}
 	params.Del("marker")
-	body := map[string]any{"images": imagesBody(rows, render), "schema": "/v2/schemas/images", "first": link(c.Path(), params)}
+	first := link(c.Path(), params)
+	next := ""
 	if hasMore {
 		params.Set("marker", rows[len(rows)-1].ID)
-		body["next"] = link(c.Path(), params)
+		next = link(c.Path(), params)
 	}
-	return c.JSON(http.StatusOK, body)
+	return jsonOK(c, func(w *jsonw) {
+		w.object(func() {
+			w.key("images")
+			w.array(func() {
+				for _, v := range rows {
+					writeImage(w, v, d)
+				}
+			})
+			w.str("schema", "/v2/schemas/images")
+			w.str("first", first)
+			if next != "" {
+				w.str("next", next)
+			}
+		})
+	})
 }
 
 func link(path string, params url.Values) string {

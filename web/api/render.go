@@ -2,8 +2,12 @@ package api
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
 	"imageshare/internal/sharing"
@@ -25,47 +29,89 @@ func glanceStatus(s string) string {
 	return s
 }
 
-// imageBody is an image as Glance shows it, with the IMS attributes
-// (__imagetype, __os_version, …) that the cloud's own API adds. Extra
-// properties given at creation are top-level keys, as in Glance; they never
-// override the image's own attributes.
-func imageBody(v sharing.ImageView) map[string]any {
-	m := map[string]any{}
+// imageKeys are the attributes writeImage writes itself; an extra property
+// of the same name is not written (it never overrides them).
+var imageKeys = map[string]bool{}
+
+func init() {
+	for _, k := range []string{"id", "name", "status", "visibility", "owner", "protected", "os_hidden", "tags",
+		"container_format", "disk_format", "min_disk", "min_ram", "size", "virtual_size", "checksum",
+		"os_hash_algo", "os_hash_value", "created_at", "updated_at", "self", "file", "schema", "description",
+		"__description", "__imagetype", "__os_version", "__image_size", "virtual_env_type", "__whole_image",
+		"__system_encrypted", "__owner_account", "member_status"} {
+		imageKeys[k] = true
+	}
+}
+
+// writeImage writes an image as Glance (or IMS) shows it, with the IMS
+// attributes (__imagetype, __os_version, …) that the cloud's own API adds. Extra
+// properties given at creation are top-level keys, as in Glance, after the
+// image's own attributes, which they never override.
+func writeImage(w *jsonw, v sharing.ImageView, d imageDialect) {
 	var props map[string]string
-	_ = json.Unmarshal([]byte(v.Properties), &props) // written by ImportImage: a map of strings
-	for k, val := range props {
-		m[k] = val
+	if v.Properties != "" {
+		_ = json.Unmarshal([]byte(v.Properties), &props) // written by ImportImage: a map of strings
 	}
-	imagetype, visibility := "private", "private"
-	if !v.Owned {
-		imagetype, visibility = "shared", "shared"
-		m["member_status"] = v.ShareStatus
-	}
-	size := int64(v.SizeGB) << 30
-	envType := "FusionCompute"
-	if v.Type == domain.TypeData {
-		envType = "DataImage"
-	}
-	encrypted := "0"
-	if v.Encrypted {
-		encrypted = "1"
-	}
-	for k, val := range map[string]any{
-		"id": v.ID, "name": v.Name, "status": glanceStatus(v.Status), "visibility": visibility,
-		"owner": v.ProjectID, "protected": false, "os_hidden": false, "tags": []string{},
-		"container_format": orDefault(props["container_format"], "bare"), "disk_format": orDefault(props["disk_format"], "zvhd2"),
-		"min_disk": v.MinDiskGB, "min_ram": 0, "size": size, "virtual_size": nil, "checksum": nil,
-		"os_hash_algo": nil, "os_hash_value": nil,
-		"created_at": glanceStamp(v.CreatedAt), "updated_at": glanceStamp(v.UpdatedAt),
-		"self": "/v2/images/" + v.ID, "file": "/v2/images/" + v.ID + "/file", "schema": "/v2/schemas/image",
-		"description": v.Description, "__description": v.Description,
-		"__imagetype": imagetype, "__os_version": v.OS, "__image_size": strconv.FormatInt(size, 10),
-		"virtual_env_type": envType, "__whole_image": v.Type == domain.TypeFullECS, "__system_encrypted": encrypted,
-		"__owner_account": v.OwnerAccountName,
-	} {
-		m[k] = val
-	}
-	return m
+	w.object(func() {
+		imagetype := "private"
+		if !v.Owned {
+			imagetype = "shared"
+		}
+		size := int64(v.SizeGB) << 30
+		w.str("id", v.ID)
+		w.str("name", v.Name)
+		w.str("status", glanceStatus(v.Status))
+		w.str("visibility", imagetype)
+		w.str("owner", v.ProjectID)
+		w.bool("protected", false)
+		w.bool("os_hidden", false)
+		w.raw("tags", "[]")
+		w.str("container_format", orDefault(props["container_format"], "bare"))
+		w.str("disk_format", orDefault(props["disk_format"], "zvhd2"))
+		w.int("min_disk", int64(v.MinDiskGB))
+		w.int("min_ram", 0)
+		if d == imsImage {
+			// The SDK reads size as an int32, which overflows past 2 GiB;
+			// the byte size stays in __image_size.
+			w.null("size")
+		} else {
+			w.int("size", size)
+		}
+		w.null("virtual_size")
+		w.null("checksum")
+		w.null("os_hash_algo")
+		w.null("os_hash_value")
+		w.time("created_at", v.CreatedAt, glanceTime)
+		w.time("updated_at", v.UpdatedAt, glanceTime)
+		w.str("self", "/v2/images/"+v.ID)
+		w.str("file", "/v2/images/"+v.ID+"/file")
+		w.str("schema", "/v2/schemas/image")
+		w.str("description", v.Description)
+		w.str("__description", v.Description)
+		w.str("__imagetype", imagetype)
+		w.str("__os_version", v.OS)
+		w.str("__image_size", strconv.FormatInt(size, 10))
+		envType := "FusionCompute"
+		if v.Type == domain.TypeData {
+			envType = "DataImage"
+		}
+		w.str("virtual_env_type", envType)
+		w.bool("__whole_image", v.Type == domain.TypeFullECS)
+		encrypted := "0"
+		if v.Encrypted {
+			encrypted = "1"
+		}
+		w.str("__system_encrypted", encrypted)
+		w.str("__owner_account", v.OwnerAccountName)
+		if !v.Owned {
+			w.str("member_status", v.ShareStatus)
+		}
+		for _, k := range slices.Sorted(maps.Keys(props)) {
+			if !imageKeys[k] {
+				w.str(k, props[k])
+			}
+		}
+	})
 }
 
 func orDefault(s, def string) string {
@@ -75,31 +121,48 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// memberBody is an image member as Glance shows it, with IMS's member_type
-// and, for organizations, urn.
-func memberBody(imageID string, r sharing.Recipient) map[string]any {
-	m := map[string]any{
-		"image_id": imageID, "member_id": r.MemberID, "status": r.Status, "member_type": r.Kind,
-		"created_at": glanceStamp(r.CreatedAt), "updated_at": glanceStamp(r.UpdatedAt), "schema": "/v2/schemas/member",
-	}
-	if r.Kind == domain.GrantOrganization {
-		m["urn"] = r.Label
-	}
-	return m
+// writeMember writes an image member as Glance shows it, with IMS's
+// member_type and, for organizations, urn.
+func writeMember(w *jsonw, imageID string, r sharing.Recipient) {
+	w.object(func() {
+		w.str("image_id", imageID)
+		w.str("member_id", r.MemberID)
+		w.str("status", r.Status)
+		w.str("member_type", r.Kind)
+		w.time("created_at", r.CreatedAt, glanceTime)
+		w.time("updated_at", r.UpdatedAt, glanceTime)
+		w.str("schema", "/v2/schemas/member")
+		if r.Kind == domain.GrantOrganization {
+			w.str("urn", r.Label)
+		}
+	})
 }
 
-func membersBody(imageID string, rs []sharing.Recipient) []map[string]any {
-	out := make([]map[string]any, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, memberBody(imageID, r))
-	}
-	return out
+// writeMembers writes the "members" list and the schema of a member page.
+func writeMembers(w *jsonw, imageID string, rs []sharing.Recipient) {
+	w.key("members")
+	w.array(func() {
+		for _, r := range rs {
+			writeMember(w, imageID, r)
+		}
+	})
+	w.str("schema", "/v2/schemas/members")
 }
 
-func imagesBody(rows []sharing.ImageView, render func(sharing.ImageView) map[string]any) []map[string]any {
-	out := make([]map[string]any, 0, len(rows))
-	for _, v := range rows {
-		out = append(out, render(v))
-	}
-	return out
+// imageDialect is whose body an image has: Glance's, or IMS's own calls'.
+type imageDialect int
+
+const (
+	glanceImage imageDialect = iota
+	imsImage
+)
+
+// imageJSON answers one image.
+func imageJSON(c echo.Context, status int, v sharing.ImageView, d imageDialect) error {
+	return writeJSON(c, status, func(w *jsonw) { writeImage(w, v, d) })
+}
+
+// memberJSON answers one member.
+func memberJSON(c echo.Context, imageID string, r sharing.Recipient) error {
+	return jsonOK(c, func(w *jsonw) { writeMember(w, imageID, r) })
 }

@@ -325,11 +325,13 @@ func TestSDKCreatesAndCopiesImages(t *testing.T) {
 	alice := f.sdkUserOf(srv.URL, "acme", "alice", aliceProject)
 	ctx := context.Background()
 	owner := sharing.Actor{AccountID: world.AccountID("acme"), UserName: "alice", ProjectID: aliceProject}
-	servers, _, err := f.sh.Servers(ctx, owner, sharing.Page{})
+	serverPage, err := f.sh.Servers(ctx, owner, sharing.Page{})
+	servers := serverPage.Rows
 	if err != nil || len(servers) == 0 {
 		t.Fatalf("alice's servers: %v %v", servers, err)
 	}
-	disks, _, err := f.sh.Disks(ctx, owner, sharing.Page{})
+	diskPage, err := f.sh.Disks(ctx, owner, sharing.Page{})
+	disks := diskPage.Rows
 	if err != nil || len(disks) == 0 {
 		t.Fatalf("alice's disks: %v %v", disks, err)
 	}

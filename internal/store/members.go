@@ -1,0 +1,81 @@
+package store
+
+import (
+	"database/sql"
+	"time"
+
+	"imageshare/internal/domain"
+)
+
+// Member is a grant as its image's owner sees it: with the name of its
+// target and what its recipients answered, read with the grant.
+type Member struct {
+	domain.Grant
+	// ProjectName is "account / project" for a project grant; AccountName
+	// the account's name for an account grant; Node the organization node
+	// of an organization grant (ID empty when it is gone).
+	ProjectName, AccountName string
+	Node                     domain.OrgNode
+	// Answer is the decision on a project or account grant ("" while
+	// pending); organization grants have one per account, of which Accepted
+	// counts the accepted ones; AnsweredAt is the latest answer's time.
+	Answer     string
+	Accepted   int
+	AnsweredAt time.Time
+}
+
+// memberRow packs a grant with its names and answers: one statement for a
+// page of members, whatever their kinds.
+var memberRow = pack(txt("grants.id"), txt("grants.image_id"), txt("grants.kind"), txt("grants.target_id"),
+	val("grants.created_at"), val("grants.updated_at"),
+	txt("pa.name || ' / ' || p.name"), txt("da.name"),
+	txt("n.id"), txt("n.kind"), txt("n.org_id"), txt("n.name"), txt("n.mgmt_account_id"),
+	txt(`(SELECT d.status FROM decisions d WHERE d.grant_id = grants.id AND grants.kind <> 'organization' LIMIT 1)`),
+	val(`(SELECT COUNT(*) FROM decisions d WHERE d.grant_id = grants.id AND d.status = 'accepted')`),
+	val(`(SELECT MAX(d.updated_at) FROM decisions d WHERE d.grant_id = grants.id)`))
+
+const memberFrom = ` FROM grants
+	LEFT JOIN projects p ON grants.kind = 'project' AND p.id = grants.target_id
+	LEFT JOIN accounts pa ON pa.id = p.account_id
+	LEFT JOIN accounts da ON grants.kind = 'domain' AND da.id = grants.target_id
+	LEFT JOIN org_nodes n ON grants.kind = 'organization' AND n.id = grants.target_id`
+
+func (tx *Tx) members(query string, args ...any) ([]Member, error) {
+	var ms []Member
+	err := tx.rows(func(r *sql.Rows) error {
+		u, err := unpack(r)
+		if err != nil {
+			return err
+		}
+		m := Member{Grant: domain.Grant{ID: u.str(), ImageID: u.str(), Kind: u.str(), TargetID: u.str(), CreatedAt: u.time(), UpdatedAt: u.time()}}
+		m.ProjectName, m.AccountName = u.str(), u.str()
+		m.Node = domain.OrgNode{ID: u.str(), Kind: u.str(), OrgID: u.str(), Name: u.str(), MgmtAccountID: u.str()}
+		m.Answer, m.Accepted, m.AnsweredAt = u.str(), u.int(), u.time()
+		ms = append(ms, m)
+		return u.err
+	}, query, args...)
+	return ms, err
+}
+
+// Members returns a page of an image's members, oldest first (idx_grant_image).
+func (tx *Tx) Members(imageID string, p Page) (Window[Member], error) {
+	cond, order, more := keyset(p, "grants.created_at", "grants.id", false)
+	ms, err := tx.members(`SELECT `+memberRow+memberFrom+` WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
+	return window(ms, p, func(m Member) Cursor { return Cursor{Time: m.CreatedAt, ID: m.ID} }), err
+}
+
+// MembersOf returns the members the grants are.
+func (tx *Tx) MembersOf(grantIDs []string) ([]Member, error) {
+	var out []Member
+	err := chunks(dedupe(grantIDs), func(part []string) error {
+		q, args := with(`SELECT `+memberRow+memberFrom+` WHERE grants.id IN (…)`, part)
+		ms, err := tx.members(q, args...)
+		for _, m := range ms {
+			if len(out) == 0 || out[len(out)-1].ID != m.ID {
+				out = append(out, m)
+			}
+		}
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"encoding/base64"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"imageshare/internal/domain"
+)
+
+// Lists are paged by keyset, never by offset: a page starts right after the
+// last row of the one before (its Cursor), so that page 4,000 costs what
+// page 1 does, and rows inserted meanwhile neither repeat nor go missing.
+// Every list is ordered by a time (or a number) and then by the row's ID,
+// in an index that ends in both.
+
+// MaxPage is the most rows one page holds.
+const MaxPage = 1000
+
+// Cursor is a position in a list: the sort key and ID of a row.
+type Cursor struct {
+	Time time.Time
+	ID   string
+}
+
+// Page selects a window of a list: at most Limit rows (1 to MaxPage;
+// default 50) following After in the list's order, or, when Backward, the
+// rows just before it (for a "Previous" link), still returned in the
+// list's order.
+type Page struct {
+	Limit    int
+	After    *Cursor
+	Backward bool
+}
+
+// size is the page's number of rows.
+func (p Page) size() int {
+	switch {
+	case p.Limit <= 0:
+		return 50
+	case p.Limit > MaxPage:
+		return MaxPage
+	}
+	return p.Limit
+}
+
+// Window is a page of rows with the cursors of its neighbours: Next starts
+// the page after it (nil when it is the last), Prev the page before it (read
+// Backward; nil when it is the first).
+type Window[T any] struct {
+	Rows []T
+	Next *Cursor
+	Prev *Cursor
+}
+
+// window trims the size()+1 rows a query read to the page, in list order,
+// and sets the neighbours' cursors; key is a row's position in the list.
+func window[T any](rows []T, p Page, key func(T) Cursor) Window[T] {
+	n := p.size()
+	more := len(rows) > n // rows follow in the direction read
+	if more {
+		rows = rows[:n]
+	}
+	after, before := more, p.After != nil
+	if p.Backward {
+		slices.Reverse(rows)
+		after, before = p.After != nil, more
+	}
+	w := Window[T]{Rows: rows}
+	if len(rows) > 0 {
+		if after {
+			c := key(rows[len(rows)-1])
+			w.Next = &c
+		}
+		if before {
+			c := key(rows[0])
+			w.Prev = &c
+		}
+	}
+	return w
+}
+
+// keyset returns the SQL that selects a page: the condition on the sort
+// columns (timeCol, idCol) to append to the WHERE clause, and the ORDER BY
+// with its LIMIT, for a list that runs newest first (desc) or oldest
+// first; args go after the query's own, in that order. The page reads one
+// row more than it shows, to tell whether another page follows.
+func keyset(p Page, timeCol, idCol string, desc bool) (cond, order string, args []any) {
+	dir, cmp := "ASC", ">"
+	if desc != p.Backward { // the order the query reads in
+		dir, cmp = "DESC", "<"
+	}
+	if p.After != nil {
+		cond = " AND (" + timeCol + ", " + idCol + ") " + cmp + " (?, ?)"
+		args = []any{p.After.Time, p.After.ID}
+	}
+	order = " ORDER BY " + timeCol + " " + dir + ", " + idCol + " " + dir + " LIMIT ?"
+	return cond, order, append(args, p.size()+1)
+}
+
+// Token is the cursor as an opaque string for URLs and API markers.
+func (c Cursor) Token() string {
+	return base64.URLEncoding.EncodeToString([]byte(strconv.FormatInt(c.Time.UnixNano(), 36) + "." + c.ID))
+}
+
+// ParseCursor reads a Token; field names the input in the error.
+func ParseCursor(field, token string) (*Cursor, error) {
+	if token == "" {
+		return nil, nil
+	}
+	bad := domain.ErrInvalid(field, "The %s is not one this server gave out; start from the first page.", field)
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(token, "="))
+	if err != nil {
+		return nil, bad
+	}
+	ts, id, ok := strings.Cut(string(b), ".")
+	n, perr := strconv.ParseInt(ts, 36, 64)
+	if !ok || perr != nil || id == "" || len(id) > 64 {
+		return nil, bad
+	}
+	return &Cursor{Time: time.Unix(0, n).UTC(), ID: id}, nil
+}

@@ -1,0 +1,438 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// This file runs hand-written SQL: each query text is prepared once per
+// connection and kept, and rows are scanned field by field, without
+// reflection.
+// The texts use "?" placeholders and SQL that SQLite and PostgreSQL both
+// speak (row values, ON CONFLICT, LIMIT); rebind adapts the placeholders.
+
+// postgresRebind numbers the placeholders: "?" becomes $1, $2, …
+func postgresRebind(q string) string {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// stmt returns the pool's prepared statement for query, preparing it once.
+// Only SQLite's pools keep statements: its driver prepares every query
+// anew otherwise, while PostgreSQL's (pgx) keeps each connection's
+// statements by itself.
+func (p *pool) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := p.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := p.sql.Prepare(query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := p.stmts.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// text is query as the driver takes it, rewritten once per text.
+func (p *pool) text(query string) string {
+	if v, ok := p.texts.Load(query); ok {
+		return v.(string)
+	}
+	t := p.rebind(query)
+	p.texts.Store(query, t)
+	return t
+}
+
+// query runs a statement that returns rows in the scope.
+func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	if tx.s.trace != nil {
+		tx.s.trace(query, args)
+	}
+	if !tx.p.keep {
+		return tx.conn.QueryContext(tx.ctx, tx.p.text(query), args...)
+	}
+	st, err := tx.stmtIn(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(tx.ctx, args...)
+}
+
+// stmtIn is the scope's form of a kept prepared statement.
+func (tx *Tx) stmtIn(query string) (*sql.Stmt, error) {
+	st, err := tx.p.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := tx.conn.(*sql.Tx); ok {
+		return t.StmtContext(tx.ctx, st), nil
+	}
+	return st, nil
+}
+
+// rows runs a query and calls each for every row; each scans it.
+func (tx *Tx) rows(each func(*sql.Rows) error, query string, args ...any) error {
+	rs, err := tx.query(query, args...)
+	if err != nil {
+		return tx.wrapSQL(err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := each(rs); err != nil {
+			return tx.wrapSQL(err)
+		}
+	}
+	return tx.wrapSQL(rs.Err())
+}
+
+// row runs a query for at most one row; found is false when there is none.
+func (tx *Tx) row(scan func(*sql.Rows) error, query string, args ...any) (found bool, err error) {
+	err = tx.rows(func(r *sql.Rows) error {
+		if found {
+			return nil
+		}
+		found = true
+		return scan(r)
+	}, query, args...)
+	return found, err
+}
+
+// exec runs a statement and returns how many rows it changed.
+func (tx *Tx) exec(query string, args ...any) (int64, error) {
+	if tx.s.trace != nil {
+		tx.s.trace(query, args)
+	}
+	var res sql.Result
+	var err error
+	if tx.p.keep {
+		var st *sql.Stmt
+		if st, err = tx.stmtIn(query); err == nil {
+			res, err = st.ExecContext(tx.ctx, args...)
+		}
+	} else {
+		res, err = tx.conn.ExecContext(tx.ctx, tx.p.text(query), args...)
+	}
+	if err != nil {
+		return 0, tx.wrapSQL(err)
+	}
+	n, err := res.RowsAffected()
+	return n, tx.wrapSQL(err)
+}
+
+// wrapSQL is wrap for errors of hand-written SQL: the dialect's constraint
+// errors are translated the way GORM translates its own.
+func (tx *Tx) wrapSQL(err error) error {
+	if err == nil {
+		return nil
+	}
+	if t, ok := tx.p.gorm.Dialector.(gorm.ErrorTranslator); ok {
+		err = t.Translate(err)
+	}
+	return wrap(err)
+}
+
+// scalar reads one integer (a count, a counter).
+func (tx *Tx) scalar(query string, args ...any) (int, error) {
+	var n sql.NullInt64
+	_, err := tx.row(func(r *sql.Rows) error { return r.Scan(&n) }, query, args...)
+	return int(n.Int64), err
+}
+
+// inBuckets are the sizes IN lists are padded to, so that a handful of
+// statement texts serve every list length.
+var inBuckets = []int{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000}
+
+// maxIn is the longest IN list one statement takes; longer lists are run
+// in chunks (chunks).
+const maxIn = 1000
+
+// in returns "(?, ?, …)" for ids, padded with repeats of the last one to a
+// bucket size, and the arguments to go with it. ids must not be empty or
+// longer than maxIn.
+func in(ids []string) (string, []any) {
+	size := inBuckets[len(inBuckets)-1]
+	for _, b := range inBuckets {
+		if b >= len(ids) {
+			size = b
+			break
+		}
+	}
+	args := make([]any, size)
+	for i := range size {
+		args[i] = ids[min(i, len(ids)-1)]
+	}
+	return "(" + strings.TrimSuffix(strings.Repeat("?,", size), ",") + ")", args
+}
+
+// chunks calls fn with ids in runs of at most maxIn.
+func chunks(ids []string, fn func([]string) error) error {
+	for start := 0; start < len(ids); start += maxIn {
+		if err := fn(ids[start:min(len(ids), start+maxIn)]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// with substitutes the IN list for "(…)" in query and appends its arguments
+// after args.
+func with(query string, ids []string, args ...any) (string, []any) {
+	list, inArgs := in(ids)
+	return strings.Replace(query, "(…)", list, 1), append(args, inArgs...)
+}
+
+// nullTime scans a time that may be NULL (a column added by a migration).
+type nullTime struct{ t *time.Time }
+
+func (n nullTime) Scan(v any) error {
+	var nt sql.NullTime
+	if err := nt.Scan(v); err != nil {
+		// SQLite returns the text of a datetime computed by an expression.
+		if s, ok := v.(string); ok {
+			t, perr := parseSQLiteTime(s)
+			if perr != nil {
+				return perr
+			}
+			*n.t = t
+			return nil
+		}
+		return err
+	}
+	if nt.Valid {
+		*n.t = nt.Time.UTC()
+	} else {
+		*n.t = time.Time{}
+	}
+	return nil
+}
+
+func parseSQLiteTime(s string) (time.Time, error) {
+	for _, f := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999Z07:00"} {
+		if t, err := time.Parse(f, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, errors.New("store: unreadable time " + strconv.Quote(s))
+}
+
+// dedupe returns xs without repeats or empty strings, in first-seen order.
+func dedupe(xs []string) []string {
+	seen := make(map[string]bool, len(xs))
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		if x != "" && !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// sortedCopy returns xs deduplicated and sorted, leaving xs as it was.
+func sortedCopy(xs []string) []string {
+	out := dedupe(xs)
+	slices.Sort(out)
+	return out
+}
+
+// Rows of several columns come back packed into one text column: each
+// column as its length in bytes, ':' and its text, one after the other.
+// SQLite's driver makes three or four C calls per column of every row,
+// which cost far more than the query itself (a page of 25 images is 550
+// columns); packed, a row costs three. The length prefixes make the text
+// unambiguous whatever a column holds, and the SQL is the same on
+// PostgreSQL.
+
+// txt is a text column for pack (NULL reads as "").
+func txt(col string) string { return "COALESCE(" + col + ", '')" }
+
+// val is a number, boolean or time column for pack, as text.
+func val(col string) string { return "COALESCE(CAST(" + col + " AS TEXT), '')" }
+
+// pack is the SQL of one packed column made of the given txt/val columns:
+// one concat() call (SQLite 3.44 and PostgreSQL), which builds the text in
+// one go where a chain of || copies it once per part.
+func pack(cols ...string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = "octet_length(" + c + "), ':', " + c
+	}
+	return "concat(" + strings.Join(parts, ", ") + ")"
+}
+
+// unpacked reads the columns of a packed row in order; the first error
+// sticks and every read after it returns zero values.
+type unpacked struct {
+	s   string
+	err error
+}
+
+// unpack scans a packed row.
+func unpack(r *sql.Rows) (*unpacked, error) {
+	var s sql.NullString
+	if err := r.Scan(&s); err != nil {
+		return nil, err
+	}
+	return &unpacked{s: s.String}, nil
+}
+
+func (u *unpacked) fail(what string) {
+	if u.err == nil {
+		u.err = errors.New("store: a packed row is damaged at " + what)
+	}
+}
+
+// str reads the next column.
+func (u *unpacked) str() string {
+	if u.err != nil {
+		return ""
+	}
+	i := strings.IndexByte(u.s, ':')
+	if i <= 0 {
+		u.fail("a length")
+		return ""
+	}
+	n, err := strconv.Atoi(u.s[:i])
+	if err != nil || n < 0 || i+1+n > len(u.s) {
+		u.fail("a length")
+		return ""
+	}
+	v := u.s[i+1 : i+1+n]
+	u.s = u.s[i+1+n:]
+	return v
+}
+
+// int reads the next column as an integer (0 when empty).
+func (u *unpacked) int() int {
+	s := u.str()
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		u.fail("a number")
+	}
+	return n
+}
+
+// bool reads the next column as a boolean: SQLite keeps 0 and 1,
+// PostgreSQL writes true and false.
+func (u *unpacked) bool() bool {
+	switch u.str() {
+	case "1", "true", "t":
+		return true
+	}
+	return false
+}
+
+// time reads the next column as a time (zero when empty).
+func (u *unpacked) time() time.Time {
+	s := u.str()
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := parseTime(s)
+	if err != nil {
+		u.fail("a time")
+	}
+	return t
+}
+
+// parseTime reads a time as SQLite keeps it ("2006-01-02 15:04:05.999999999-07:00",
+// as the driver writes it) or PostgreSQL writes it ("2006-01-02 15:04:05.999999-07",
+// or with minutes in the offset): ISO date and time, an optional fraction,
+// and Z or an offset of hours[:minutes[:seconds]].
+func parseTime(s string) (time.Time, error) {
+	t, ok := readTime(s)
+	if !ok {
+		return time.Time{}, errors.New("store: unreadable time " + strconv.Quote(s))
+	}
+	return t, nil
+}
+
+func readTime(s string) (time.Time, bool) {
+	num := func(a, b int) (int, bool) {
+		if b > len(s) {
+			return 0, false
+		}
+		n := 0
+		for _, c := range s[a:b] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 7)
+	d, ok3 := num(8, 10)
+	h, ok4 := num(11, 13)
+	mi, ok5 := num(14, 16)
+	sec, ok6 := num(17, 19)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+		return time.Time{}, false
+	}
+	i, nsec := 19, 0
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		frac := s[i+1 : j]
+		if len(frac) == 0 || len(frac) > 9 {
+			return time.Time{}, false
+		}
+		f, _ := num(i+1, j)
+		for range 9 - len(frac) {
+			f *= 10
+		}
+		nsec, i = f, j
+	}
+	offset := 0
+	switch {
+	case i == len(s) || s[i:] == "Z":
+	case s[i] == '+' || s[i] == '-':
+		parts := strings.Split(s[i+1:], ":")
+		if len(parts) > 3 {
+			return time.Time{}, false
+		}
+		mult := 3600
+		for _, p := range parts {
+			n, err := strconv.Atoi(p)
+			if err != nil || len(p) != 2 {
+				return time.Time{}, false
+			}
+			offset += n * mult
+			mult /= 60
+		}
+		if s[i] == '-' {
+			offset = -offset
+		}
+	default:
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, sec, nsec, time.UTC).Add(-time.Duration(offset) * time.Second), true
+}

@@ -1,0 +1,181 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+)
+
+// jsonw writes JSON straight into a buffer. The image and member bodies
+// are the API's largest and most frequent answers (a page of a thousand
+// images is a megabyte); written through maps and encoding/json, building
+// and sorting the maps cost more than the database. Strings are escaped
+// as encoding/json escapes them (HTML-safe, invalid UTF-8 replaced).
+type jsonw struct {
+	b     []byte
+	comma bool // a value was written at this level: the next needs a comma
+}
+
+var jsonPool = sync.Pool{New: func() any { return &jsonw{b: make([]byte, 0, 16<<10)} }}
+
+// writeJSON renders a body with fill and sends it with status.
+func writeJSON(c echo.Context, status int, fill func(w *jsonw)) error {
+	w := jsonPool.Get().(*jsonw)
+	w.b, w.comma = w.b[:0], false
+	fill(w)
+	w.b = append(w.b, '\n')
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(status)
+	_, err := c.Response().Write(w.b)
+	if cap(w.b) <= 4<<20 { // keep buffers of ordinary pages, not a rare giant
+		jsonPool.Put(w)
+	}
+	return err
+}
+
+func (w *jsonw) sep() {
+	if w.comma {
+		w.b = append(w.b, ',')
+	}
+	w.comma = true
+}
+
+// object writes {…}; body writes its members.
+func (w *jsonw) object(body func()) {
+	w.sep()
+	w.b = append(w.b, '{')
+	w.comma = false
+	body()
+	w.b = append(w.b, '}')
+	w.comma = true
+}
+
+// array writes […]; body writes its elements.
+func (w *jsonw) array(body func()) {
+	w.sep()
+	w.b = append(w.b, '[')
+	w.comma = false
+	body()
+	w.b = append(w.b, ']')
+	w.comma = true
+}
+
+// key writes a member's name; the value follows.
+func (w *jsonw) key(k string) {
+	w.sep()
+	w.b = appendJSONString(w.b, k)
+	w.b = append(w.b, ':')
+	w.comma = false
+}
+
+func (w *jsonw) str(k, v string) {
+	w.key(k)
+	w.sep()
+	w.b = appendJSONString(w.b, v)
+}
+
+func (w *jsonw) int(k string, v int64) {
+	w.key(k)
+	w.sep()
+	w.b = strconv.AppendInt(w.b, v, 10)
+}
+
+func (w *jsonw) bool(k string, v bool) {
+	w.key(k)
+	w.sep()
+	w.b = strconv.AppendBool(w.b, v)
+}
+
+func (w *jsonw) null(k string) {
+	w.key(k)
+	w.sep()
+	w.b = append(w.b, "null"...)
+}
+
+// raw writes a value already in JSON.
+func (w *jsonw) raw(k, v string) {
+	w.key(k)
+	w.sep()
+	w.b = append(w.b, v...)
+}
+
+// strOrNull writes v, or null when it is empty.
+func (w *jsonw) strOrNull(k, v string) {
+	if v == "" {
+		w.null(k)
+		return
+	}
+	w.str(k, v)
+}
+
+// time writes t in layout.
+func (w *jsonw) time(k string, t time.Time, layout string) {
+	w.key(k)
+	w.sep()
+	w.b = append(w.b, '"')
+	w.b = t.UTC().AppendFormat(w.b, layout)
+	w.b = append(w.b, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// does with HTML escaping on.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// jsonOK is a 200 with a body written by fill.
+func jsonOK(c echo.Context, fill func(w *jsonw)) error { return writeJSON(c, http.StatusOK, fill) }
