@@ -2,7 +2,7 @@
 GO ?= go
 export CGO_ENABLED := 1
 
-.PHONY: run build test vet generate fmt bench e2e clean
+.PHONY: run build test vet generate fmt bench bench-http bench-http-pg e2e clean
 
 ## run: build and start the console on 127.0.0.1:8080 with the demo world (./data)
 run: build
@@ -37,6 +37,18 @@ fmt:
 ## bench: the store/service benchmarks (figures in the README)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 200x ./internal/...
+
+## bench-http: the real server over HTTP on 127.0.0.1 with 1,000 and 100,000
+## shares, next to a bare Echo handler (the ceiling), driven by wrk; prints
+## req/s, p50, p99, errors and the ratio to the ceiling of every case.
+## BENCH_FLAGS passes flags (e.g. BENCH_FLAGS="-n 10000 -d 3s").
+bench-http:
+	$(GO) run ./cmd/benchhttp $(BENCH_FLAGS)
+
+## bench-http-pg: the same on a throwaway PostgreSQL cluster (or give
+## BENCH_FLAGS="-dsn postgres://…" for a server of your own).
+bench-http-pg:
+	$(GO) run ./cmd/benchhttp -pg $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin artifacts
