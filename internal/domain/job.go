@@ -28,23 +28,23 @@ const (
 // worker claims it (status RUNNING, Worker, a lease it keeps extending), so
 // a job whose server died is taken over once its lease runs out.
 type Job struct {
-	ID         string    `gorm:"primaryKey;size:32"`
+	ID         string    `gorm:"primaryKey;size:32;index:idx_job_queue,priority:3"`
 	AccountID  string    `gorm:"size:32;not null"`
 	ProjectID  string    `gorm:"size:32;index;not null"`
 	UserID     string    `gorm:"size:32"`
 	Type       string    `gorm:"size:64;not null"`
-	Status     string    `gorm:"size:16;index:idx_job_claim,priority:1;not null"`
-	ImageID    string    `gorm:"size:36"`
+	Status     string    `gorm:"size:16;index:idx_job_queue,priority:1;index:idx_job_lease,priority:1;not null"`
+	ImageID    string    `gorm:"size:36;index:idx_job_lease,priority:2"`
 	Input      string    `gorm:"type:text"`
 	Entities   string    `gorm:"type:text"`
 	ErrorCode  string    `gorm:"size:16"`
 	FailReason string    `gorm:"size:1024"`
 	Attempts   int       `gorm:"not null;default:0"`
 	Worker     string    `gorm:"size:64"`
-	LeaseUntil time.Time `gorm:"index:idx_job_claim,priority:2"`
+	LeaseUntil time.Time `gorm:"index:idx_job_lease,priority:3"`
 	BeginTime  time.Time
 	EndTime    time.Time
-	CreatedAt  time.Time `gorm:"index"`
+	CreatedAt  time.Time `gorm:"index;index:idx_job_queue,priority:2"`
 }
 
 // Done reports whether the job has finished.

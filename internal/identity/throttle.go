@@ -133,7 +133,7 @@ func (s *Service) Throttled(ctx context.Context, accountName, userName, clientAd
 	now := s.now()
 	var wait time.Duration
 	for _, k := range []string{userKey, addrKey} {
-		f, err := tx.AuthFailure(k)
+		f, err := tx.AuthFailureOf(k)
 		if err != nil {
 			return err
 		}

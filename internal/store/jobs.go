@@ -3,6 +3,7 @@ package store
 import (
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"imageshare/internal/domain"
@@ -30,11 +31,14 @@ func (tx *Tx) UpdateJob(id string, cols map[string]any) error {
 // once take different jobs; on SQLite the write transaction serializes
 // them.
 func (tx *Tx) ClaimJob(now time.Time, worker string, leaseUntil time.Time) (j domain.Job, ok bool, err error) {
-	q := tx.db.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
-		Where("image_id = ''").
-		Where("status = ? OR (status = ? AND lease_until < ?)", domain.JobInit, domain.JobRunning, now).
-		Order("created_at, id").Limit(1)
-	if err := q.Find(&j).Error; err != nil || j.ID == "" {
+	locked := func() *gorm.DB { return tx.db.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).Limit(1) }
+	// A job whose worker stopped first (it waited longest), by lease
+	// (idx_job_lease); else the oldest waiting one (idx_job_queue).
+	err = locked().Where("status = ? AND image_id = '' AND lease_until < ?", domain.JobRunning, now).Order("lease_until").Find(&j).Error
+	if err == nil && j.ID == "" {
+		err = locked().Where("status = ? AND image_id = ''", domain.JobInit).Order("created_at, id").Find(&j).Error
+	}
+	if err != nil || j.ID == "" {
 		return j, false, wrap(err)
 	}
 	cols := map[string]any{"status": domain.JobRunning, "worker": worker, "lease_until": leaseUntil, "attempts": j.Attempts + 1}

@@ -40,6 +40,9 @@ var migrations = []struct {
 		`INSERT INTO image_counts (account_id, region_id, images)
 			SELECT account_id, region_id, COUNT(*) FROM images GROUP BY account_id, region_id`,
 	}},
+	{"job queue indexes that walk in order", []string{
+		`DROP INDEX IF EXISTS idx_job_claim`,
+	}},
 }
 
 // schemaVersion is the version a database has once every migration ran.

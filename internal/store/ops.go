@@ -46,7 +46,8 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return domain.ErrInvalid("backup", "%s exists already: give a new file name.", path)
 	}
-	if err := s.read.gorm.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+	// On a writer's connection: the readers' refuse anything but queries.
+	if err := s.write.gorm.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
 		return fmt.Errorf("store: backup to %s: %w", path, err)
 	}
 	return nil

@@ -153,7 +153,9 @@ func openSQLite(path string) (*Store, error) {
 	// lets a statement be prepared for the cache while the first holds a
 	// transaction.
 	w.sql.SetMaxOpenConns(2)
-	r, err := newPool(sqlite.Open(sqliteDSN(path, "deferred")), nil)
+	// The read pool refuses writes (query_only): a write outside Write
+	// would take SQLite's lock behind the writer's back.
+	r, err := newPool(sqlite.Open(sqliteDSN(path, "deferred")+"&_query_only=1"), nil)
 	if err != nil {
 		_ = w.sql.Close()
 		return nil, err

@@ -1,0 +1,346 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"imageshare/internal/bigworld"
+	"imageshare/internal/domain"
+	"imageshare/internal/store"
+)
+
+// Why the lists stay fast at 100,000 shares, made testable without timing:
+// each main query's plan, as the database itself reports it, walks an index
+// to the rows it returns. A plan that scans a whole table, or sorts rows
+// through a temporary B-tree instead of reading them in an index's order,
+// fails the test, whatever the rows of the day cost.
+
+// planCase is one store call whose statements must all walk indexes.
+type planCase struct {
+	name string
+	run  func(tx *store.Tx, w *bigworld.World) error
+	// scans are tables a statement may read whole (tiny ones: regions).
+	scans []string
+	// sorts allows a temporary B-tree (an order no index has: IMS's other
+	// sort keys over shared images).
+	sorts bool
+	// write runs the call in a write transaction (it locks rows).
+	write bool
+}
+
+var planCases = []planCase{
+	{name: "own images, newest first", run: func(tx *store.Tx, w *bigworld.World) error {
+		_, err := tx.OwnImages(w.Owner.ProjectID, store.ImageFilter{}, store.Page{Limit: 25})
+		return err
+	}},
+	{name: "own images of a type, a page in", run: func(tx *store.Tx, w *bigworld.World) error {
+		_, err := tx.OwnImages(w.Owner.ProjectID, store.ImageFilter{Type: domain.TypeSystem}, store.Page{Limit: 25, After: cursorOf(w, 100)})
+		return err
+	}},
+	{name: "own images, previous page", run: func(tx *store.Tx, w *bigworld.World) error {
+		_, err := tx.OwnImages(w.Owner.ProjectID, store.ImageFilter{}, store.Page{Limit: 25, After: cursorOf(w, 100), Backward: true})
+		return err
+	}},
+	{name: "console: images shared with me, each status", run: func(tx *store.Tx, w *bigworld.World) error {
+		for _, st := range []string{domain.MemberPending, domain.MemberAccepted, domain.MemberRejected} {
+			if _, err := tx.SharedImages(w.Recipient.ProjectID, st, store.Page{Limit: 25}); err != nil {
+				return err
+			}
+		}
+		_, err := tx.SharedImages(w.Recipient.ProjectID, domain.MemberPending, store.Page{Limit: 25, After: &store.Cursor{Time: time.Now(), ID: "x"}})
+		return err
+	}},
+	{name: "API: shared images, every status and one", run: func(tx *store.Tx, w *bigworld.World) error {
+		for _, st := range []string{"", domain.MemberPending, domain.MemberAccepted} {
+			q := store.ImageListQuery{ProjectID: w.Recipient.ProjectID, Shared: true, ShareStatus: st, Limit: 25}
+			if _, _, err := tx.ListImages(q); err != nil {
+				return err
+			}
+			q.After = &store.ImageCursor{CreatedAt: time.Now(), ID: "x"}
+			if _, _, err := tx.ListImages(q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+	{name: "API: own and shared images at once, limit 1000", run: func(tx *store.Tx, w *bigworld.World) error {
+		_, _, err := tx.ListImages(store.ImageListQuery{ProjectID: w.Owner.ProjectID, Own: true, Shared: true, Limit: 1000})
+		return err
+	}},
+	{name: "API: images by name", run: func(tx *store.Tx, w *bigworld.World) error {
+		for _, p := range []string{w.Owner.ProjectID, w.Recipient.ProjectID} {
+			if _, _, err := tx.ListImages(store.ImageListQuery{ProjectID: p, Own: true, Shared: true, Name: "img-0000007", Limit: 25}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+	{name: "API: own images sorted by name", run: func(tx *store.Tx, w *bigworld.World) error {
+		_, _, err := tx.ListImages(store.ImageListQuery{ProjectID: w.Owner.ProjectID, Own: true, SortKey: store.SortName, Asc: true, Limit: 25})
+		return err
+	}, sorts: true},
+	{name: "one image as a project sees it", run: func(tx *store.Tx, w *bigworld.World) error {
+		_, err := tx.ImageFor(w.Recipient.AccountID, w.Recipient.ProjectID, w.ImageIDs[3])
+		return err
+	}},
+	{name: "members of an image, a page and a page in", run: func(tx *store.Tx, w *bigworld.World) error {
+		p, err := tx.Members(w.MembersImage, store.Page{Limit: 50})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Members(w.MembersImage, store.Page{Limit: 50, After: p.Next})
+		return err
+	}},
+	{name: "counters: badge, totals, quota", run: func(tx *store.Tx, w *bigworld.World) error {
+		if _, err := tx.ShareCounts(w.Recipient.ProjectID); err != nil {
+			return err
+		}
+		_, err := tx.CountImages(w.Owner.AccountID, bigworld.Region)
+		return err
+	}},
+	{name: "a token's session", run: func(tx *store.Tx, w *bigworld.World) error {
+		_, err := tx.TokenSession("0123", time.Now())
+		if domain.KindOf(err) == domain.KindNotFound {
+			err = nil
+		}
+		return err
+	}},
+	{name: "share and decide: grants, answers and shares of a batch", run: func(tx *store.Tx, w *bigworld.World) error {
+		ids := w.ImageIDs[:1200]
+		if _, err := tx.LockImages(ids); err != nil {
+			return err
+		}
+		c := store.Covering{ProjectIDs: []string{w.Recipient.ProjectID}, AccountID: w.Recipient.AccountID, NodeIDs: []string{"o-x", "r-x"}}
+		gs, err := tx.CoveringGrants(ids, c)
+		if err != nil {
+			return err
+		}
+		var gids []string
+		for _, g := range gs {
+			gids = append(gids, g.ID)
+		}
+		if _, err := tx.Decisions(gids); err != nil {
+			return err
+		}
+		if _, err := tx.Shares([]string{w.Recipient.ProjectID}, ids); err != nil {
+			return err
+		}
+		for _, f := range []func([]string) (map[string]int, error){tx.AcceptedCounts, tx.GrantCounts, tx.UnansweredCounts} {
+			if _, err := f(ids); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, write: true},
+	{name: "servers, disks and the trail", run: func(tx *store.Tx, w *bigworld.World) error {
+		if _, err := tx.Servers(w.Owner.ProjectID, store.Page{Limit: 25}); err != nil {
+			return err
+		}
+		if _, err := tx.Disks(w.Owner.ProjectID, store.Page{Limit: 25}); err != nil {
+			return err
+		}
+		_, err := tx.Trail(w.Owner.AccountID, store.TrailFilter{}, store.Page{Limit: 25, After: &store.Cursor{ID: "100"}})
+		return err
+	}},
+	{name: "console sessions and login throttling", run: func(tx *store.Tx, w *bigworld.World) error {
+		if _, _, err := tx.WebSession("0123", time.Now()); err != nil {
+			return err
+		}
+		_, err := tx.AuthFailureOf("user:a/b@127.0.0.1")
+		return err
+	}},
+	{name: "the worker's jobs", run: func(tx *store.Tx, w *bigworld.World) error {
+		if _, _, err := tx.ClaimJob(time.Now(), "w1", time.Now().Add(time.Minute)); err != nil {
+			return err
+		}
+		_, err := tx.RunningImageJobs(100)
+		return err
+	}, write: true},
+	{name: "the worker's due images", run: func(tx *store.Tx, w *bigworld.World) error {
+		_, err := tx.SavingImages(time.Now(), 100)
+		return err
+	}, write: true},
+}
+
+// cursorOf is the position of the owner's i-th newest image.
+func cursorOf(w *bigworld.World, i int) *store.Cursor {
+	return &store.Cursor{Time: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(len(w.ImageIDs)-1-i) * time.Second), ID: w.ImageIDs[len(w.ImageIDs)-1-i]}
+}
+
+func TestQueryPlansWalkIndexes(t *testing.T) {
+	st, w := seeded(t, 1500)
+	for _, c := range planCases {
+		t.Run(c.name, func(t *testing.T) {
+			var stmts []traced
+			st.Trace(func(q string, args []any) { stmts = append(stmts, traced{q, args}) })
+			scope := st.Read
+			if c.write {
+				scope = st.Write
+			}
+			err := scope(context.Background(), func(tx *store.Tx) error { return c.run(tx, w) })
+			st.Trace(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(stmts) == 0 {
+				t.Fatal("the call ran no statement to check")
+			}
+			for _, s := range stmts {
+				if strings.HasPrefix(strings.TrimSpace(s.query), "BEGIN") || strings.HasPrefix(strings.TrimSpace(s.query), "COMMIT") {
+					continue
+				}
+				plan := explain(t, st, s)
+				if bad := badPlan(st.Dialect(), plan, c.scans, c.sorts); bad != "" {
+					t.Errorf("%s\nin the plan of\n  %s\n%s", bad, oneLine(s.query), strings.Join(plan, "\n"))
+				}
+			}
+		})
+	}
+}
+
+type traced struct {
+	query string
+	args  []any
+}
+
+// explain asks the database for a statement's plan, one line per step.
+func explain(t *testing.T, st *store.Store, s traced) []string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := st.ReadDB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	q := s.query
+	if s.args != nil {
+		q = st.Text(q)
+	}
+	var rows *sql.Rows
+	if st.Dialect() == "postgres" {
+		// A tiny test table is cheaper to scan than to search: forbid what
+		// the planner can avoid, so that what remains is what it cannot.
+		for _, set := range []string{"SET enable_seqscan = off", "SET enable_sort = off"} {
+			if _, err := conn.ExecContext(ctx, set); err != nil {
+				t.Fatal(err)
+			}
+		}
+		defer func() {
+			_, _ = conn.ExecContext(ctx, "RESET enable_seqscan")
+			_, _ = conn.ExecContext(ctx, "RESET enable_sort")
+		}()
+		rows, err = conn.QueryContext(ctx, "EXPLAIN "+q, s.args...)
+	} else {
+		rows, err = conn.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, s.args...)
+	}
+	if err != nil {
+		t.Fatalf("explain %s: %v", oneLine(q), err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var plan []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, fmt.Sprint(vals[len(vals)-1])) // SQLite: detail; PostgreSQL: the plan line
+	}
+	return plan
+}
+
+// badPlan names the first step of a plan that reads a table whole or sorts
+// rows outside an index ("" when every step walks an index).
+func badPlan(dialect string, plan, scans []string, sorts bool) string {
+	allowed := func(table string) bool {
+		for _, s := range scans {
+			if s == table {
+				return true
+			}
+		}
+		return false
+	}
+	for _, line := range plan {
+		l := strings.TrimSpace(line)
+		if dialect == "postgres" {
+			l = strings.TrimLeft(l, "-> ")
+			switch {
+			case strings.HasPrefix(l, "Seq Scan on "):
+				if !allowed(strings.Fields(l)[3]) {
+					return "a whole-table scan"
+				}
+			case (strings.HasPrefix(l, "Sort ") || strings.HasPrefix(l, "Incremental Sort")) && !sorts:
+				return "a sort outside any index"
+			}
+			continue
+		}
+		switch {
+		case strings.HasPrefix(l, "SCAN ") && !strings.HasPrefix(l, "SCAN CONSTANT ROW"):
+			if !allowed(strings.Fields(l)[1]) {
+				return "a whole-table (or whole-index) scan"
+			}
+		case strings.Contains(l, "USE TEMP B-TREE FOR") && strings.Contains(l, "ORDER BY") && !sorts:
+			return "a sort through a temporary B-tree"
+		}
+	}
+	return ""
+}
+
+func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
+
+// seeded is a store with bigworld's world of n shares, on SQLite or, with
+// IMAGESHARE_TEST_BACKEND=postgres, PostgreSQL.
+func seeded(t *testing.T, n int) (*store.Store, *bigworld.World) {
+	t.Helper()
+	dsn := filepath.Join(t.TempDir(), "plans.db")
+	if pg != nil {
+		var err error
+		if dsn, err = pg.NewDatabase(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := store.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	w, err := bigworld.Seed(context.Background(), st, bigworld.Options{Shares: n, Password: "plans-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, w
+}
+
+// The checker itself must fail on the plans it exists to catch.
+func TestBadPlanSpotsScansAndSorts(t *testing.T) {
+	for _, c := range []struct {
+		dialect string
+		plan    []string
+		bad     bool
+	}{
+		{"sqlite", []string{"SEARCH ps USING INDEX idx_share_created (project_id=? AND status=?)"}, false},
+		{"sqlite", []string{"SCAN images"}, true},
+		{"sqlite", []string{"SCAN ps USING INDEX idx_share_created_all"}, true},
+		{"sqlite", []string{"SEARCH images USING INDEX idx_image_owned (project_id=?)", "USE TEMP B-TREE FOR ORDER BY"}, true},
+		{"sqlite", []string{"SEARCH images USING INDEX idx_image_owned (project_id=?)", "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY"}, true},
+		{"postgres", []string{"Limit  (cost=0.29..8.31 rows=1 width=32)", "  ->  Index Scan Backward using idx_share_created on project_shares ps"}, false},
+		{"postgres", []string{"Limit", "  ->  Seq Scan on images  (cost=10000000000.00..10000000001.01 rows=1 width=1)"}, true},
+		{"postgres", []string{"Limit", "  ->  Sort  (cost=1.01..1.02 rows=1 width=8)", "        Sort Key: created_at DESC"}, true},
+	} {
+		if got := badPlan(c.dialect, c.plan, nil, false) != ""; got != c.bad {
+			t.Errorf("%s %v: bad = %v, want %v", c.dialect, c.plan, got, c.bad)
+		}
+	}
+	if badPlan("sqlite", []string{"SCAN regions"}, []string{"regions"}, false) != "" {
+		t.Error("an allowed scan of a tiny table was refused")
+	}
+}
