@@ -137,16 +137,17 @@ func diskRow(d domain.Disk) views.DiskRow {
 // pageSize is how many rows a console list shows.
 const pageSize = 25
 
-// listQuery is the paging part of a list's URL. Lists are paged by keyset:
+// PageQuery is the paging part of a list's URL. Lists are paged by keyset:
 // "after" starts the page after a row (Next), "before" ends it before one
-// (Previous); both are cursors the previous page gave out.
-type listQuery struct {
+// (Previous); both are cursors the previous page gave out. It is exported
+// only because Echo binds the fields of embedded structs of exported types.
+type PageQuery struct {
 	After  string `query:"after"`
 	Before string `query:"before"`
 }
 
 // page is the service page the query asks for.
-func (q listQuery) page() (sharing.Page, error) {
+func (q PageQuery) page() (sharing.Page, error) {
 	p := sharing.Page{Limit: pageSize}
 	var err error
 	switch {

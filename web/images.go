@@ -13,7 +13,7 @@ import (
 type imagesQuery struct {
 	Name string `query:"name"`
 	Type string `query:"type"`
-	listQuery
+	PageQuery
 }
 
 // images is the Private Images tab.

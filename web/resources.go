@@ -13,14 +13,14 @@ import (
 
 // servers lists the project's servers.
 func (h *console) servers(c echo.Context) error {
-	var q listQuery
+	var q PageQuery
 	if err := c.Bind(&q); err != nil {
 		return err
 	}
 	return h.renderServers(c, http.StatusOK, q, nil)
 }
 
-func (h *console) renderServers(c echo.Context, status int, q listQuery, pr *views.Problem) error {
+func (h *console) renderServers(c echo.Context, status int, q PageQuery, pr *views.Problem) error {
 	pg, err := q.page()
 	if err != nil {
 		return err
@@ -157,7 +157,7 @@ func (h *console) changeOS(c echo.Context) error {
 func (h *console) reinstall(c echo.Context) error {
 	if err := h.sh.Reinstall(c.Request().Context(), actor(c), c.Param("id")); err != nil {
 		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
-			return h.renderServers(c, status, listQuery{}, pr)
+			return h.renderServers(c, status, PageQuery{}, pr)
 		})
 	}
 	return h.done(c, h.url("servers"), "The server's OS has been reinstalled.")
@@ -165,7 +165,7 @@ func (h *console) reinstall(c echo.Context) error {
 
 // disks lists the project's data disks.
 func (h *console) disks(c echo.Context) error {
-	var q listQuery
+	var q PageQuery
 	if err := c.Bind(&q); err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ type traceQuery struct {
 	Action string `query:"action"`
 	Result string `query:"result"`
 	Text   string `query:"q"`
-	listQuery
+	PageQuery
 }
 
 // trace is the account's audit trail, newest first (S25).

@@ -13,7 +13,7 @@ import (
 
 type sharedQuery struct {
 	View string `query:"view"`
-	listQuery
+	PageQuery
 }
 
 // shared is Images Shared with Me: accepted images, or the pending or

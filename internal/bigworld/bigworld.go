@@ -35,20 +35,26 @@ type World struct {
 	Recipient Tenant   // has every image but MembersImage shared with it
 	Pool      []string // project IDs of member accounts (no users), to share with
 	ImageIDs  []string // the owner's shared images, oldest first
-	// MembersImage has 128 project members from Pool[:128]: 100 accepted, 28 pending.
+	// MembersImage has Options.Members project members from the pool: 100
+	// accepted, 28 pending and the rest rejected (at most 1,000 may wait
+	// unanswered, S09).
 	MembersImage string
 }
 
 // Options size the world.
 type Options struct {
 	Shares   int    // images shared with the recipient
-	Pool     int    // member projects (at least 128)
+	Members  int    // members of MembersImage (default 128)
+	Pool     int    // member projects (at least Members)
 	Password string // of both users
 }
 
 // Seed loads the world into an empty store and writes its images and shares.
 func Seed(ctx context.Context, st *store.Store, o Options) (*World, error) {
-	o.Pool = max(o.Pool, 128)
+	if o.Members <= 0 {
+		o.Members = 128
+	}
+	o.Pool = max(o.Pool, o.Members)
 	f := &world.File{
 		Sites:   []world.Site{{Code: "cn", Name: "Chinese Mainland"}},
 		Regions: []world.Region{{ID: Region, Name: "Region One", Sites: []string{"cn"}, AZs: []string{Region + "a"}}},
@@ -94,10 +100,13 @@ func Seed(ctx context.Context, st *store.Store, o Options) (*World, error) {
 	var b rows
 	w.MembersImage = "00000000-0000-4000-a000-000000000128"
 	at := base.Add(-time.Hour)
-	img := b.image(w.Owner, w.MembersImage, "members-128", at)
-	for i, pid := range w.Pool[:128] {
+	img := b.image(w.Owner, w.MembersImage, "members", at)
+	for i, pid := range w.Pool[:o.Members] {
 		status := domain.MemberAccepted
-		if i >= 100 {
+		switch {
+		case i >= 128:
+			status = domain.MemberRejected
+		case i >= 100:
 			status = domain.MemberPending
 		}
 		member := Tenant{AccountID: world.AccountID(fmt.Sprintf("m%05d", i)), ProjectID: pid}

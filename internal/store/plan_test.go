@@ -173,7 +173,7 @@ func cursorOf(w *bigworld.World, i int) *store.Cursor {
 }
 
 func TestQueryPlansWalkIndexes(t *testing.T) {
-	st, w := seeded(t, 1500)
+	st, w := seed(t, bigworld.Options{Shares: 1500, Password: "plans-password"})
 	for _, c := range planCases {
 		t.Run(c.name, func(t *testing.T) {
 			var stmts []traced
@@ -297,9 +297,9 @@ func badPlan(dialect string, plan, scans []string, sorts bool) string {
 
 func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
 
-// seeded is a store with bigworld's world of n shares, on SQLite or, with
+// seed is a store with bigworld's world, on SQLite or, with
 // IMAGESHARE_TEST_BACKEND=postgres, PostgreSQL.
-func seeded(t *testing.T, n int) (*store.Store, *bigworld.World) {
+func seed(t *testing.T, o bigworld.Options) (*store.Store, *bigworld.World) {
 	t.Helper()
 	dsn := filepath.Join(t.TempDir(), "plans.db")
 	if pg != nil {
@@ -313,7 +313,7 @@ func seeded(t *testing.T, n int) (*store.Store, *bigworld.World) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	w, err := bigworld.Seed(context.Background(), st, bigworld.Options{Shares: n, Password: "plans-password"})
+	w, err := bigworld.Seed(context.Background(), st, o)
 	if err != nil {
 		t.Fatal(err)
 	}

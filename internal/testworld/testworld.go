@@ -15,8 +15,10 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"imageshare/internal/bigworld"
 	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
+	"imageshare/internal/store"
 	"imageshare/internal/world"
 	"imageshare/server"
 	"imageshare/web"
@@ -62,10 +64,44 @@ var TestSessionKey = []byte("0123456789abcdef0123456789abcdef")
 // run jobs when they choose (or call Run).
 func New(t testing.TB, o Options) *World {
 	t.Helper()
-	dsn := o.DSN
-	if dsn == "" {
-		dsn = filepath.Join(t.TempDir(), "imageshare.db")
+	w := open(t, o, dsnOf(t, o))
+	if err := w.LoadWorld(context.Background(), world.Demo()); err != nil {
+		t.Fatal(err)
 	}
+	return w
+}
+
+// NewBig serves bigworld's world (bo: how big) instead of the demo world,
+// for tests at size.
+func NewBig(t testing.TB, bo bigworld.Options, o Options) (*World, *bigworld.World) {
+	t.Helper()
+	dsn := dsnOf(t, o)
+	st, err := store.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bo.Password == "" {
+		bo.Password = Password
+	}
+	bw, err := bigworld.Seed(context.Background(), st, bo)
+	_ = st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return open(t, o, dsn), bw
+}
+
+func dsnOf(t testing.TB, o Options) string {
+	if o.DSN != "" {
+		return o.DSN
+	}
+	return filepath.Join(t.TempDir(), "imageshare.db")
+}
+
+// open serves the database at dsn with a server built as `imageshare
+// serve` builds it.
+func open(t testing.TB, o Options, dsn string) *World {
+	t.Helper()
 	lim := sharing.DefaultLimits()
 	lim.BuildTime = orDefault(o.BuildTime, 50*time.Millisecond)
 	if o.Limits != nil {
@@ -83,9 +119,6 @@ func New(t testing.TB, o Options) *World {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	if err := srv.LoadWorld(context.Background(), world.Demo()); err != nil {
-		t.Fatal(err)
-	}
 	return &World{Server: srv, DSN: dsn}
 }
 
