@@ -109,12 +109,19 @@ func (s *Service) SubmitMemberJob(ctx context.Context, a Actor, jobType string, 
 	}
 	j := domain.Job{ID: randomHex(16), AccountID: a.AccountID, ProjectID: a.ProjectID, UserID: a.UserID,
 		Type: jobType, Status: domain.JobInit, Input: string(b), CreatedAt: s.now()}
-	return j, s.st.Write(ctx, func(tx *store.Tx) error {
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		if _, err := s.project(tx, a); err != nil {
 			return err
 		}
 		return tx.Create(&j)
 	})
+	if err == nil {
+		select {
+		case s.wake <- struct{}{}:
+		default: // the worker is already woken
+		}
+	}
+	return j, err
 }
 
 // ImageJob records a RUNNING job that ends when img, an image the actor just

@@ -73,6 +73,10 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	worker string // names this process's claims on jobs
+	// wake tells this process's worker (Run) that a job was submitted
+	// here, so that it starts at once rather than at its next tick; other
+	// servers' workers find it at theirs.
+	wake chan struct{}
 }
 
 // Option configures a Service.
@@ -86,7 +90,8 @@ func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
 // New returns a service on st with the given limits.
 func New(st *store.Store, lim Limits, opts ...Option) *Service {
-	s := &Service{st: st, lim: lim, now: func() time.Time { return time.Now().UTC() }, log: slog.Default(), worker: workerName()}
+	s := &Service{st: st, lim: lim, now: func() time.Time { return time.Now().UTC() }, log: slog.Default(), worker: workerName(),
+		wake: make(chan struct{}, 1)}
 	for _, o := range opts {
 		o(s)
 	}

@@ -1,10 +1,9 @@
 package store
 
 import (
-	"errors"
+	"database/sql"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"imageshare/internal/domain"
@@ -13,11 +12,14 @@ import (
 // WebSession returns a live console session by its hash; ok is false when
 // there is none or it expired.
 func (tx *Tx) WebSession(hash string, now time.Time) (s domain.WebSession, ok bool, err error) {
-	err = tx.db.Where("hash = ? AND expires_at > ?", hash, now).Take(&s).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return s, false, nil
-	}
-	return s, err == nil, wrap(err)
+	s.Hash = hash
+	ok, err = tx.row(func(r *sql.Rows) error {
+		var uid sql.NullString
+		err := r.Scan(&uid, &s.Data, nullTime{&s.ExpiresAt})
+		s.UserID = uid.String
+		return err
+	}, `SELECT user_id, data, expires_at FROM web_sessions WHERE hash = ? AND expires_at > ?`, hash, now)
+	return s, ok, err
 }
 
 // PutWebSession stores a console session, replacing the one of that hash.
