@@ -254,7 +254,7 @@ func (s *Service) recipient(tx *store.Tx, a Actor, imageID, memberID string) (Re
 	if err != nil {
 		return Recipient{}, err
 	}
-	notMember := domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "%s is not a member of this image.", memberID).About(memberID)
+	notMember := errNotMember(memberID)
 	if !v.Owned {
 		if memberID != a.ProjectID {
 			return Recipient{}, notMember

@@ -119,7 +119,7 @@ func (s *Service) change(ctx context.Context, a Actor, action string, tg target,
 		if detail, err = fn(tx, p); err != nil {
 			return err
 		}
-		return tx.Create(s.event(a, action, tg, domain.ResultSuccess, detail))
+		return tx.Audit(s.event(a, action, tg, domain.ResultSuccess, detail))
 	})
 	if err != nil {
 		s.recordFailure(ctx, a, action, tg, err)
@@ -145,7 +145,7 @@ func (s *Service) event(a Actor, action string, tg target, result, detail string
 func (s *Service) recordFailure(ctx context.Context, a Actor, action string, tg target, cause error) {
 	e := domain.AsError(cause)
 	ev := s.event(a, action, tg, domain.ResultFailure, e.Code+": "+e.Message+subjectSuffix(e))
-	if err := s.st.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error { return tx.Create(ev) }); err != nil {
+	if err := s.st.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error { return tx.Audit(ev) }); err != nil {
 		s.log.Error("audit write failed", "action", action, "err", err)
 	}
 	if e.Kind == domain.KindInternal {

@@ -29,23 +29,29 @@ type ShareItem struct {
 	Outcome  Outcome
 }
 
-// ShareOptions change how a share treats recipients that have the image.
-type ShareOptions struct {
-	// OnlyNew refuses, changing nothing, when a recipient is already a
-	// member of an image: Glance's add-member call. By default an existing
-	// member is left as it is, or offered the image again if it had
-	// rejected it (S08).
-	OnlyNew bool
-}
-
 // Share grants every recipient access to every image, all or nothing
 // (S01–S09). Recipients are IDs and URNs as ParseRecipients returns them.
 func (s *Service) Share(ctx context.Context, a Actor, imageIDs []string, recipients []string) ([]ShareItem, error) {
-	return s.ShareWith(ctx, a, imageIDs, recipients, ShareOptions{})
+	return s.share(ctx, a, imageIDs, recipients, false, nil)
 }
 
-// ShareWith is Share with options.
-func (s *Service) ShareWith(ctx context.Context, a Actor, imageIDs []string, recipients []string, opts ShareOptions) ([]ShareItem, error) {
+// AddMember is Glance's add-member call: one new member of one image, in
+// one transaction with the member as the owner then sees it (Glance
+// answers with it). A recipient that is a member already is a conflict,
+// and nothing changes (where Share leaves it be or offers the image again,
+// S08).
+func (s *Service) AddMember(ctx context.Context, a Actor, imageID, member string) (r Recipient, err error) {
+	_, err = s.share(ctx, a, []string{imageID}, []string{member}, true, func(tx *store.Tx, items []ShareItem) error {
+		r, err = s.recipient(tx, a, imageID, items[0].MemberID)
+		return err
+	})
+	return r, err
+}
+
+// share grants the recipients every image and, in the same transaction,
+// runs then (when given) on what it did. onlyNew refuses recipients that
+// are members already.
+func (s *Service) share(ctx context.Context, a Actor, imageIDs []string, recipients []string, onlyNew bool, then func(*store.Tx, []ShareItem) error) ([]ShareItem, error) {
 	var items []ShareItem
 	tg := target{"image", strings.Join(imageIDs, ",")}
 	err := s.change(ctx, a, domain.ActShare, tg, func(tx *store.Tx, p domain.Project) (string, error) {
@@ -76,8 +82,13 @@ func (s *Service) ShareWith(ctx context.Context, a Actor, imageIDs []string, rec
 			}
 			resolved = append(resolved, r)
 		}
-		if items, err = s.shareMany(tx, imgs, resolved, opts); err != nil {
+		if items, err = s.shareMany(tx, imgs, resolved, onlyNew); err != nil {
 			return "", err
+		}
+		if then != nil {
+			if err := then(tx, items); err != nil {
+				return "", err
+			}
 		}
 		return "with " + strings.Join(recipients, ", "), nil
 	})
@@ -90,7 +101,7 @@ func (s *Service) ShareWith(ctx context.Context, a Actor, imageIDs []string, rec
 // shareMany grants the recipients every image (locked, the actor's own),
 // in set-based statements however many images there are (an IMS batch
 // takes a thousand).
-func (s *Service) shareMany(tx *store.Tx, imgs []domain.Image, rs []recipient, opts ShareOptions) ([]ShareItem, error) {
+func (s *Service) shareMany(tx *store.Tx, imgs []domain.Image, rs []recipient, onlyNew bool) ([]ShareItem, error) {
 	ids := make([]string, len(imgs))
 	for i, im := range imgs {
 		ids[i] = im.ID
@@ -114,7 +125,7 @@ func (s *Service) shareMany(tx *store.Tx, imgs []domain.Image, rs []recipient, o
 			existing[g.ImageID+"/"+g.Kind+"/"+g.TargetID] = g
 		}
 	}
-	if opts.OnlyNew && len(existing) > 0 {
+	if onlyNew && len(existing) > 0 {
 		for _, img := range imgs {
 			for _, r := range rs {
 				if _, ok := existing[img.ID+"/"+r.Kind+"/"+r.TargetID]; ok {
@@ -345,8 +356,17 @@ func (s *Service) SetMemberStatus(ctx context.Context, a Actor, imageID, memberI
 		return r, domain.ErrInvalid("status", "The status must be accepted or rejected.")
 	}
 	err = s.change(ctx, a, action, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
-		if _, err := s.recipient(tx, a, imageID, memberID); err != nil {
-			return "", err
+		if memberID != p.ID {
+			// A member answers only for itself: the owner is refused (S13),
+			// anyone else names a member it is not.
+			v, err := s.imageView(tx, a, imageID, false)
+			if err != nil {
+				return "", err
+			}
+			if v.Owned {
+				return "", errOwnerDecides(v.Image)
+			}
+			return "", errNotMember(memberID)
 		}
 		names, err := s.decideMany(tx, a, p, []string{imageID}, status)
 		if err != nil {
@@ -406,7 +426,7 @@ func (s *Service) decideMany(tx *store.Tx, a Actor, p domain.Project, ids []stri
 		img, ok := byID[id]
 		switch {
 		case ok && img.ProjectID == p.ID:
-			return nil, domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "The image owner cannot accept or reject its own image; only recipients decide.").About(img.Name)
+			return nil, errOwnerDecides(img)
 		case !ok, shares[p.ID+"/"+id].ProjectID == "":
 			return nil, domain.ErrImageNotFound()
 		}
@@ -448,6 +468,16 @@ func (s *Service) decideMany(tx *store.Tx, a Actor, p domain.Project, ids []stri
 		return nil, err
 	}
 	return names, s.syncShares(tx, imgs, []string{p.AccountID})
+}
+
+// errOwnerDecides is S13's refusal of an owner deciding for a recipient.
+func errOwnerDecides(img domain.Image) *domain.Error {
+	return domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "The image owner cannot accept or reject its own image; only recipients decide.").About(img.Name)
+}
+
+// errNotMember is what naming a member the caller cannot see gets.
+func errNotMember(memberID string) *domain.Error {
+	return domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "%s is not a member of this image.", memberID).About(memberID)
 }
 
 // recipientOf is who decides a grant for project p: the project for project

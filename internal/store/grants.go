@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -73,24 +74,28 @@ type Covering struct {
 }
 
 // CoveringGrants returns the grants of the images that cover any of c's
-// projects, its account or its organization nodes.
+// projects, its account or its organization nodes, in one statement per
+// thousand images: each kind's condition walks idx_grant_target.
 func (tx *Tx) CoveringGrants(imageIDs []string, c Covering) ([]domain.Grant, error) {
-	var out []domain.Grant
-	for _, k := range []struct {
-		kind    string
-		targets []string
-	}{
-		{domain.GrantProject, c.ProjectIDs},
-		{domain.GrantDomain, []string{c.AccountID}},
-		{domain.GrantOrganization, c.NodeIDs},
-	} {
-		gs, err := tx.GrantsTo(imageIDs, k.kind, k.targets)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, gs...)
+	projects, nodes := dedupe(c.ProjectIDs), dedupe(c.NodeIDs)
+	if len(projects) > maxIn || len(nodes) > maxIn {
+		return nil, fmt.Errorf("store: %d projects, %d nodes: too many to cover at once", len(projects), len(nodes))
 	}
-	return out, nil
+	var out []domain.Grant
+	err := chunks(dedupe(imageIDs), func(part []string) error {
+		q, args := with(`SELECT `+grantRow+` FROM grants WHERE grants.image_id IN (…) AND (grants.kind = ? AND grants.target_id = ?`, part)
+		args = append(args, domain.GrantDomain, c.AccountID)
+		if len(projects) > 0 {
+			q, args = with(q+` OR grants.kind = ? AND grants.target_id IN (…)`, projects, append(args, domain.GrantProject)...)
+		}
+		if len(nodes) > 0 {
+			q, args = with(q+` OR grants.kind = ? AND grants.target_id IN (…)`, nodes, append(args, domain.GrantOrganization)...)
+		}
+		gs, err := tx.grants(q+`)`, args...)
+		out = append(out, gs...)
+		return err
+	})
+	return uniqueGrants(out), err
 }
 
 // ImagesGrantedTo returns the IDs of images with a grant to any of the

@@ -82,3 +82,11 @@ func (tx *Tx) Trail(accountID string, f TrailFilter, p Page) (Window[domain.Audi
 	err := q.Order(order).Limit(p.size() + 1).Find(&es).Error
 	return window(es, p, func(e domain.AuditEvent) Cursor { return Cursor{ID: strconv.FormatInt(e.ID, 10)} }), wrap(err)
 }
+
+// Audit appends an event to an account's trail (S25).
+func (tx *Tx) Audit(e *domain.AuditEvent) error {
+	_, err := tx.exec(`INSERT INTO audit_events (time, account_id, user_id, user_name, project_id, action, target_type, target_id, result, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Time, e.AccountID, e.UserID, e.UserName, e.ProjectID, e.Action, e.TargetType, e.TargetID, e.Result, e.Detail)
+	return err
+}

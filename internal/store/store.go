@@ -28,7 +28,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
@@ -49,6 +48,11 @@ type Store struct {
 	writerTurn  chan struct{}                  // SQLite: held by the one running write transaction
 	readTurns   chan struct{}                  // SQLite: one per running read transaction
 	trace       func(query string, args []any) // tests: sees every hand-written statement
+	// stopCheckpoints ends SQLite's checkpointer; checkpointsDone closes
+	// once it has checkpointed one last time.
+	stopCheckpoints chan struct{}
+	checkpointsDone <-chan struct{}
+	closeOnce       sync.Once
 }
 
 // pool is a database/sql pool with GORM on it.
@@ -145,7 +149,7 @@ func openSQLite(path string) (*Store, error) {
 			return nil, fmt.Errorf("store: create data directory: %w", err)
 		}
 	}
-	w, err := newPool(sqlite.Open(sqliteDSN(path, "immediate")), nil)
+	w, err := newPool(sqliteOpen(sqliteDSN(path, "immediate")), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +159,7 @@ func openSQLite(path string) (*Store, error) {
 	w.sql.SetMaxOpenConns(2)
 	// The read pool refuses writes (query_only): a write outside Write
 	// would take SQLite's lock behind the writer's back.
-	r, err := newPool(sqlite.Open(sqliteDSN(path, "deferred")+"&_query_only=1"), nil)
+	r, err := newPool(sqliteOpen(sqliteDSN(path, "deferred")+"&_query_only=1"), nil)
 	if err != nil {
 		_ = w.sql.Close()
 		return nil, err
@@ -164,7 +168,14 @@ func openSQLite(path string) (*Store, error) {
 	r.sql.SetMaxOpenConns(readers + 1)
 	r.sql.SetMaxIdleConns(readers + 1)
 	w.keep, r.keep = true, true
-	return &Store{dialect: "sqlite", write: w, read: r, writerTurn: make(chan struct{}, 1), readTurns: make(chan struct{}, readers)}, nil
+	s := &Store{dialect: "sqlite", write: w, read: r, writerTurn: make(chan struct{}, 1), readTurns: make(chan struct{}, readers),
+		stopCheckpoints: make(chan struct{})}
+	if s.checkpointsDone, err = checkpointer(path, s.stopCheckpoints); err != nil {
+		_ = w.sql.Close()
+		_ = r.sql.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 func newPool(d gorm.Dialector, rebind func(string) string) (*pool, error) {
@@ -199,6 +210,10 @@ func (s *Store) Dialect() string { return s.dialect }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.stopCheckpoints != nil {
+		s.closeOnce.Do(func() { close(s.stopCheckpoints) })
+		<-s.checkpointsDone
+	}
 	err := s.write.sql.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.sql.Close())

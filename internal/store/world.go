@@ -8,8 +8,12 @@ import (
 
 // Region returns a region by ID.
 func (tx *Tx) Region(id string) (domain.Region, error) {
-	var r domain.Region
-	return r, take(tx.db.Where("id = ?", id), &r, domain.ErrNotFound("region").About(id))
+	r := domain.Region{ID: id}
+	found, err := tx.row(func(rs *sql.Rows) error { return rs.Scan(&r.Name, &r.Sites) }, `SELECT name, sites FROM regions WHERE id = ?`, id)
+	if err == nil && !found {
+		err = domain.ErrNotFound("region").About(id)
+	}
+	return r, err
 }
 
 // Regions returns every region, by ID.
@@ -37,8 +41,13 @@ func (tx *Tx) AZs(regionID string) ([]domain.AZ, error) {
 
 // Account returns an account by ID.
 func (tx *Tx) Account(id string) (domain.Account, error) {
-	var a domain.Account
-	return a, take(tx.db.Where("id = ?", id), &a, domain.ErrNotFound("account").About(id))
+	a := domain.Account{ID: id}
+	found, err := tx.row(func(r *sql.Rows) error { return r.Scan(&a.Name, &a.Site, nullTime{&a.CreatedAt}) },
+		`SELECT name, site, created_at FROM accounts WHERE id = ?`, id)
+	if err == nil && !found {
+		err = domain.ErrNotFound("account").About(id)
+	}
+	return a, err
 }
 
 // AccountByName returns an account by its unique name.

@@ -48,12 +48,8 @@ func (a *API) addMember(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	ctx, id := c.Request().Context(), c.Param("id")
-	items, err := a.sh.ShareWith(ctx, s.actor, []string{id}, ms, sharing.ShareOptions{OnlyNew: true})
-	if err != nil {
-		return err
-	}
-	r, err := a.sh.Recipient(ctx, s.actor, id, items[0].MemberID)
+	id := c.Param("id")
+	r, err := a.sh.AddMember(c.Request().Context(), s.actor, id, ms[0])
 	if err != nil {
 		return err
 	}
