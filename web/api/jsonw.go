@@ -112,16 +112,43 @@ func (w *jsonw) strOrNull(k, v string) {
 	w.str(k, v)
 }
 
-// time writes t in layout.
+// time writes t in layout; Glance's layout, in every image and member,
+// is written digit by digit (AppendFormat parses its layout every time).
 func (w *jsonw) time(k string, t time.Time, layout string) {
 	w.key(k)
 	w.sep()
 	w.b = append(w.b, '"')
-	w.b = t.UTC().AppendFormat(w.b, layout)
+	if layout == glanceTime {
+		w.b = appendGlanceTime(w.b, t.UTC())
+	} else {
+		w.b = t.UTC().AppendFormat(w.b, layout)
+	}
 	w.b = append(w.b, '"')
 }
 
+// appendGlanceTime appends t as 2006-01-02T15:04:05Z (years 0 to 9999).
+func appendGlanceTime(b []byte, t time.Time) []byte {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	two := func(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
+	b = two(two(b, y/100), y%100)
+	b = two(append(b, '-'), int(mo))
+	b = two(append(b, '-'), d)
+	b = two(append(b, 'T'), h)
+	b = two(append(b, ':'), mi)
+	b = two(append(b, ':'), s)
+	return append(b, 'Z')
+}
+
 const hexDigits = "0123456789abcdef"
+
+// plainByte marks the ASCII bytes a JSON string holds as they are.
+var plainByte = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // appendJSONString appends s as a JSON string, escaped as encoding/json
 // does with HTML escaping on.
@@ -131,7 +158,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if plainByte[c] {
 				i++
 				continue
 			}

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"testing"
+	"time"
 )
 
 // The hand-written JSON must escape strings exactly as encoding/json does:
@@ -54,5 +55,18 @@ func TestJSONWriterNesting(t *testing.T) {
 	want := `{"a":"x","list":[{"n":1},{"n":null,"b":true}],"empty":[],"s":null}`
 	if string(w.b) != want {
 		t.Errorf("got %s, want %s", w.b, want)
+	}
+}
+
+// Glance's times are written as time.Format writes them.
+func TestGlanceTimesFormatLikeTheLayout(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Date(2026, 11, 30, 9, 8, 7, 999999999, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.FixedZone("x", 3600)),
+	} {
+		if got, want := string(appendGlanceTime(nil, tm.UTC())), tm.UTC().Format(glanceTime); got != want {
+			t.Errorf("got %s, want %s", got, want)
+		}
 	}
 }
