@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"slices"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -24,6 +25,21 @@ func readImage(u *unpacked, im *domain.Image) {
 	im.Description, im.Type, im.OS, im.SizeGB, im.MinDiskGB = u.str(), domain.ImageType(u.str()), u.str(), u.int(), u.int()
 	im.Status, im.Encrypted, im.OriginKind, im.OriginRef, im.Properties = u.str(), u.bool(), u.str(), u.str(), u.str()
 	im.SaveStartedAt, im.ReadyAt, im.CreatedAt, im.UpdatedAt = u.time(), u.time(), u.time(), u.time()
+}
+
+// listedCols are the columns lists of images show (listed): all but the
+// region, the origin and the save's times, which only an image's own page
+// and its progress need. A page of a thousand images reads a fifth less.
+var listedCols = []string{txt("images.id"), txt("images.project_id"), txt("images.account_id"), txt("images.name"),
+	txt("images.description"), txt("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
+	txt("images.status"), val("images.encrypted"), txt("images.properties"), val("images.created_at"), val("images.updated_at")}
+
+// readListed reads listedCols from a packed row; the image's region,
+// origin and save times stay empty.
+func readListed(u *unpacked, im *domain.Image) {
+	im.ID, im.ProjectID, im.AccountID, im.Name = u.str(), u.str(), u.str(), u.str()
+	im.Description, im.Type, im.OS, im.SizeGB, im.MinDiskGB = u.str(), domain.ImageType(u.str()), u.str(), u.int(), u.int()
+	im.Status, im.Encrypted, im.Properties, im.CreatedAt, im.UpdatedAt = u.str(), u.bool(), u.str(), u.time(), u.time()
 }
 
 // images runs a query of packed image rows (imageRow).
@@ -74,7 +90,7 @@ func (tx *Tx) ImageFor(accountID, projectID, id string) (ImageSeen, error) {
 		readImage(u, &v.Image)
 		v.ShareStatus, v.OwnerAccountName = u.str(), u.str()
 		return u.err
-	}, `SELECT `+pack(append(imageCols, txt("ps.status"), txt("accounts.name"))...)+` FROM images
+	}, `SELECT `+pack(append(slices.Clone(imageCols), txt("ps.status"), txt("accounts.name"))...)+` FROM images
 		JOIN accounts ON accounts.id = images.account_id
 		LEFT JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
 			AND EXISTS (SELECT 1 FROM projects WHERE projects.id = ? AND projects.account_id = ?)
@@ -142,7 +158,7 @@ type CountedImage struct {
 }
 
 // countedRow packs an image with its counts, read by index per row.
-var countedRow = pack(append(imageCols,
+var countedRow = pack(append(slices.Clone(imageCols),
 	val(`(SELECT COUNT(*) FROM decisions WHERE decisions.image_id = images.id AND decisions.status = 'accepted')`),
 	val(`(SELECT COUNT(*) FROM grants WHERE grants.image_id = images.id)`))...)
 

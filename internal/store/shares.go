@@ -213,7 +213,8 @@ func gone(shares map[string]domain.ProjectShare) []ShareChange {
 	return out
 }
 
-// SharedImage is an image shared with a project, with its status there.
+// SharedImage is a listed image (its region, origin and save times empty:
+// listedCols) shared with a project, with its status there.
 type SharedImage struct {
 	domain.Image
 	ShareStatus      string
@@ -221,12 +222,12 @@ type SharedImage struct {
 	OwnerAccountName string
 }
 
-// sharedRow is the packed column of an image shared with a project, with
-// its status and shared time there and its owner's name (readShared).
-var sharedRow = pack(append(imageCols, txt("ps.status"), val("ps.shared_at"), txt("accounts.name"))...)
+// sharedRow is the packed column of a listed image shared with a project,
+// with its status and shared time there and its owner's name.
+var sharedRow = pack(append(slices.Clone(listedCols), txt("ps.status"), val("ps.shared_at"), txt("accounts.name"))...)
 
 // ownRow is sharedRow for a project's own images: no status, shared when made.
-var ownRow = pack(append(imageCols, "''", val("images.created_at"), txt("accounts.name"))...)
+var ownRow = pack(append(slices.Clone(listedCols), "''", val("images.created_at"), txt("accounts.name"))...)
 
 // SharedImages returns a page of the images shared with a project in a
 // status, most recently shared first (idx_share_shared). The cursor is
@@ -249,7 +250,7 @@ func (tx *Tx) sharedImages(query string, args ...any) ([]SharedImage, error) {
 		}
 		rows = append(rows, SharedImage{})
 		s := &rows[len(rows)-1]
-		readImage(u, &s.Image)
+		readListed(u, &s.Image)
 		s.ShareStatus, s.SharedAt, s.OwnerAccountName = u.str(), u.time(), u.str()
 		return u.err
 	}, query, args...)
