@@ -19,8 +19,8 @@ build:
 test: vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 	@if [ -x /usr/lib/postgresql/15/bin/initdb ]; then \
-		echo "sharing rules and API on PostgreSQL:"; \
-		IMAGESHARE_TEST_BACKEND=postgres $(GO) test -count=1 -timeout 10m -skip OpenstackCLI ./internal/sharing/ ./web/api/; \
+		echo "store plans and paging, sharing rules and API on PostgreSQL:"; \
+		IMAGESHARE_TEST_BACKEND=postgres $(GO) test -count=1 -timeout 10m -skip OpenstackCLI ./internal/store/ ./internal/sharing/ ./web/api/; \
 	elif [ "$$PG_REQUIRED" = 1 ]; then echo "PostgreSQL server missing (PG_REQUIRED=1)"; exit 1; \
 	else echo "PostgreSQL server not installed: skipping the PostgreSQL pass"; fi
 
