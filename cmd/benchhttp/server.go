@@ -51,7 +51,12 @@ func seed(ctx context.Context, dsn string, n int) (*bigworld.World, error) {
 		return nil, err
 	}
 	defer st.Close()
-	return bigworld.Seed(ctx, st, bigworld.Options{Shares: n, Pool: 400, Password: benchPassword})
+	w, err := bigworld.Seed(ctx, st, bigworld.Options{Shares: n, Pool: 400, Password: benchPassword})
+	if err != nil {
+		return nil, err
+	}
+	// A database that has been running has planner statistics (autovacuum).
+	return w, st.Analyze(ctx)
 }
 
 const benchPassword = "Bench-password-1"

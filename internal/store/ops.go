@@ -80,3 +80,15 @@ func (tx *Tx) statusCounts(model any) (map[string]int, error) {
 	}
 	return out, wrap(err)
 }
+
+// Analyze refreshes PostgreSQL's planner statistics after a bulk load
+// (what autovacuum does in time on a running database): without them it
+// may walk a whole project's shares instead of the index that gives a
+// page. SQLite's plans here do not depend on statistics (plan_test.go
+// checks them without), so there it does nothing.
+func (s *Store) Analyze(ctx context.Context) error {
+	if s.dialect != "postgres" {
+		return nil
+	}
+	return wrap(s.write.gorm.WithContext(ctx).Exec("ANALYZE").Error)
+}
