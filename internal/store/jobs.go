@@ -31,7 +31,9 @@ func (tx *Tx) UpdateJob(id string, cols map[string]any) error {
 // once take different jobs; on SQLite the write transaction serializes
 // them.
 func (tx *Tx) ClaimJob(now time.Time, worker string, leaseUntil time.Time) (j domain.Job, ok bool, err error) {
-	locked := func() *gorm.DB { return tx.db.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).Limit(1) }
+	locked := func() *gorm.DB {
+		return tx.db.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).Limit(1)
+	}
 	// A job whose worker stopped first (it waited longest), by lease
 	// (idx_job_lease); else the oldest waiting one (idx_job_queue).
 	err = locked().Where("status = ? AND image_id = '' AND lease_until < ?", domain.JobRunning, now).Order("lease_until").Find(&j).Error
