@@ -128,7 +128,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 	}
 	var rows []SharedImage
 	if q.Own && (q.Owner == "" || q.Owner == q.ProjectID) {
-		query := `SELECT ` + ownRow + ` FROM images JOIN accounts ON accounts.id = images.account_id WHERE images.project_id = ?`
+		query := `SELECT `+tx.sel(ownRow)+ ` FROM images JOIN accounts ON accounts.id = images.account_id WHERE images.project_id = ?`
 		args := []any{q.ProjectID}
 		if q.Name != "" {
 			query += ` AND images.name = ?`
@@ -148,14 +148,14 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 		if newestFirst {
 			// Walk the project's shares newest image first; the image's
 			// creation time is copied into the share for this.
-			query = `SELECT ` + sharedRow + ` FROM project_shares ps
+			query = `SELECT `+tx.sel(sharedRow)+ ` FROM project_shares ps
 				JOIN images ON images.id = ps.image_id
 				JOIN accounts ON accounts.id = images.account_id
 				WHERE ps.project_id = ?`
 		} else {
 			// By name, walk the few images of that name (idx_image_name) and
 			// keep those shared with the project.
-			query = `SELECT ` + sharedRow + ` FROM images
+			query = `SELECT `+tx.sel(sharedRow)+ ` FROM images
 				JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
 				JOIN accounts ON accounts.id = images.account_id
 				WHERE 1 = 1`
@@ -203,19 +203,22 @@ type ImageAccepted struct {
 	Accepted int
 }
 
+// acceptedRow is an image's ID, type and number of accepted recipients.
+var acceptedRow = pack(txt("decisions.image_id"), txt("images.type"), val("COUNT(*)"))
+
 // AcceptedByImage returns, for each image of the project with accepted
 // recipients, its type and their number (what IMS reports as the
 // image_member quota in use).
 func (tx *Tx) AcceptedByImage(projectID string) ([]ImageAccepted, error) {
 	var rows []ImageAccepted
 	err := tx.rows(func(r *sql.Rows) error {
-		u, err := unpack(r)
+		u, err := tx.unpack(r, acceptedRow)
 		if err != nil {
 			return err
 		}
 		rows = append(rows, ImageAccepted{ImageID: u.str(), Type: domain.ImageType(u.str()), Accepted: u.int()})
 		return u.err
-	}, `SELECT `+pack(txt("decisions.image_id"), txt("images.type"), val("COUNT(*)"))+` FROM decisions
+	}, `SELECT `+tx.sel(acceptedRow)+` FROM decisions
 		JOIN images ON images.id = decisions.image_id
 		WHERE images.project_id = ? AND decisions.status = ?
 		GROUP BY decisions.image_id, images.type`, projectID, domain.MemberAccepted)

@@ -18,7 +18,7 @@ var grantRow = pack(txt("grants.id"), txt("grants.image_id"), txt("grants.kind")
 func (tx *Tx) grants(query string, args ...any) ([]domain.Grant, error) {
 	var gs []domain.Grant
 	err := tx.rows(func(r *sql.Rows) error {
-		u, err := unpack(r)
+		u, err := tx.unpack(r, grantRow)
 		if err != nil {
 			return err
 		}
@@ -30,13 +30,13 @@ func (tx *Tx) grants(query string, args ...any) ([]domain.Grant, error) {
 
 // Grants returns every grant of an image, oldest first.
 func (tx *Tx) Grants(imageID string) ([]domain.Grant, error) {
-	return tx.grants(`SELECT `+grantRow+` FROM grants WHERE image_id = ? ORDER BY created_at, id`, imageID)
+	return tx.grants(`SELECT `+tx.sel(grantRow)+` FROM grants WHERE image_id = ? ORDER BY created_at, id`, imageID)
 }
 
 // GrantsPage returns a page of an image's grants, oldest first (idx_grant_image).
 func (tx *Tx) GrantsPage(imageID string, p Page) (Window[domain.Grant], error) {
 	cond, order, more := keyset(p, "grants.created_at", "grants.id", false)
-	gs, err := tx.grants(`SELECT `+grantRow+` FROM grants WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
+	gs, err := tx.grants(`SELECT `+tx.sel(grantRow)+` FROM grants WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
 	return window(gs, p, func(g domain.Grant) Cursor { return Cursor{Time: g.CreatedAt, ID: g.ID} }), err
 }
 
@@ -49,7 +49,7 @@ func (tx *Tx) GrantsTo(imageIDs []string, kind string, targetIDs []string) ([]do
 	targets := dedupe(targetIDs)
 	err := chunks(dedupe(imageIDs), func(part []string) error {
 		return chunks(targets, func(tpart []string) error {
-			q, args := with(`SELECT `+grantRow+` FROM grants WHERE grants.image_id IN (…) AND grants.kind = ?`, part)
+			q, args := with(`SELECT `+tx.sel(grantRow)+` FROM grants WHERE grants.image_id IN (…) AND grants.kind = ?`, part)
 			q, args = with(q+` AND grants.target_id IN (…)`, tpart, append(args, kind)...)
 			gs, err := tx.grants(q, args...)
 			out = append(out, gs...)
@@ -83,7 +83,7 @@ func (tx *Tx) CoveringGrants(imageIDs []string, c Covering) ([]domain.Grant, err
 	}
 	var out []domain.Grant
 	err := chunks(dedupe(imageIDs), func(part []string) error {
-		q, args := with(`SELECT `+grantRow+` FROM grants WHERE grants.image_id IN (…) AND (grants.kind = ? AND grants.target_id = ?`, part)
+		q, args := with(`SELECT `+tx.sel(grantRow)+` FROM grants WHERE grants.image_id IN (…) AND (grants.kind = ? AND grants.target_id = ?`, part)
 		args = append(args, domain.GrantDomain, c.AccountID)
 		if len(projects) > 0 {
 			q, args = with(q+` OR grants.kind = ? AND grants.target_id IN (…)`, projects, append(args, domain.GrantProject)...)
@@ -163,9 +163,9 @@ func (tx *Tx) Decisions(grantIDs []string) ([]domain.Decision, error) {
 	var ds []domain.Decision
 	seen := map[[2]string]bool{}
 	err := chunks(dedupe(grantIDs), func(part []string) error {
-		q, args := with(`SELECT `+decisionRow+` FROM decisions WHERE grant_id IN (…)`, part)
+		q, args := with(`SELECT `+tx.sel(decisionRow)+` FROM decisions WHERE grant_id IN (…)`, part)
 		return tx.rows(func(r *sql.Rows) error {
-			u, err := unpack(r)
+			u, err := tx.unpack(r, decisionRow)
 			if err != nil {
 				return err
 			}

@@ -11,7 +11,7 @@ import (
 )
 
 // imageCols are an image's columns, to pack, in readImage's order.
-var imageCols = []string{txt("images.id"), txt("images.project_id"), txt("images.account_id"), txt("images.region_id"), txt("images.name"),
+var imageCols = []column{txt("images.id"), txt("images.project_id"), txt("images.account_id"), txt("images.region_id"), txt("images.name"),
 	txt("images.description"), txt("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
 	txt("images.status"), val("images.encrypted"), txt("images.origin_kind"), txt("images.origin_ref"), txt("images.properties"),
 	val("images.save_started_at"), val("images.ready_at"), val("images.created_at"), val("images.updated_at")}
@@ -30,7 +30,7 @@ func readImage(u *unpacked, im *domain.Image) {
 // listedCols are the columns lists of images show (listed): all but the
 // region, the origin and the save's times, which only an image's own page
 // and its progress need. A page of a thousand images reads a fifth less.
-var listedCols = []string{txt("images.id"), txt("images.project_id"), txt("images.account_id"), txt("images.name"),
+var listedCols = []column{txt("images.id"), txt("images.project_id"), txt("images.account_id"), txt("images.name"),
 	txt("images.description"), txt("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
 	txt("images.status"), val("images.encrypted"), txt("images.properties"), val("images.created_at"), val("images.updated_at")}
 
@@ -46,7 +46,7 @@ func readListed(u *unpacked, im *domain.Image) {
 func (tx *Tx) images(query string, args ...any) ([]domain.Image, error) {
 	var ims []domain.Image
 	err := tx.rows(func(r *sql.Rows) error {
-		u, err := unpack(r)
+		u, err := tx.unpack(r, imageRow)
 		if err != nil {
 			return err
 		}
@@ -59,7 +59,7 @@ func (tx *Tx) images(query string, args ...any) ([]domain.Image, error) {
 
 // Image returns an image by ID with no visibility check: callers scope it.
 func (tx *Tx) Image(id string) (domain.Image, error) {
-	ims, err := tx.images(`SELECT `+imageRow+` FROM images WHERE images.id = ?`, id)
+	ims, err := tx.images(`SELECT `+tx.sel(imageRow)+` FROM images WHERE images.id = ?`, id)
 	if err == nil && len(ims) == 0 {
 		err = domain.ErrImageNotFound()
 	}
@@ -77,20 +77,23 @@ type ImageSeen struct {
 	OwnerAccountName string
 }
 
+// seenRow is an image with its status for a project and its owner's name.
+var seenRow = pack(append(slices.Clone(imageCols), txt("ps.status"), txt("accounts.name"))...)
+
 // ImageFor returns an image with its share status for a project of an
 // account (none when the project is not the account's); callers decide from
 // ShareStatus and the owner whether the project may see it.
 func (tx *Tx) ImageFor(accountID, projectID, id string) (ImageSeen, error) {
 	var v ImageSeen
 	found, err := tx.row(func(r *sql.Rows) error {
-		u, err := unpack(r)
+		u, err := tx.unpack(r, seenRow)
 		if err != nil {
 			return err
 		}
 		readImage(u, &v.Image)
 		v.ShareStatus, v.OwnerAccountName = u.str(), u.str()
 		return u.err
-	}, `SELECT `+pack(append(slices.Clone(imageCols), txt("ps.status"), txt("accounts.name"))...)+` FROM images
+	}, `SELECT `+tx.sel(seenRow)+` FROM images
 		JOIN accounts ON accounts.id = images.account_id
 		LEFT JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
 			AND EXISTS (SELECT 1 FROM projects WHERE projects.id = ? AND projects.account_id = ?)
@@ -125,7 +128,7 @@ func (tx *Tx) LockImages(ids []string) ([]domain.Image, error) {
 	}
 	var out []domain.Image
 	err := chunks(sortedCopy(ids), func(part []string) error {
-		q, args := with(`SELECT `+imageRow+` FROM images WHERE images.id IN (…) ORDER BY images.id`+lock, part)
+		q, args := with(`SELECT `+tx.sel(imageRow)+` FROM images WHERE images.id IN (…) ORDER BY images.id`+lock, part)
 		ims, err := tx.images(q, args...)
 		for _, im := range ims {
 			if len(out) == 0 || out[len(out)-1].ID != im.ID { // the padding repeats IDs
@@ -165,7 +168,7 @@ var countedRow = pack(append(slices.Clone(imageCols),
 // OwnImages returns a page of a project's own images, newest first
 // (idx_image_owned, or idx_image_owned_type with a type), with their counts.
 func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[CountedImage], error) {
-	q := `SELECT ` + countedRow + ` FROM images WHERE images.project_id = ?`
+	q := `SELECT `+tx.sel(countedRow)+ ` FROM images WHERE images.project_id = ?`
 	args := []any{projectID}
 	if f.Type != "" {
 		q += ` AND images.type = ?`
@@ -178,7 +181,7 @@ func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[Counted
 	cond, order, more := keyset(p, "images.created_at", "images.id", true)
 	var rows []CountedImage
 	err := tx.rows(func(r *sql.Rows) error {
-		u, err := unpack(r)
+		u, err := tx.unpack(r, countedRow)
 		if err != nil {
 			return err
 		}
@@ -308,7 +311,7 @@ func (tx *Tx) SavingImages(dueBy time.Time, limit int) ([]domain.Image, error) {
 	if tx.s.dialect == "postgres" {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	return tx.images(`SELECT `+imageRow+` FROM images WHERE images.status = ? AND images.ready_at <= ? ORDER BY images.ready_at LIMIT ?`+lock,
+	return tx.images(`SELECT `+tx.sel(imageRow)+` FROM images WHERE images.status = ? AND images.ready_at <= ? ORDER BY images.ready_at LIMIT ?`+lock,
 		domain.StatusSaving, dueBy, limit)
 }
 

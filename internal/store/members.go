@@ -43,7 +43,7 @@ const memberFrom = ` FROM grants
 func (tx *Tx) members(query string, args ...any) ([]Member, error) {
 	var ms []Member
 	err := tx.rows(func(r *sql.Rows) error {
-		u, err := unpack(r)
+		u, err := tx.unpack(r, memberRow)
 		if err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func (tx *Tx) members(query string, args ...any) ([]Member, error) {
 // Members returns a page of an image's members, oldest first (idx_grant_image).
 func (tx *Tx) Members(imageID string, p Page) (Window[Member], error) {
 	cond, order, more := keyset(p, "grants.created_at", "grants.id", false)
-	ms, err := tx.members(`SELECT `+memberRow+memberFrom+` WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
+	ms, err := tx.members(`SELECT `+tx.sel(memberRow)+memberFrom+` WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
 	return window(ms, p, func(m Member) Cursor { return Cursor{Time: m.CreatedAt, ID: m.ID} }), err
 }
 
@@ -68,7 +68,7 @@ func (tx *Tx) Members(imageID string, p Page) (Window[Member], error) {
 func (tx *Tx) MembersOf(grantIDs []string) ([]Member, error) {
 	var out []Member
 	err := chunks(dedupe(grantIDs), func(part []string) error {
-		q, args := with(`SELECT `+memberRow+memberFrom+` WHERE grants.id IN (…)`, part)
+		q, args := with(`SELECT `+tx.sel(memberRow)+memberFrom+` WHERE grants.id IN (…)`, part)
 		ms, err := tx.members(q, args...)
 		for _, m := range ms {
 			if len(out) == 0 || out[len(out)-1].ID != m.ID {

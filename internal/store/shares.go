@@ -14,8 +14,8 @@ import (
 // Share returns the derived status of an image for a project; ok is false
 // when the image is not shared with it.
 func (tx *Tx) Share(projectID, imageID string) (s domain.ProjectShare, ok bool, err error) {
-	ok, err = tx.row(func(r *sql.Rows) error { return scanShare(r, &s) },
-		`SELECT `+shareRow+` FROM project_shares WHERE project_id = ? AND image_id = ?`, projectID, imageID)
+	ok, err = tx.row(func(r *sql.Rows) error { return tx.scanShare(r, &s) },
+		`SELECT `+tx.sel(shareRow)+` FROM project_shares WHERE project_id = ? AND image_id = ?`, projectID, imageID)
 	return s, ok, err
 }
 
@@ -26,8 +26,8 @@ const shareCols = `project_id, image_id, status, owner_account_id, image_created
 var shareRow = pack(txt("project_id"), txt("image_id"), txt("status"), txt("owner_account_id"),
 	val("image_created_at"), val("shared_at"), val("updated_at"))
 
-func scanShare(r *sql.Rows, s *domain.ProjectShare) error {
-	u, err := unpack(r)
+func (tx *Tx) scanShare(r *sql.Rows, s *domain.ProjectShare) error {
+	u, err := tx.unpack(r, shareRow)
 	if err != nil {
 		return err
 	}
@@ -42,11 +42,11 @@ func (tx *Tx) Shares(projectIDs, imageIDs []string) (map[string]domain.ProjectSh
 	out := map[string]domain.ProjectShare{}
 	err := chunks(dedupe(projectIDs), func(pp []string) error {
 		return chunks(dedupe(imageIDs), func(ip []string) error {
-			q, args := with(`SELECT `+shareRow+` FROM project_shares WHERE project_id IN (…)`, pp)
+			q, args := with(`SELECT `+tx.sel(shareRow)+` FROM project_shares WHERE project_id IN (…)`, pp)
 			q, args = with(q+` AND image_id IN (…)`, ip, args...)
 			return tx.rows(func(r *sql.Rows) error {
 				var s domain.ProjectShare
-				if err := scanShare(r, &s); err != nil {
+				if err := tx.scanShare(r, &s); err != nil {
 					return err
 				}
 				out[s.ProjectID+"/"+s.ImageID] = s
@@ -189,12 +189,12 @@ func (tx *Tx) deleteAllShares(imageID string) error {
 	shares := map[string]domain.ProjectShare{}
 	err := tx.rows(func(r *sql.Rows) error {
 		var s domain.ProjectShare
-		if err := scanShare(r, &s); err != nil {
+		if err := tx.scanShare(r, &s); err != nil {
 			return err
 		}
 		shares[s.ProjectID] = s
 		return nil
-	}, `SELECT `+shareRow+` FROM project_shares WHERE image_id = ?`, imageID)
+	}, `SELECT `+tx.sel(shareRow)+` FROM project_shares WHERE image_id = ?`, imageID)
 	if err != nil {
 		return err
 	}
@@ -226,15 +226,16 @@ type SharedImage struct {
 // with its status and shared time there and its owner's name.
 var sharedRow = pack(append(slices.Clone(listedCols), txt("ps.status"), val("ps.shared_at"), txt("accounts.name"))...)
 
-// ownRow is sharedRow for a project's own images: no status, shared when made.
-var ownRow = pack(append(slices.Clone(listedCols), "''", val("images.created_at"), txt("accounts.name"))...)
+// ownRow is sharedRow for a project's own images: no status, shared when
+// made (read by the same reader: the same columns).
+var ownRow = pack(append(slices.Clone(listedCols), txt("''"), val("images.created_at"), txt("accounts.name"))...)
 
 // SharedImages returns a page of the images shared with a project in a
 // status, most recently shared first (idx_share_shared). The cursor is
 // (shared time, image ID).
 func (tx *Tx) SharedImages(projectID, status string, p Page) (Window[SharedImage], error) {
 	cond, order, more := keyset(p, "ps.shared_at", "ps.image_id", true)
-	rows, err := tx.sharedImages(`SELECT `+sharedRow+` FROM project_shares ps
+	rows, err := tx.sharedImages(`SELECT `+tx.sel(sharedRow)+` FROM project_shares ps
 		JOIN images ON images.id = ps.image_id
 		JOIN accounts ON accounts.id = images.account_id
 		WHERE ps.project_id = ? AND ps.status = ?`+cond+order, append([]any{projectID, status}, more...)...)
@@ -244,7 +245,7 @@ func (tx *Tx) SharedImages(projectID, status string, p Page) (Window[SharedImage
 func (tx *Tx) sharedImages(query string, args ...any) ([]SharedImage, error) {
 	var rows []SharedImage
 	err := tx.rows(func(r *sql.Rows) error {
-		u, err := unpack(r)
+		u, err := tx.unpack(r, sharedRow)
 		if err != nil {
 			return err
 		}

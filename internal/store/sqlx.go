@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -254,42 +255,82 @@ func sortedCopy(xs []string) []string {
 	return out
 }
 
-// Rows of several columns come back packed into one text column: each
-// column as its length in bytes, ':' and its text, one after the other.
-// SQLite's driver makes three or four C calls per column of every row,
-// which cost far more than the query itself (a page of 25 images is 550
-// columns); packed, a row costs three. The length prefixes make the text
-// unambiguous whatever a column holds, and the SQL is the same on
-// PostgreSQL.
+// Rows of several columns come back, on SQLite, packed into one text
+// column: each column as its length in bytes, ':' and its text, one after
+// the other. SQLite's driver makes three or four C calls per column of
+// every row, which cost far more than the query itself (a page of 25
+// images is 550 columns); packed, a row costs three. The length prefixes
+// make the text unambiguous whatever a column holds. PostgreSQL's driver
+// reads columns cheaply in its binary format, while building the text
+// costs its server: there the same columns come back as they are. One
+// description of the columns (row) gives both, and one reader (unpacked)
+// reads both.
 
-// txt is a text column for pack (NULL reads as "").
-func txt(col string) string { return "COALESCE(" + col + ", '')" }
+// column is one column of a row: an SQL expression, and whether it is
+// text (else a number, a boolean or a time).
+type column struct {
+	expr string
+	text bool
+}
 
-// val is a number, boolean or time column for pack, as text.
-func val(col string) string { return "COALESCE(CAST(" + col + " AS TEXT), '')" }
+// txt is a text column (NULL reads as "").
+func txt(expr string) column { return column{expr: expr, text: true} }
 
-// pack is the SQL of one packed column made of the given txt/val columns:
-// one concat() call (SQLite 3.44 and PostgreSQL), which builds the text in
-// one go where a chain of || copies it once per part.
-func pack(cols ...string) string {
-	parts := make([]string, len(cols))
+// val is a number, boolean or time column (NULL reads as the zero value).
+func val(expr string) column { return column{expr: expr} }
+
+// row is a query's result columns, rendered for either database.
+type row struct {
+	packed string // SQLite: one concat() (SQLite 3.44), which builds the text in one go
+	plain  string // PostgreSQL: the columns as they are
+	n      int
+}
+
+// pack describes a row made of the given columns.
+func pack(cols ...column) row {
+	packed := make([]string, len(cols))
+	plain := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = "octet_length(" + c + "), ':', " + c
+		e := "COALESCE(" + c.expr + ", '')"
+		if !c.text {
+			e = "COALESCE(CAST(" + c.expr + " AS TEXT), '')"
+		}
+		packed[i] = "octet_length(" + e + "), ':', " + e
+		plain[i] = c.expr
 	}
-	return "concat(" + strings.Join(parts, ", ") + ")"
+	return row{packed: "concat(" + strings.Join(packed, ", ") + ")", plain: strings.Join(plain, ", "), n: len(cols)}
 }
 
-// unpacked reads the columns of a packed row in order; the first error
-// sticks and every read after it returns zero values.
+// sel is the SELECT list of r for the scope's database.
+func (tx *Tx) sel(r row) string {
+	if tx.s.dialect == "postgres" {
+		return r.plain
+	}
+	return r.packed
+}
+
+// unpacked reads the columns of a row in order: from the packed text
+// (SQLite), or from the values the driver gave (PostgreSQL). The first
+// error sticks and every read after it returns zero values.
 type unpacked struct {
-	s   string
-	err error
+	s    string
+	vals []any // PostgreSQL's values; nil for a packed row
+	next int
+	err  error
 }
 
-// unpack scans a packed row.
-func unpack(r *sql.Rows) (*unpacked, error) {
+// unpack scans a row described by r.
+func (tx *Tx) unpack(rs *sql.Rows, r row) (*unpacked, error) {
+	if tx.s.dialect == "postgres" {
+		u := &unpacked{vals: make([]any, r.n)}
+		ptrs := make([]any, r.n)
+		for i := range u.vals {
+			ptrs[i] = &u.vals[i]
+		}
+		return u, rs.Scan(ptrs...)
+	}
 	var s sql.NullString
-	if err := r.Scan(&s); err != nil {
+	if err := rs.Scan(&s); err != nil {
 		return nil, err
 	}
 	return &unpacked{s: s.String}, nil
@@ -297,12 +338,41 @@ func unpack(r *sql.Rows) (*unpacked, error) {
 
 func (u *unpacked) fail(what string) {
 	if u.err == nil {
-		u.err = errors.New("store: a packed row is damaged at " + what)
+		u.err = errors.New("store: a row is unreadable at " + what)
 	}
+}
+
+// value is the next column of PostgreSQL's values; ok is false when there
+// is none left.
+func (u *unpacked) value() (v any, ok bool) {
+	if u.err != nil {
+		return nil, false
+	}
+	if u.next >= len(u.vals) {
+		u.fail("the end")
+		return nil, false
+	}
+	v = u.vals[u.next]
+	u.next++
+	return v, true
 }
 
 // str reads the next column.
 func (u *unpacked) str() string {
+	if u.vals != nil {
+		v, _ := u.value()
+		switch x := v.(type) {
+		case string:
+			return x
+		case []byte:
+			return string(x)
+		case nil:
+			return ""
+		case time.Time:
+			return x.UTC().Format(time.RFC3339Nano)
+		}
+		return fmt.Sprint(v)
+	}
 	if u.err != nil {
 		return ""
 	}
@@ -323,6 +393,19 @@ func (u *unpacked) str() string {
 
 // int reads the next column as an integer (0 when empty).
 func (u *unpacked) int() int {
+	if u.vals != nil {
+		v, _ := u.value()
+		switch x := v.(type) {
+		case int64:
+			return int(x)
+		case int32:
+			return int(x)
+		case nil:
+			return 0
+		}
+		u.fail("a number")
+		return 0
+	}
 	s := u.str()
 	if s == "" {
 		return 0
@@ -334,9 +417,21 @@ func (u *unpacked) int() int {
 	return n
 }
 
-// bool reads the next column as a boolean: SQLite keeps 0 and 1,
-// PostgreSQL writes true and false.
+// bool reads the next column as a boolean: SQLite keeps 0 and 1.
 func (u *unpacked) bool() bool {
+	if u.vals != nil {
+		v, _ := u.value()
+		switch x := v.(type) {
+		case bool:
+			return x
+		case int64:
+			return x != 0
+		case nil:
+			return false
+		}
+		u.fail("a boolean")
+		return false
+	}
 	switch u.str() {
 	case "1", "true", "t":
 		return true
@@ -346,6 +441,17 @@ func (u *unpacked) bool() bool {
 
 // time reads the next column as a time (zero when empty).
 func (u *unpacked) time() time.Time {
+	if u.vals != nil {
+		v, _ := u.value()
+		switch x := v.(type) {
+		case time.Time:
+			return x.UTC()
+		case nil:
+			return time.Time{}
+		}
+		u.fail("a time")
+		return time.Time{}
+	}
 	s := u.str()
 	if s == "" {
 		return time.Time{}

@@ -44,7 +44,7 @@ func (tx *Tx) TokenSession(hash string, now time.Time) (TokenSession, error) {
 	s := TokenSession{Token: domain.Token{Hash: hash}}
 	t, u, a, p := &s.Token, &s.User, &s.Account, &s.Project
 	found, err := tx.row(func(r *sql.Rows) error {
-		row, err := unpack(r)
+		row, err := tx.unpack(r, tokenRow)
 		if err != nil {
 			return err
 		}
@@ -54,7 +54,7 @@ func (tx *Tx) TokenSession(hash string, now time.Time) (TokenSession, error) {
 		t.UserID, t.AccountID, t.ProjectID = u.ID, a.ID, p.ID
 		u.AccountID, p.AccountID = a.ID, a.ID
 		return row.err
-	}, `SELECT `+tokenRow+` FROM tokens
+	}, `SELECT `+tx.sel(tokenRow)+` FROM tokens
 		JOIN users ON users.id = tokens.user_id AND users.account_id = tokens.account_id
 		JOIN accounts ON accounts.id = tokens.account_id
 		JOIN projects ON projects.id = tokens.project_id AND projects.account_id = tokens.account_id
