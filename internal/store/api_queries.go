@@ -128,7 +128,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 	}
 	var rows []SharedImage
 	if q.Own && (q.Owner == "" || q.Owner == q.ProjectID) {
-		query := `SELECT `+tx.sel(ownRow)+ ` FROM images JOIN accounts ON accounts.id = images.account_id WHERE images.project_id = ?`
+		query := `SELECT ` + tx.sel(ownRow) + ` FROM images JOIN accounts ON accounts.id = images.account_id WHERE images.project_id = ?`
 		args := []any{q.ProjectID}
 		if q.Name != "" {
 			query += ` AND images.name = ?`
@@ -148,14 +148,14 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 		if newestFirst {
 			// Walk the project's shares newest image first; the image's
 			// creation time is copied into the share for this.
-			query = `SELECT `+tx.sel(sharedRow)+ ` FROM project_shares ps
+			query = `SELECT ` + tx.sel(sharedRow) + ` FROM project_shares ps
 				JOIN images ON images.id = ps.image_id
 				JOIN accounts ON accounts.id = images.account_id
 				WHERE ps.project_id = ?`
 		} else {
 			// By name, walk the few images of that name (idx_image_name) and
 			// keep those shared with the project.
-			query = `SELECT `+tx.sel(sharedRow)+ ` FROM images
+			query = `SELECT ` + tx.sel(sharedRow) + ` FROM images
 				JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
 				JOIN accounts ON accounts.id = images.account_id
 				WHERE 1 = 1`

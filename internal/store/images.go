@@ -168,7 +168,7 @@ var countedRow = pack(append(slices.Clone(imageCols),
 // OwnImages returns a page of a project's own images, newest first
 // (idx_image_owned, or idx_image_owned_type with a type), with their counts.
 func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[CountedImage], error) {
-	q := `SELECT `+tx.sel(countedRow)+ ` FROM images WHERE images.project_id = ?`
+	q := `SELECT ` + tx.sel(countedRow) + ` FROM images WHERE images.project_id = ?`
 	args := []any{projectID}
 	if f.Type != "" {
 		q += ` AND images.type = ?`
