@@ -138,10 +138,15 @@ func (b *rows) image(owner Tenant, id, name string, at time.Time) domain.Image {
 // grant shares an image with a project, decided as status.
 func (b *rows) grant(img domain.Image, to Tenant, grantID, status string, at time.Time) {
 	imageID := img.ID
-	b.grants = append(b.grants, domain.Grant{ID: grantID, ImageID: imageID, Kind: domain.GrantProject, TargetID: to.ProjectID, CreatedAt: at, UpdatedAt: at})
+	g := domain.Grant{ID: grantID, ImageID: imageID, Kind: domain.GrantProject, TargetID: to.ProjectID, CreatedAt: at, UpdatedAt: at}
 	if status != domain.MemberPending {
 		b.decisions = append(b.decisions, domain.Decision{GrantID: grantID, RecipientID: to.ProjectID, ImageID: imageID, Status: status, AccountID: to.AccountID, UpdatedAt: at})
+		g.Answer, g.AnsweredAt = status, at
+		if status == domain.MemberAccepted {
+			g.Accepted = 1
+		}
 	}
+	b.grants = append(b.grants, g)
 	if b.counts == nil {
 		b.counts = map[string]*[3]int{}
 	}

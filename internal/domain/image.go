@@ -131,6 +131,14 @@ type Grant struct {
 	// CreatedAt orders an image's members, oldest first (idx_grant_image).
 	CreatedAt time.Time `gorm:"index:idx_grant_image,priority:2"`
 	UpdatedAt time.Time
+	// The answers to the grant, kept with every decision on it (the store
+	// does) so that a page of members reads no decision: the answer of a
+	// project or account grant's one recipient ("" while it has none), how
+	// many of an organization grant's accounts accepted, and when the
+	// latest answer came.
+	Answer     string `gorm:"size:16;not null;default:''"`
+	Accepted   int    `gorm:"not null;default:0"`
+	AnsweredAt time.Time
 }
 
 // Decision is a recipient's answer to a grant. RecipientID is the project for

@@ -183,9 +183,12 @@ func (tx *Tx) Decisions(grantIDs []string) ([]domain.Decision, error) {
 	return ds, err
 }
 
-// PutDecisions records (or overwrites) recipients' decisions on grants.
+// PutDecisions records (or overwrites) recipients' decisions on grants,
+// and the grants' answers with them.
 func (tx *Tx) PutDecisions(ds []domain.Decision) error {
+	grants := make([]string, 0, len(ds))
 	for _, d := range ds {
+		grants = append(grants, d.GrantID)
 		_, err := tx.exec(`INSERT INTO decisions (grant_id, recipient_id, image_id, status, account_id, user_id, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (grant_id, recipient_id) DO UPDATE SET status = excluded.status, user_id = excluded.user_id, updated_at = excluded.updated_at`,
@@ -194,8 +197,23 @@ func (tx *Tx) PutDecisions(ds []domain.Decision) error {
 			return err
 		}
 	}
-	return nil
+	return tx.refreshAnswers(grants)
 }
+
+// refreshAnswers sets the grants' answers from their decisions.
+func (tx *Tx) refreshAnswers(grantIDs []string) error {
+	return chunks(dedupe(grantIDs), func(part []string) error {
+		q, args := with(refreshAnswers+` WHERE id IN (…)`, part)
+		_, err := tx.exec(q, args...)
+		return err
+	})
+}
+
+// refreshAnswers is the statement that computes grants' answers.
+const refreshAnswers = `UPDATE grants SET
+	answer = COALESCE((SELECT d.status FROM decisions d WHERE d.grant_id = grants.id AND grants.kind <> 'organization' LIMIT 1), ''),
+	accepted = (SELECT COUNT(*) FROM decisions d WHERE d.grant_id = grants.id AND d.status = 'accepted'),
+	answered_at = (SELECT MAX(d.updated_at) FROM decisions d WHERE d.grant_id = grants.id)`
 
 // ResetRejected deletes the rejected decisions on the grants (making them
 // pending again for those recipients, S08) and returns them.
@@ -205,10 +223,12 @@ func (tx *Tx) ResetRejected(grantIDs []string) ([]domain.Decision, error) {
 		return nil, err
 	}
 	ds = slices.DeleteFunc(ds, func(d domain.Decision) bool { return d.Status != domain.MemberRejected })
+	grants := make([]string, 0, len(ds))
 	for _, d := range ds {
 		if _, err := tx.exec(`DELETE FROM decisions WHERE grant_id = ? AND recipient_id = ?`, d.GrantID, d.RecipientID); err != nil {
 			return nil, err
 		}
+		grants = append(grants, d.GrantID)
 	}
-	return ds, nil
+	return ds, tx.refreshAnswers(grants)
 }

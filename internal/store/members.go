@@ -24,15 +24,13 @@ type Member struct {
 	AnsweredAt time.Time
 }
 
-// memberRow packs a grant with its names and answers: one statement for a
-// page of members, whatever their kinds.
+// memberRow is a grant with its names and answers (kept on the grant):
+// one statement for a page of members, whatever their kinds.
 var memberRow = pack(txt("grants.id"), txt("grants.image_id"), txt("grants.kind"), txt("grants.target_id"),
 	val("grants.created_at"), val("grants.updated_at"),
 	txt("pa.name || ' / ' || p.name"), txt("da.name"),
 	txt("n.id"), txt("n.kind"), txt("n.org_id"), txt("n.name"), txt("n.mgmt_account_id"),
-	txt(`(SELECT d.status FROM decisions d WHERE d.grant_id = grants.id AND grants.kind <> 'organization' LIMIT 1)`),
-	val(`(SELECT COUNT(*) FROM decisions d WHERE d.grant_id = grants.id AND d.status = 'accepted')`),
-	val(`(SELECT MAX(d.updated_at) FROM decisions d WHERE d.grant_id = grants.id)`))
+	txt("grants.answer"), val("grants.accepted"), val("grants.answered_at"))
 
 const memberFrom = ` FROM grants
 	LEFT JOIN projects p ON grants.kind = 'project' AND p.id = grants.target_id

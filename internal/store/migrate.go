@@ -43,6 +43,7 @@ var migrations = []struct {
 	{"job queue indexes that walk in order", []string{
 		`DROP INDEX IF EXISTS idx_job_claim`,
 	}},
+	{"grants keep their answers", []string{refreshAnswers}},
 }
 
 // schemaVersion is the version a database has once every migration ran.
