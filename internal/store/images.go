@@ -13,6 +13,9 @@ import (
 var imageCols = []string{txt("images.id"), txt("images.project_id"), txt("images.account_id"), txt("images.region_id"), txt("images.name"),
 	txt("images.description"), txt("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
 	txt("images.status"), val("images.encrypted"), txt("images.origin_kind"), txt("images.origin_ref"), txt("images.properties"),
+	txt("images.container_format"), txt("images.disk_format"), val("images.min_ram_mb"), txt("images.tags"), val("images.protected"),
+	txt("images.visibility"), txt("images.data_key"), val("images.size_bytes"), txt("images.checksum"), txt("images.hash_algo"),
+	txt("images.hash_value"), txt("images.upload_id"),
 	val("images.save_started_at"), val("images.ready_at"), val("images.created_at"), val("images.updated_at")}
 
 // imageRow is the packed column of an image alone.
@@ -23,6 +26,9 @@ func readImage(u *unpacked, im *domain.Image) {
 	im.ID, im.ProjectID, im.AccountID, im.RegionID, im.Name = u.str(), u.str(), u.str(), u.str(), u.str()
 	im.Description, im.Type, im.OS, im.SizeGB, im.MinDiskGB = u.str(), domain.ImageType(u.str()), u.str(), u.int(), u.int()
 	im.Status, im.Encrypted, im.OriginKind, im.OriginRef, im.Properties = u.str(), u.bool(), u.str(), u.str(), u.str()
+	im.ContainerFormat, im.DiskFormat, im.MinRAMMB, im.Tags, im.Protected = u.str(), u.str(), u.int(), u.str(), u.bool()
+	im.Visibility, im.DataKey, im.SizeBytes, im.Checksum, im.HashAlgo = u.str(), u.str(), int64(u.int()), u.str(), u.str()
+	im.HashValue, im.UploadID = u.str(), u.str()
 	im.SaveStartedAt, im.ReadyAt, im.CreatedAt, im.UpdatedAt = u.time(), u.time(), u.time(), u.time()
 }
 
@@ -59,6 +65,7 @@ type ImageSeen struct {
 	domain.Image
 	ShareStatus      string // "" when the image is not shared with the project
 	OwnerAccountName string
+	HasGrants        bool // the image has members (its visibility is shared)
 }
 
 // ImageFor returns an image with its share status for a project of an
@@ -72,9 +79,9 @@ func (tx *Tx) ImageFor(accountID, projectID, id string) (ImageSeen, error) {
 			return err
 		}
 		readImage(u, &v.Image)
-		v.ShareStatus, v.OwnerAccountName = u.str(), u.str()
+		v.ShareStatus, v.OwnerAccountName, v.HasGrants = u.str(), u.str(), u.bool()
 		return u.err
-	}, `SELECT `+pack(append(imageCols, txt("ps.status"), txt("accounts.name"))...)+` FROM images
+	}, `SELECT `+pack(append(imageCols, txt("ps.status"), txt("accounts.name"), val(hasGrants))...)+` FROM images
 		JOIN accounts ON accounts.id = images.account_id
 		LEFT JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
 			AND EXISTS (SELECT 1 FROM projects WHERE projects.id = ? AND projects.account_id = ?)
