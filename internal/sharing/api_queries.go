@@ -13,9 +13,6 @@ type ImageQuery struct {
 	Own          bool
 	Shared       bool
 	MemberStatus string // shared images in this status: pending, accepted, rejected, or "" for all
-	// Visibility keeps own images of that visibility ("" for any; see
-	// VisibilityOf); images shared with the project are all shared.
-	Visibility string
 	Owner        string // owner project ID, or ""
 	Name         string // exact name, or ""
 	Status       string // image status (queued, saving, active, error), or ""
@@ -23,6 +20,9 @@ type ImageQuery struct {
 	Asc          bool   // ascending; default descending
 	Marker       string // ID of the last image of the previous page, or ""
 	Limit        int    // page size, 1 to 1000 (default 25)
+	// Visibility keeps own images of that visibility ("" for any; see
+	// VisibilityOf); images shared with the project are all shared.
+	Visibility string
 }
 
 // ListImages returns a page of the images the actor's project can see (S01,
