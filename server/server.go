@@ -111,6 +111,7 @@ func Open(cfg Config) (*Server, error) {
 	apiSrv := api.New(s.Sharing, s.Identity, api.Options{TokenTTL: cfg.TokenTTL, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
 	wo := cfg.Web
 	wo.Logger = cfg.Logger
+	wo.Streaming = apiSrv.Streaming
 	wo.API = func(e *echo.Echo) {
 		e.Use(s.metrics.middleware)
 		e.GET("/healthz", s.healthz)

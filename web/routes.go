@@ -4,6 +4,14 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// The console's routes that stream image data (see Options.Streaming).
+const (
+	pathImageUpload   = "/images/:id/upload"
+	pathImageDownload = "/images/:id/download"
+)
+
+var streamingRoutes = map[string]bool{pathImageUpload: true, pathImageDownload: true}
+
 // routes registers every console route, by name. Templates and redirects
 // build URLs from these names (console.url), never from literal paths.
 func (h *console) routes() {
