@@ -48,6 +48,10 @@ func (h *console) routes() {
 	e.GET("/images/:id/replicate", h.replicateDialog, in...).Name = "image.replicate"
 	e.POST("/images/:id/replicate", h.replicate, in...).Name = "image.replicate.post"
 	e.POST("/images/:id/replicate-region", h.replicateCrossRegion, in...).Name = "image.replicate.region"
+	e.GET("/images/:id/upload", h.uploadDialog, in...).Name = "image.upload"
+	// The upload's CSRF token is read as the form streams (csrfStream).
+	e.POST(pathImageUpload, h.uploadImage, h.loadSession, h.csrfStream, h.requireLogin).Name = "image.upload.post"
+	e.GET(pathImageDownload, h.downloadImage, in...).Name = "image.download"
 	e.GET("/images/:id/delete", h.deleteDialog, in...).Name = "image.delete"
 	e.POST("/images/:id/delete", h.deleteImage, in...).Name = "image.delete.post"
 

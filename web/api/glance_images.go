@@ -130,7 +130,7 @@ func (a *API) uploadData(c echo.Context, s session) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); mt != "application/octet-stream" {
 		return domain.Errorf(domain.KindInvalid, codeUnsupportedMedia, "Send the image data with Content-Type: application/octet-stream.").About("Content-Type")
 	}
-	body := datastream.Body(c.Response(), r)
+	body := datastream.Body(c.Response(), r.Body)
 	if _, err := a.sh.UploadData(r.Context(), s.actor, c.Param("id"), body, r.ContentLength); err != nil {
 		return err
 	}

@@ -14,14 +14,14 @@ import (
 // Idle is how long a transfer may stall before its connection is closed.
 const Idle = 2 * time.Minute
 
-// Body returns r's body with the server's read deadline lifted: each read
-// moves it Idle ahead, so that an upload of any length lives as long as
-// it moves, and a stalled one ends.
-func Body(w http.ResponseWriter, r *http.Request) io.Reader {
+// Body returns body (the request's, or a part of it) read with the
+// server's read deadline lifted: each read moves it Idle ahead, so that an
+// upload of any length lives as long as it moves, and a stalled one ends.
+func Body(w http.ResponseWriter, body io.Reader) io.Reader {
 	rc := http.NewResponseController(w)
 	// Writing the answer comes after the whole upload.
 	_ = rc.SetWriteDeadline(time.Time{})
-	return &idleReader{r: r.Body, rc: rc}
+	return &idleReader{r: body, rc: rc}
 }
 
 type idleReader struct {
