@@ -66,16 +66,19 @@ func (a *API) createImage(c echo.Context, s session) error {
 
 // updateImage is PATCH /v2/images/{id}: the owner changes its image with a
 // JSON patch (S01), all changes or none; 200 with the image.
-func (a *API) updateImage(c echo.Context, s session) error {
-	ops, err := readPatch(c, true)
+func (a *API) updateImage(c echo.Context, s session) error { return a.patchImage(c, s, glanceImage) }
+
+// patchImage applies a JSON patch in a dialect's terms.
+func (a *API) patchImage(c echo.Context, s session, d imageDialect) error {
+	ops, err := readPatch(c, d == glanceImage)
 	if err != nil {
 		return err
 	}
-	ch, err := imageChange(ops, glanceImage)
+	ch, err := imageChange(ops, d)
 	if err != nil {
 		return err
 	}
-	return a.changeImage(c, s, ch, glanceImage)
+	return a.changeImage(c, s, ch, d)
 }
 
 // changeImage applies a change and answers the image as it now is.

@@ -62,17 +62,7 @@ func (a *API) showProjectJob(c echo.Context, s session) error {
 
 // updateCloudImage is PATCH /v2/cloudimages/{image_id}: the owner changes
 // its image (S01), all changes or none.
-func (a *API) updateCloudImage(c echo.Context, s session) error {
-	ops, err := readPatch(c, false)
-	if err != nil {
-		return err
-	}
-	ch, err := imageChange(ops, imsImage)
-	if err != nil {
-		return err
-	}
-	return a.changeImage(c, s, ch, imsImage)
-}
+func (a *API) updateCloudImage(c echo.Context, s session) error { return a.patchImage(c, s, imsImage) }
 
 // createBody is what the image creation calls send (the fields ImageShare
 // uses; the rest, like tags or KMS keys, is accepted and ignored).

@@ -134,30 +134,40 @@ func imsOp(ch *sharing.ImageChange, op patchOp, field string) error {
 	if op.Op == "remove" && field != "__description" && field != "description" {
 		return domain.ErrInvalid("op", "Only /__description can be removed; %s can be replaced.", imsFields)
 	}
-	var err error
 	switch field {
 	case "name":
-		var v string
-		v, err = stringOf(op.Path, op.Value)
-		ch.Name = &v
+		return setString(&ch.Name, op.Path, op.Value)
 	case "__description", "description":
-		v := ""
-		if op.Op != "remove" {
-			v, err = stringOf(op.Path, op.Value)
-		}
-		ch.Description = &v
+		return setDescription(ch, op)
 	case "min_disk":
-		var n int
-		n, err = numberOf(op.Path, op.Value)
-		ch.MinDiskGB = &n
+		return setInt(&ch.MinDiskGB, op.Path, op.Value, numberOf)
 	case "min_ram":
-		var n int
-		n, err = numberOf(op.Path, op.Value)
-		ch.MinRAMMB = &n
-	default:
-		return domain.ErrInvalid(op.Path, "%s cannot be changed; %s can.", domain.Clip(op.Path, 64), imsFields)
+		return setInt(&ch.MinRAMMB, op.Path, op.Value, numberOf)
 	}
+	return domain.ErrInvalid(op.Path, "%s cannot be changed; %s can.", domain.Clip(op.Path, 64), imsFields)
+}
+
+// setString, setInt and setDescription read an operation's value into a
+// field of the change.
+func setString(dst **string, k string, v any) error {
+	s, err := stringOf(k, v)
+	*dst = &s
 	return err
+}
+
+func setInt(dst **int, k string, v any, read func(string, any) (int, error)) error {
+	n, err := read(k, v)
+	*dst = &n
+	return err
+}
+
+// setDescription sets the description, or clears it on remove.
+func setDescription(ch *sharing.ImageChange, op patchOp) error {
+	if op.Op == "remove" {
+		ch.Description = new(string)
+		return nil
+	}
+	return setString(&ch.Description, op.Path, op.Value)
 }
 
 // glanceBase are Glance's base attributes: they can be replaced, never
@@ -176,48 +186,31 @@ func glanceOp(ch *sharing.ImageChange, op patchOp, field string) error {
 	case glanceBase[field] && op.Op == "remove":
 		return domain.Errorf(domain.KindForbidden, codeForbidden, "Property %s may not be removed.", field).About(field)
 	}
-	var err error
 	switch field {
 	case "name":
-		var v string
-		v, err = stringOf(field, op.Value)
-		ch.Name = &v
+		return setString(&ch.Name, field, op.Value)
 	case "description", "__description":
-		v := ""
-		if op.Op != "remove" {
-			v, err = stringOf(field, op.Value)
-		}
-		ch.Description = &v
+		return setDescription(ch, op)
 	case "min_disk":
-		var n int
-		n, err = intOf(field, op.Value)
-		ch.MinDiskGB = &n
+		return setInt(&ch.MinDiskGB, field, op.Value, intOf)
 	case "min_ram":
-		var n int
-		n, err = intOf(field, op.Value)
-		ch.MinRAMMB = &n
-	case "protected":
-		var b bool
-		b, err = boolOf(field, op.Value)
-		ch.Protected = &b
+		return setInt(&ch.MinRAMMB, field, op.Value, intOf)
 	case "visibility":
-		var v string
-		v, err = stringOf(field, op.Value)
-		ch.Visibility = &v
+		return setString(&ch.Visibility, field, op.Value)
 	case "container_format":
-		var v string
-		v, err = stringOf(field, op.Value)
-		ch.ContainerFormat = &v
+		return setString(&ch.ContainerFormat, field, op.Value)
 	case "disk_format":
-		var v string
-		v, err = stringOf(field, op.Value)
-		ch.DiskFormat = &v
+		return setString(&ch.DiskFormat, field, op.Value)
+	case "protected":
+		b, err := boolOf(field, op.Value)
+		ch.Protected = &b
+		return err
 	case "tags":
-		var tags []string
-		tags, err = stringsOf(field, op.Value)
+		tags, err := stringsOf(field, op.Value)
 		ch.Tags = &tags
+		return err
 	case "os_hidden":
-		err = oneOf(field, op.Value, false) // no image is hidden
+		return oneOf(field, op.Value, false) // no image is hidden
 	default:
 		pc := sharing.PropertyChange{Key: field}
 		switch {
@@ -231,13 +224,14 @@ func glanceOp(ch *sharing.ImageChange, op patchOp, field string) error {
 			pc.Op = sharing.PropertySet
 		}
 		if op.Op != "remove" {
-			if pc.Value, err = stringOf(field, op.Value); err != nil {
+			var ok bool
+			if pc.Value, ok = op.Value.(string); !ok {
 				return domain.ErrInvalid(field, "Extra image properties must be strings; %q is not.", domain.Clip(field, 64))
 			}
 		}
 		ch.Properties = append(ch.Properties, pc)
+		return nil
 	}
-	return err
 }
 
 // numberOf reads a non-negative integer given as a JSON number or, as the
