@@ -94,14 +94,14 @@ type Image struct {
 	Protected       bool   `gorm:"not null;default:false"`
 	Visibility      string `gorm:"size:16"`
 	// The image's data, when it has some (uploaded, or copied with a
-	// replica): its storage key, size in bytes and checksums. DataKey is
-	// empty for an image without data (queued, or made from a
+	// replica): its storage key, size in bytes, MD5 checksum and SHA-512
+	// hash (Glance's os_hash_value; os_hash_algo is always sha512).
+	// DataKey is empty for an image without data (queued, or made from a
 	// description, a server or a disk, whose data is not kept).
 	DataKey   string `gorm:"size:64"`
 	SizeBytes int64  `gorm:"not null;default:0"`
-	Checksum  string `gorm:"size:32"`  // MD5, hex
-	HashAlgo  string `gorm:"size:16"`  // os_hash_algo: sha512
-	HashValue string `gorm:"size:128"` // os_hash_value, hex
+	Checksum  string `gorm:"size:32"`
+	HashValue string `gorm:"size:128"`
 	// UploadID is the storage key an upload in progress writes (status
 	// saving); ReadyAt is then its lease, renewed while data flows: an
 	// upload whose lease ran out (its server died) goes back to queued.

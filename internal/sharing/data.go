@@ -22,7 +22,7 @@ import (
 // a row names a key only once its object is complete and durable, so that
 // no crash leaves an active image with partial data.
 
-// HashAlgo is the os_hash_algo of every image's data.
+// HashAlgo is the os_hash_algo of every image's data (its hash_value).
 const HashAlgo = "sha512"
 
 // dataGrace is how long an object no row names is left alone by SweepData:
@@ -105,7 +105,7 @@ func (s *Service) UploadData(ctx context.Context, a Actor, imageID string, r io.
 		}
 		now := s.now()
 		err = tx.UpdateImage(cur.ID, map[string]any{"status": domain.StatusActive, "upload_id": "", "data_key": key,
-			"size_bytes": sum.size, "size_gb": gbOf(sum.size), "checksum": sum.md5, "hash_algo": HashAlgo, "hash_value": sum.sha512,
+			"size_bytes": sum.size, "size_gb": gbOf(sum.size), "checksum": sum.md5, "hash_value": sum.sha512,
 			"ready_at": now, "updated_at": now})
 		if err != nil {
 			return "", err

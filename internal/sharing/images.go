@@ -336,7 +336,7 @@ func (s *Service) replica(tx *store.Tx, dest domain.Project, src domain.Image, n
 		ContainerFormat: src.ContainerFormat, DiskFormat: src.DiskFormat, MinRAMMB: src.MinRAMMB, Tags: src.Tags, Properties: src.Properties,
 	}
 	if dataKey != "" && src.HasData() {
-		cp.DataKey, cp.SizeBytes, cp.Checksum, cp.HashAlgo, cp.HashValue = dataKey, src.SizeBytes, src.Checksum, src.HashAlgo, src.HashValue
+		cp.DataKey, cp.SizeBytes, cp.Checksum, cp.HashValue = dataKey, src.SizeBytes, src.Checksum, src.HashValue
 	}
 	return cp, s.createImage(tx, dest, &cp)
 }

@@ -14,8 +14,8 @@ var imageCols = []string{txt("images.id"), txt("images.project_id"), txt("images
 	txt("images.description"), txt("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
 	txt("images.status"), val("images.encrypted"), txt("images.origin_kind"), txt("images.origin_ref"), txt("images.properties"),
 	txt("images.container_format"), txt("images.disk_format"), val("images.min_ram_mb"), txt("images.tags"), val("images.protected"),
-	txt("images.visibility"), txt("images.data_key"), val("images.size_bytes"), txt("images.checksum"), txt("images.hash_algo"),
-	txt("images.hash_value"), txt("images.upload_id"),
+	txt("images.visibility"), txt("images.data_key"), val("images.size_bytes"), txt("images.checksum"), txt("images.hash_value"),
+	txt("images.upload_id"),
 	val("images.save_started_at"), val("images.ready_at"), val("images.created_at"), val("images.updated_at")}
 
 // imageRow is the packed column of an image alone.
@@ -27,8 +27,8 @@ func readImage(u *unpacked, im *domain.Image) {
 	im.Description, im.Type, im.OS, im.SizeGB, im.MinDiskGB = u.str(), domain.ImageType(u.str()), u.str(), u.int(), u.int()
 	im.Status, im.Encrypted, im.OriginKind, im.OriginRef, im.Properties = u.str(), u.bool(), u.str(), u.str(), u.str()
 	im.ContainerFormat, im.DiskFormat, im.MinRAMMB, im.Tags, im.Protected = u.str(), u.str(), u.int(), u.str(), u.bool()
-	im.Visibility, im.DataKey, im.SizeBytes, im.Checksum, im.HashAlgo = u.str(), u.str(), int64(u.int()), u.str(), u.str()
-	im.HashValue, im.UploadID = u.str(), u.str()
+	im.Visibility, im.DataKey, im.SizeBytes, im.Checksum, im.HashValue = u.str(), u.str(), int64(u.int()), u.str(), u.str()
+	im.UploadID = u.str()
 	im.SaveStartedAt, im.ReadyAt, im.CreatedAt, im.UpdatedAt = u.time(), u.time(), u.time(), u.time()
 }
 

@@ -92,9 +92,15 @@ func writeImage(w *jsonw, v sharing.ImageView, d imageDialect) {
 			w.int("size", size)
 		}
 		w.null("virtual_size")
-		w.strOrNull("checksum", v.Checksum)
-		w.strOrNull("os_hash_algo", v.HashAlgo)
-		w.strOrNull("os_hash_value", v.HashValue)
+		if v.HasData() {
+			w.str("checksum", v.Checksum)
+			w.str("os_hash_algo", sharing.HashAlgo)
+			w.str("os_hash_value", v.HashValue)
+		} else {
+			w.null("checksum")
+			w.null("os_hash_algo")
+			w.null("os_hash_value")
+		}
 		w.time("created_at", v.CreatedAt, glanceTime)
 		w.time("updated_at", v.UpdatedAt, glanceTime)
 		w.str("self", "/v2/images/"+v.ID)
