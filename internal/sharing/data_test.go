@@ -106,6 +106,9 @@ func TestS02_QueuedImageIsSharedButUsedOnlyOnceActive(t *testing.T) {
 	waitStatus(t, e, owner, busy.ID, domain.StatusSaving)
 	_, err = e.svc.Share(e.ctx, owner, []string{busy.ID}, []string{rec.ProjectID})
 	wantCode(t, err, domain.CodeUnavailable)
+	// A second upload into the image while the first runs is refused.
+	_, err = e.svc.UploadData(e.ctx, owner, busy.ID, bytes.NewReader([]byte("other")), 5)
+	wantKind(t, err, domain.KindConflict)
 	close(release)
 	e.must(<-done, "the upload finishes")
 }
