@@ -116,12 +116,14 @@ func ImageTags(img domain.Image) []string {
 	return tags
 }
 
-// ImageProperties returns an image's extra properties.
+// ImageProperties returns an image's extra properties (nil for none: most
+// images have none, and lists read every image's).
 func ImageProperties(img domain.Image) map[string]string {
-	props := map[string]string{}
-	if img.Properties != "" {
-		_ = json.Unmarshal([]byte(img.Properties), &props) // written by encodeProperties
+	if img.Properties == "" {
+		return nil
 	}
+	var props map[string]string
+	_ = json.Unmarshal([]byte(img.Properties), &props) // written by encodeProperties
 	return props
 }
 

@@ -185,6 +185,9 @@ func changedTags(cur domain.Image, ch ImageChange) (string, error) {
 // does with PropertyAdd, is a conflict (Glance's 409).
 func changedProperties(cur domain.Image, changes []PropertyChange) (string, error) {
 	props := maps.Clone(ImageProperties(cur))
+	if props == nil {
+		props = map[string]string{}
+	}
 	for _, c := range changes {
 		_, exists := props[c.Key]
 		switch {
