@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/identity"
+	"imageshare/internal/imagedata"
 	"imageshare/internal/sharing"
 	"imageshare/internal/store"
 	"imageshare/internal/world"
@@ -31,6 +32,7 @@ import (
 // Config is everything a server is built from.
 type Config struct {
 	DSN        string // a SQLite file path or a postgres:// URL
+	ImageDir   string // image data (DATA/images); servers of one database need one they all reach
 	Limits     sharing.Limits
 	Throttling identity.Throttling
 	// SecretKey seals access key SKs at rest (32+ bytes); like the
@@ -94,11 +96,22 @@ func Open(cfg Config) (*Server, error) {
 	}
 	s.Store = st
 	s.metrics = newMetrics(s)
-	s.Sharing = sharing.New(st, cfg.Limits, sharing.WithLogger(cfg.Logger))
+	opts := []sharing.Option{sharing.WithLogger(cfg.Logger)}
+	if cfg.ImageDir != "" {
+		data, err := imagedata.NewFS(cfg.ImageDir)
+		if err != nil {
+			_ = st.Close()
+			s.unlock()
+			return nil, err
+		}
+		opts = append(opts, sharing.WithImageData(data))
+	}
+	s.Sharing = sharing.New(st, cfg.Limits, opts...)
 	s.Identity = identity.New(st, cfg.Throttling, identity.WithLoginObserver(s.metrics.login), identity.WithSecretKey(cfg.SecretKey))
 	apiSrv := api.New(s.Sharing, s.Identity, api.Options{TokenTTL: cfg.TokenTTL, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
 	wo := cfg.Web
 	wo.Logger = cfg.Logger
+	wo.Streaming = apiSrv.Streaming
 	wo.API = func(e *echo.Echo) {
 		e.Use(s.metrics.middleware)
 		e.GET("/healthz", s.healthz)

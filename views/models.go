@@ -89,6 +89,8 @@ type Actions struct {
 	CreateServer         Reason
 	CreateDisk           Reason
 	Delete               Reason
+	Upload               Reason // offered only when allowed (a queued image)
+	Download             Reason // offered only when allowed (data to download)
 }
 
 // ImageRef names an image.
@@ -106,10 +108,12 @@ type ImageRow struct {
 	TypeCode    string // system, data, full_ecs
 	OS          string
 	SizeGB      int
+	Size        string // as shown: "40 GB", or the data's size ("2.9 MB"); "-" while waiting for upload
 	MinDiskGB   int
 	Status      string // queued, saving, active, error
 	StatusLabel string
 	Progress    int
+	Uploading   bool // saving while its data is uploaded: no percentage
 	Encrypted   bool
 	Recipients  int
 	Accepted    int
@@ -117,8 +121,9 @@ type ImageRow struct {
 	Actions     Actions
 }
 
-// Saving reports whether the image is still being made.
-func (r ImageRow) Saving() bool { return r.Status == "saving" || r.Status == "queued" }
+// Saving reports whether the image is still being made (a queued image
+// waits for its data: nothing changes by itself).
+func (r ImageRow) Saving() bool { return r.Status == "saving" }
 
 // Pager links to the first and the neighbouring pages of a list ("" when
 // there is none); Summary says how many rows the list has, when known.
@@ -189,6 +194,12 @@ type ImageDetail struct {
 	Recipients   []RecipientRow
 	MoreShown    bool // the recipients list was cut
 	Problem      *Problem
+	// The image's data, when it has some: its exact size, MD5 checksum
+	// and SHA-512 hash; and its formats.
+	DataSize string
+	Checksum string
+	SHA512   string
+	Formats  string
 }
 
 // SharedRow is one image of Images Shared with Me.
@@ -200,6 +211,7 @@ type SharedRow struct {
 	TypeCode     string
 	OS           string
 	SizeGB       int
+	Size         string
 	Status       string
 	StatusLabel  string
 	SharedAt     string
@@ -236,6 +248,15 @@ type ReplicateView struct {
 	CrossProblem *Problem
 }
 
+// UploadView is the Upload Image File dialog: the data of a queued image.
+type UploadView struct {
+	Dialog  Dialog
+	Image   ImageRef
+	Refusal Reason // why the image takes no data, if it does not
+	MaxSize string // the server's limit, as shown
+	Problem *Problem
+}
+
 // DeleteView confirms deleting an image.
 type DeleteView struct {
 	Dialog     Dialog
@@ -247,7 +268,7 @@ type DeleteView struct {
 // CreateImageView is the Create Image dialog.
 type CreateImageView struct {
 	Dialog      Dialog
-	Source      string // server, disk or import
+	Source      string // server, disk, import or upload
 	Servers     []Option
 	Disks       []Option
 	Types       []Option // for a server: system or full-ECS; for import: all
@@ -256,6 +277,7 @@ type CreateImageView struct {
 	OS          string
 	SizeGB      string
 	Encrypted   bool
+	DiskFormats []Option // for upload
 	Problem     *Problem
 }
 

@@ -22,7 +22,7 @@ func fmtTime(t time.Time) string {
 }
 
 var statusLabels = map[string]string{
-	domain.StatusQueued: "Queued", domain.StatusSaving: "Saving", domain.StatusActive: "Normal", domain.StatusError: "Error",
+	domain.StatusQueued: "Waiting for upload", domain.StatusSaving: "Saving", domain.StatusActive: "Normal", domain.StatusError: "Error",
 	domain.MemberPending: "Pending", domain.MemberAccepted: "Accepted", domain.MemberRejected: "Rejected",
 }
 
@@ -39,15 +39,51 @@ func (h *console) actions(st sharing.ImageState) views.Actions {
 		Share: views.Reason(a.Share), StopSharing: views.Reason(a.StopSharing),
 		Replicate: views.Reason(a.Replicate), ReplicateCrossRegion: views.Reason(a.ReplicateCrossRegion),
 		CreateServer: views.Reason(a.CreateServer), CreateDisk: views.Reason(a.CreateDisk), Delete: views.Reason(a.Delete),
+		Upload: views.Reason(a.Upload), Download: views.Reason(a.Download),
 	}
+}
+
+// imageStatusLabel is an image's status in the console's words.
+func imageStatusLabel(im domain.Image) string {
+	if im.Uploading() {
+		return "Uploading"
+	}
+	return statusLabel(im.Status)
+}
+
+// sizeLabel is an image's size as the lists show it: its data's, when it
+// has some; none while it waits for its data; else its size in GB.
+func sizeLabel(im domain.Image) string {
+	switch {
+	case im.HasData():
+		return bytesLabel(im.SizeBytes)
+	case im.OriginKind == domain.OriginRegistered:
+		return "-"
+	}
+	return strconv.Itoa(im.SizeGB) + " GB"
+}
+
+// bytesLabel is a byte count in the largest unit of 1,024 that keeps it at
+// one or more, with one decimal: "512 bytes", "2.9 MB", "40.0 GB".
+func bytesLabel(n int64) string {
+	if n < 1024 {
+		return countOf(int(n), "byte", "bytes")
+	}
+	units := []string{"KB", "MB", "GB", "TB"}
+	v, u := float64(n)/1024, 0
+	for v >= 1024 && u < len(units)-1 {
+		v /= 1024
+		u++
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + " " + units[u]
 }
 
 func (h *console) imageRowView(st sharing.ImageState) views.ImageRow {
 	im := st.Image
 	return views.ImageRow{
 		ID: im.ID, Name: im.Name, Description: im.Description,
-		Type: im.Type.Label(), TypeCode: string(im.Type), OS: im.OS, SizeGB: im.SizeGB, MinDiskGB: im.MinDiskGB,
-		Status: im.Status, StatusLabel: statusLabel(im.Status), Progress: im.Progress(h.now()),
+		Type: im.Type.Label(), TypeCode: string(im.Type), OS: im.OS, SizeGB: im.SizeGB, Size: sizeLabel(im), MinDiskGB: im.MinDiskGB,
+		Status: im.Status, StatusLabel: imageStatusLabel(im), Progress: im.Progress(h.now()), Uploading: im.Uploading(),
 		Encrypted: im.Encrypted, Recipients: st.Recipients, Accepted: st.Accepted,
 		Created: fmtTime(im.CreatedAt), Actions: h.actions(st),
 	}
@@ -60,7 +96,7 @@ func (h *console) ownRow(r sharing.OwnImage) views.ImageRow {
 func (h *console) sharedRow(r sharing.SharedImage) views.SharedRow {
 	return views.SharedRow{
 		ID: r.ID, Name: r.Name, OwnerAccount: r.OwnerAccountName, Type: r.Type.Label(), TypeCode: string(r.Type),
-		OS: r.OS, SizeGB: r.SizeGB, Status: r.Status, StatusLabel: statusLabel(r.Status), SharedAt: fmtTime(r.SharedAt),
+		OS: r.OS, SizeGB: r.SizeGB, Size: sizeLabel(r.Image), Status: r.Status, StatusLabel: imageStatusLabel(r.Image), SharedAt: fmtTime(r.SharedAt),
 		Actions: h.actions(sharing.ImageState{Image: r.Image, ShareStatus: r.Status}),
 	}
 }
@@ -90,6 +126,8 @@ func originText(im domain.Image) string {
 		return "Replicated from image " + im.OriginRef
 	case domain.OriginImport:
 		return "Imported from an image file"
+	case domain.OriginRegistered:
+		return "Uploaded image file"
 	}
 	return "-"
 }

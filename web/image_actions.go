@@ -22,6 +22,7 @@ type createImageForm struct {
 	OS          string `form:"os"`
 	SizeGB      string `form:"size_gb"`
 	Encrypted   bool   `form:"encrypted"`
+	DiskFormat  string `form:"disk_format"`
 }
 
 // createImageDialog offers to make an image of a server or disk, or to import one.
@@ -44,7 +45,7 @@ func (h *console) renderCreateImage(c echo.Context, status int, f createImageFor
 	if err != nil {
 		return err
 	}
-	if f.Source != "server" && f.Source != "disk" && f.Source != "import" {
+	if f.Source != "server" && f.Source != "disk" && f.Source != "import" && f.Source != "upload" {
 		f.Source = "server"
 		if f.Disk != "" {
 			f.Source = "disk"
@@ -59,6 +60,9 @@ func (h *console) renderCreateImage(c echo.Context, status int, f createImageFor
 	}
 	for _, d := range disks.Rows {
 		v.Disks = append(v.Disks, views.Option{Value: d.ID, Label: d.Name + " (" + strconv.Itoa(d.SizeGB) + " GB, " + d.AZ + ")", Selected: d.ID == f.Disk})
+	}
+	for _, df := range sharing.DiskFormats {
+		v.DiskFormats = append(v.DiskFormats, views.Option{Value: df, Label: df, Selected: df == f.DiskFormat || f.DiskFormat == "" && df == "raw"})
 	}
 	for _, t := range domain.ImageTypes {
 		if f.Source == "server" && !t.MakesServers() {
@@ -85,6 +89,11 @@ func (h *console) createImage(c echo.Context) error {
 		img, err = h.sh.CreateImageFromServer(ctx, a, f.Server, spec)
 	case "disk":
 		img, err = h.sh.CreateImageFromDisk(ctx, a, f.Disk, spec)
+	case "upload":
+		spec.OS, spec.ContainerFormat, spec.DiskFormat = f.OS, "bare", f.DiskFormat
+		if img, err = h.sh.RegisterImage(ctx, a, spec); err == nil {
+			return h.done(c, h.url("image.upload", img.ID), fmt.Sprintf("Registered image %s: now choose its file.", img.Name))
+		}
 	default:
 		spec.OS, spec.Encrypted = f.OS, f.Encrypted
 		if spec.SizeGB, err = atoiField("size_gb", f.SizeGB); err == nil {

@@ -75,7 +75,10 @@ func (h *console) renderImageDetail(c echo.Context, status int, pr *views.Proble
 	}
 	st := h.imageState(iv)
 	v := views.ImageDetail{Owned: iv.Owned, OwnerAccount: iv.OwnerAccountName, ShareStatus: statusLabel(iv.ShareStatus),
-		Origin: originText(iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr}
+		Origin: originText(iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr, Formats: formats(iv.Image)}
+	if iv.HasData() {
+		v.DataSize, v.Checksum, v.SHA512 = countOf(int(iv.SizeBytes), "byte", "bytes"), iv.Checksum, iv.HashValue
+	}
 	if iv.Owned {
 		rs, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: sharing.MaxPage})
 		if err != nil {
@@ -91,4 +94,14 @@ func (h *console) renderImageDetail(c echo.Context, status int, pr *views.Proble
 	}
 	p := h.page(c, iv.Name, tab)
 	return h.render(c, status, p, views.ImageDetailPage(p, v))
+}
+
+// formats is an image's disk and container formats, as shown ("" when it
+// has none).
+func formats(im domain.Image) string {
+	switch {
+	case im.DiskFormat != "" && im.ContainerFormat != "":
+		return im.DiskFormat + " (" + im.ContainerFormat + ")"
+	}
+	return im.DiskFormat
 }

@@ -74,6 +74,7 @@ func TestTenantIsolation(t *testing.T) {
 		"/servers/new?image=" + img, "/disks/new?image=" + data, "/shared/accept?image=" + img,
 		"/servers/" + srv + "/change-os", "/disks/" + disk + "/restore",
 		"/images/no-such-image", "/servers/no-such-server/change-os",
+		"/images/" + img + "/upload", "/images/" + img + "/download",
 	}
 	for _, path := range gets {
 		t.Run("GET "+path, func(t *testing.T) {
@@ -112,6 +113,10 @@ func TestTenantIsolation(t *testing.T) {
 			c.submit(p.path, p.form).want(http.StatusNotFound)
 		})
 	}
+	t.Run("POST /images/"+img+"/upload", func(t *testing.T) {
+		c.t = t
+		c.upload(img, [][2]string{{"_csrf", c.csrf}}, "file", []byte("not mine")).want(http.StatusNotFound)
+	})
 	c.t = t
 	if after := f.snapshot(alice, bob); after != before {
 		t.Errorf("foreign requests changed state:\nbefore:\n%s\nafter:\n%s", before, after)

@@ -4,6 +4,14 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// The console's routes that stream image data (see Options.Streaming).
+const (
+	pathImageUpload   = "/images/:id/upload"
+	pathImageDownload = "/images/:id/download"
+)
+
+var streamingRoutes = map[string]bool{pathImageUpload: true, pathImageDownload: true}
+
 // routes registers every console route, by name. Templates and redirects
 // build URLs from these names (console.url), never from literal paths.
 func (h *console) routes() {
@@ -40,6 +48,10 @@ func (h *console) routes() {
 	e.GET("/images/:id/replicate", h.replicateDialog, in...).Name = "image.replicate"
 	e.POST("/images/:id/replicate", h.replicate, in...).Name = "image.replicate.post"
 	e.POST("/images/:id/replicate-region", h.replicateCrossRegion, in...).Name = "image.replicate.region"
+	e.GET("/images/:id/upload", h.uploadDialog, in...).Name = "image.upload"
+	// The upload's CSRF token is read as the form streams (csrfStream).
+	e.POST(pathImageUpload, h.uploadImage, h.loadSession, h.csrfStream, h.requireLogin).Name = "image.upload.post"
+	e.GET(pathImageDownload, h.downloadImage, in...).Name = "image.download"
 	e.GET("/images/:id/delete", h.deleteDialog, in...).Name = "image.delete"
 	e.POST("/images/:id/delete", h.deleteImage, in...).Name = "image.delete.post"
 

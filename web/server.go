@@ -49,6 +49,10 @@ type Options struct {
 	// limit) and before the console's routes; the console's session and CSRF
 	// middleware apply only to console routes, never to the API's.
 	API func(*echo.Echo)
+	// Streaming reports whether an API request streams image data: the
+	// body limit and the request timeout do not apply to it (nor to the
+	// console's own upload and download).
+	Streaming func(echo.Context) bool
 }
 
 func (o *Options) defaults() {
@@ -95,8 +99,13 @@ func New(sh *sharing.Service, id *identity.Service, opts Options) *echo.Echo {
 		ContentSecurityPolicy: contentSecurityPolicy,
 		ReferrerPolicy:        "same-origin",
 	}))
-	e.Use(middleware.BodyLimit("1M"))
-	e.Use(middleware.ContextTimeout(opts.RequestTimeout))
+	// Image data is streamed, of any size and for as long as it flows
+	// (package datastream); every other body is small and quick.
+	streaming := func(c echo.Context) bool {
+		return streamingRoutes[c.Path()] || opts.Streaming != nil && opts.Streaming(c)
+	}
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: streaming}))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: opts.RequestTimeout, Skipper: streaming}))
 
 	if opts.API != nil {
 		opts.API(e)

@@ -296,9 +296,10 @@ func serve(args []string, stdout io.Writer) error {
 	proxies, _ := c.trustedProxies()
 	lim := sharing.DefaultLimits()
 	lim.BuildTime, lim.MaxImagesPerRegion, lim.MaxBatchImages, lim.JobRetention = c.BuildTime, c.MaxImages, c.MaxBatchImages, c.JobRetention
-	lim.JobLease = c.JobLease
+	lim.JobLease, lim.UploadLease = c.JobLease, c.UploadLease
+	lim.MaxImageBytes, _ = c.maxImageBytes() // checked at start
 	srv, err := server.Open(server.Config{
-		DSN: c.dsn(), Limits: lim, Throttling: identity.DefaultThrottling(), SecretKey: secret, TokenTTL: c.TokenTTL, PublicURL: publicURL,
+		DSN: c.dsn(), ImageDir: c.imageDir(), Limits: lim, Throttling: identity.DefaultThrottling(), SecretKey: secret, TokenTTL: c.TokenTTL, PublicURL: publicURL,
 		Web:    web.Options{SessionKey: key, SecureCookies: c.SecureCookies, TokenTTL: c.TokenTTL, TrustedProxies: proxies},
 		Logger: log, LockSQLite: true, MetricsOnMain: c.MetricsAddr == "", WorkerInterval: c.WorkerInterval,
 	})

@@ -40,6 +40,8 @@ type config struct {
 	WorkerInterval  time.Duration
 	JobLease        time.Duration
 	PprofAddr       string
+	MaxImageSize    string // bytes, or with a K, M, G or T suffix (binary: 1G = 2^30 bytes)
+	UploadLease     time.Duration
 
 	envErrs []string // environment values that did not parse
 }
@@ -121,6 +123,8 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.DurationVar(&c.WorkerInterval, "worker-interval", c.envDuration("IMAGESHARE_WORKER_INTERVAL", 250*time.Millisecond), "how often the background worker finishes due images and claims IMS jobs [IMAGESHARE_WORKER_INTERVAL]")
 	fs.DurationVar(&c.JobLease, "job-lease", c.envDuration("IMAGESHARE_JOB_LEASE", 15*time.Second), "how long a job claimed by a server that stopped renewing it waits before another takes it over [IMAGESHARE_JOB_LEASE]")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.envDuration("IMAGESHARE_SHUTDOWN_TIMEOUT", 20*time.Second), "on SIGTERM, how long to finish requests and jobs before exiting [IMAGESHARE_SHUTDOWN_TIMEOUT]")
+	fs.StringVar(&c.MaxImageSize, "max-image-size", env("IMAGESHARE_MAX_IMAGE_SIZE", "128G"), "largest image data an upload may store: bytes, or with a K, M, G or T suffix (powers of 1024) [IMAGESHARE_MAX_IMAGE_SIZE]")
+	fs.DurationVar(&c.UploadLease, "upload-lease", c.envDuration("IMAGESHARE_UPLOAD_LEASE", time.Minute), "how long an upload may send nothing before its image waits for upload again (a server that died mid-upload frees it after this) [IMAGESHARE_UPLOAD_LEASE]")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("IMAGESHARE_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty [IMAGESHARE_PPROF_ADDR]")
 }
 
@@ -134,13 +138,16 @@ func (c *config) check() error {
 		name string
 		v    time.Duration
 	}{{"--build-time", c.BuildTime}, {"--token-ttl", c.TokenTTL}, {"--job-retention", c.JobRetention}, {"--shutdown-timeout", c.ShutdownTimeout},
-		{"--worker-interval", c.WorkerInterval}, {"--job-lease", c.JobLease}} {
+		{"--worker-interval", c.WorkerInterval}, {"--job-lease", c.JobLease}, {"--upload-lease", c.UploadLease}} {
 		if d.v <= 0 {
 			return usageError(d.name + " must be a positive duration")
 		}
 	}
 	if c.MaxImages < 1 || c.MaxBatchImages < 1 {
 		return usageError("--max-images and --max-batch-images must be positive")
+	}
+	if _, err := c.maxImageBytes(); err != nil {
+		return err
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return usageError("--log-format must be text or json")
@@ -217,6 +224,25 @@ func (c config) logger(w io.Writer) (*slog.Logger, error) {
 	}
 	return slog.New(slog.NewTextHandler(w, opts)), nil
 }
+
+// maxImageBytes parses --max-image-size.
+func (c config) maxImageBytes() (int64, error) {
+	v := strings.TrimSpace(c.MaxImageSize)
+	shift := 0
+	if n := len(v); n > 0 {
+		if i := strings.IndexByte("KMGT", v[n-1]&^0x20); i >= 0 {
+			shift, v = 10*(i+1), v[:n-1]
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 || n > (1<<62)>>shift {
+		return 0, usageError(fmt.Sprintf("--max-image-size %q is not a size like 128G, 512M or 1073741824", c.MaxImageSize))
+	}
+	return n << shift, nil
+}
+
+// imageDir is where image data is stored.
+func (c config) imageDir() string { return filepath.Join(c.DataDir, "images") }
 
 func (c config) dsn() string {
 	if c.DSN != "" {

@@ -120,6 +120,9 @@ func TestServeRefusesMalformedSettings(t *testing.T) {
 		{"SK encryption key in the environment", [2]string{"IMAGESHARE_SK_ENCRYPTION_KEY", "not hex"}, nil, "IMAGESHARE_SK_ENCRYPTION_KEY"},
 		{"short SK encryption key", [2]string{}, []string{"--sk-encryption-key", "abcd"}, "--sk-encryption-key"},
 		{"session key in the environment", [2]string{"IMAGESHARE_SESSION_KEY", "0123"}, nil, "IMAGESHARE_SESSION_KEY"},
+		{"image size", [2]string{}, []string{"--max-image-size", "128 gigabytes"}, "--max-image-size"},
+		{"image size in the environment", [2]string{"IMAGESHARE_MAX_IMAGE_SIZE", "0"}, nil, "--max-image-size"},
+		{"upload lease", [2]string{"IMAGESHARE_UPLOAD_LEASE", "a minute"}, nil, "IMAGESHARE_UPLOAD_LEASE"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.env[0] != "" {
@@ -130,6 +133,20 @@ func TestServeRefusesMalformedSettings(t *testing.T) {
 				t.Errorf("got %v (exit %d), want a usage error naming %s", err, exitCode(err), tc.want)
 			}
 		})
+	}
+}
+
+// --max-image-size takes bytes or binary K, M, G and T suffixes.
+func TestMaxImageSizeParses(t *testing.T) {
+	for in, want := range map[string]int64{"128G": 128 << 30, "512m": 512 << 20, "1T": 1 << 40, "1048576": 1 << 20, " 4K ": 4096} {
+		if got, err := (config{MaxImageSize: in}).maxImageBytes(); err != nil || got != want {
+			t.Errorf("%q: %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "G", "-1", "1.5G", "12X", "99999999999T"} {
+		if _, err := (config{MaxImageSize: in}).maxImageBytes(); err == nil {
+			t.Errorf("%q was accepted", in)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -523,4 +524,106 @@ func TestKillDuringWritesLosesNothingAcknowledged(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
+}
+
+// TestKillDuringUploadNeverActivatesPartialData: a server on SQLite is
+// killed with SIGKILL while an image's data is being uploaded. Restarted on
+// the same data directory, the image is never active with part of the
+// data: it is saving until the upload's lease runs out, then queued again,
+// with no size or checksum, no data to download and none stored; a new
+// upload then makes it active with the whole data.
+func TestKillDuringUploadNeverActivatesPartialData(t *testing.T) {
+	data := t.TempDir()
+	args := []string{"--data", data, "--upload-lease", "1s", "--worker-interval", "100ms"}
+	s := startServe(t, args...)
+	c := newAPI(t)
+	alice := c.token(s.url, "acme", "alice", "ImageShare-demo1", world.ProjectID("acme", "cn-north-4"))
+	code, im, _ := c.call("POST", s.url+"/v2/images", alice, map[string]any{"name": "cut-off", "container_format": "bare", "disk_format": "raw"})
+	if code != http.StatusCreated {
+		t.Fatalf("register: %d %v", code, im)
+	}
+	id := im["id"].(string)
+
+	// The upload streams 1 MiB, then waits; the server dies meanwhile.
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("PUT", s.url+"/v2/images/"+id+"/file", pr)
+	req.Header.Set("X-Auth-Token", alice)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	uploaded := make(chan error, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			res.Body.Close()
+			err = fmt.Errorf("the upload was answered %d", res.StatusCode)
+		}
+		uploaded <- err
+	}()
+	if _, err := pw.Write(bytes.Repeat([]byte("x"), 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	status := func(base string) map[string]any {
+		_, m, _ := c.call("GET", base+"/v2/images/"+id, alice, nil)
+		return m
+	}
+	for deadline := time.Now().Add(10 * time.Second); status(s.url)["status"] != "saving"; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the image is not saving during the upload: %v", status(s.url))
+		}
+	}
+	s.kill()
+	pw.CloseWithError(errors.New("the client gives up"))
+	if err := <-uploaded; err == nil {
+		t.Fatal("the upload to a killed server succeeded")
+	}
+
+	s = startServe(t, args...)
+	alice = c.token(s.url, "acme", "alice", "ImageShare-demo1", world.ProjectID("acme", "cn-north-4"))
+	var m map[string]any
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		m = status(s.url)
+		if m["status"] == "active" {
+			t.Fatalf("the image became active with part of its data: %v", m)
+		}
+		if m["status"] == "queued" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the image is still %v 15 s after the restart, want queued", m["status"])
+		}
+	}
+	if m["size"] != nil || m["checksum"] != nil {
+		t.Errorf("after the crash: size %v, checksum %v; want none", m["size"], m["checksum"])
+	}
+	res, err := c.http.Do(authed("GET", s.url+"/v2/images/"+id+"/file", alice, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNoContent {
+		t.Errorf("download after the crash: %d, want 204 (no data)", res.StatusCode)
+	}
+	stored, _ := filepath.Glob(filepath.Join(data, "images", "[0-9a-f][0-9a-f]", "*"))
+	if len(stored) != 0 {
+		t.Errorf("data stored for the cut-off upload: %v", stored)
+	}
+
+	whole := bytes.Repeat([]byte("0123456789"), 300000)
+	res, err = c.http.Do(authed("PUT", s.url+"/v2/images/"+id+"/file", alice, whole))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if m = status(s.url); res.StatusCode != http.StatusNoContent || m["status"] != "active" || m["size"] != float64(len(whole)) {
+		t.Errorf("a new upload: %d, then %v with size %v; want 204, active, %d bytes", res.StatusCode, m["status"], m["size"], len(whole))
+	}
+}
+
+// authed is a request with a token, carrying image data when body is set.
+func authed(method, url, token string, body []byte) *http.Request {
+	req, _ := http.NewRequest(method, url, bytes.NewReader(body))
+	req.Header.Set("X-Auth-Token", token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/octet-stream")
+	}
+	return req
 }

@@ -50,6 +50,14 @@ const (
 	OriginDisk       = "disk"       // created from a data disk (OriginRef: disk ID)
 	OriginImport     = "import"     // imported from an image file description
 	OriginReplicated = "replicated" // replicated from another image (OriginRef: image ID)
+	OriginRegistered = "registered" // registered through the Glance API; its data is uploaded (queued until then)
+)
+
+// Visibilities an owner registers an image with (Glance's words). An image
+// is shown shared when it has members too, whatever it was registered as.
+const (
+	VisibilityPrivate = "private"
+	VisibilityShared  = "shared"
 )
 
 // Image is a private image owned by one project.
@@ -75,7 +83,29 @@ type Image struct {
 	OriginKind  string    `gorm:"size:16;not null"`
 	OriginRef   string    `gorm:"size:64"`
 	// Properties holds extra string properties given at import, as JSON.
-	Properties    string `gorm:"type:text"`
+	Properties string `gorm:"type:text"`
+	// Glance's attributes: formats ("" = not set), minimum RAM (MB), tags
+	// (a JSON array of strings), protection against deletion, and the
+	// visibility the owner registered ("" or private, or shared).
+	ContainerFormat string `gorm:"size:16"`
+	DiskFormat      string `gorm:"size:16"`
+	MinRAMMB        int    `gorm:"not null;default:0"`
+	Tags            string `gorm:"type:text"`
+	Protected       bool   `gorm:"not null;default:false"`
+	Visibility      string `gorm:"size:16"`
+	// The image's data, when it has some (uploaded, or copied with a
+	// replica): its storage key, size in bytes, MD5 checksum and SHA-512
+	// hash (Glance's os_hash_value; os_hash_algo is always sha512).
+	// DataKey is empty for an image without data (queued, or made from a
+	// description, a server or a disk, whose data is not kept).
+	DataKey   string `gorm:"size:64"`
+	SizeBytes int64  `gorm:"not null;default:0"`
+	Checksum  string `gorm:"size:32"`
+	HashValue string `gorm:"size:128"`
+	// UploadID is the storage key an upload in progress writes (status
+	// saving); ReadyAt is then its lease, renewed while data flows: an
+	// upload whose lease ran out (its server died) goes back to queued.
+	UploadID      string `gorm:"size:64"`
 	SaveStartedAt time.Time
 	ReadyAt       time.Time `gorm:"index:idx_image_due,priority:2"`
 	CreatedAt     time.Time `gorm:"index:idx_image_owned,priority:2;index:idx_image_owned_type,priority:3;index:idx_image_name,priority:2"`
@@ -91,12 +121,22 @@ type ImageCount struct {
 	Images    int    `gorm:"not null"`
 }
 
-// Progress is the percentage of the save done at now: 100 once active.
+// HasData reports whether the image's data is stored (it can be downloaded).
+func (im Image) HasData() bool { return im.DataKey != "" }
+
+// Uploading reports whether data is being uploaded into the image.
+func (im Image) Uploading() bool { return im.Status == StatusSaving && im.UploadID != "" }
+
+// Progress is the percentage of the save done at now: 100 once active. An
+// upload's progress is the uploader's to show (its size may be unknown).
 func (im Image) Progress(now time.Time) int {
 	switch im.Status {
 	case StatusActive:
 		return 100
 	case StatusSaving:
+		if im.UploadID != "" {
+			return 0
+		}
 		total := im.ReadyAt.Sub(im.SaveStartedAt)
 		if total <= 0 {
 			return 99
@@ -260,6 +300,8 @@ const (
 	ActLogout       = "logout"
 
 	ActUpdateImage      = "update_image"
+	ActUploadImage      = "upload_image" // image data uploaded (or the upload failed)
+	ActSetPending       = "set_pending"  // a recipient took its answer back (Glance's member status pending)
 	ActCreateAccessKey  = "create_access_key"
 	ActEnableAccessKey  = "enable_access_key"
 	ActDisableAccessKey = "disable_access_key"
@@ -270,5 +312,5 @@ const (
 var AuditActions = []string{
 	ActShare, ActStopSharing, ActAccept, ActReject, ActReplicate, ActCreateImage, ActDeleteImage,
 	ActCreateServer, ActCreateDisk, ActRestoreDisk, ActChangeOS, ActReinstall, ActLogin, ActLoginFailed, ActLogout,
-	ActUpdateImage, ActCreateAccessKey, ActEnableAccessKey, ActDisableAccessKey, ActDeleteAccessKey,
+	ActUpdateImage, ActUploadImage, ActSetPending, ActCreateAccessKey, ActEnableAccessKey, ActDisableAccessKey, ActDeleteAccessKey,
 }

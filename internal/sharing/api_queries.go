@@ -20,6 +20,9 @@ type ImageQuery struct {
 	Asc          bool   // ascending; default descending
 	Marker       string // ID of the last image of the previous page, or ""
 	Limit        int    // page size, 1 to 1000 (default 25)
+	// Visibility keeps own images of that visibility ("" for any; see
+	// VisibilityOf); images shared with the project are all shared.
+	Visibility string
 }
 
 // ListImages returns a page of the images the actor's project can see (S01,
@@ -31,6 +34,11 @@ func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows [
 		if err := domain.CheckText(f.field, f.value, maxFilterLen, false); err != nil {
 			return nil, false, err
 		}
+	}
+	switch q.Visibility {
+	case "", domain.VisibilityPrivate, domain.VisibilityShared:
+	default:
+		return nil, false, domain.ErrInvalid("visibility", "The visibility must be private or shared.")
 	}
 	switch q.MemberStatus {
 	case "", domain.MemberPending, domain.MemberAccepted, domain.MemberRejected:
@@ -58,8 +66,8 @@ func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows [
 		if err != nil {
 			return err
 		}
-		lq := store.ImageListQuery{ProjectID: p.ID, Own: q.Own, Shared: q.Shared, ShareStatus: q.MemberStatus, Owner: q.Owner, Name: q.Name,
-			Status: q.Status, SortKey: q.SortKey, Asc: q.Asc, Limit: q.Limit}
+		lq := store.ImageListQuery{ProjectID: p.ID, Own: q.Own, OwnVisibility: q.Visibility, Shared: q.Shared && q.Visibility != domain.VisibilityPrivate,
+			ShareStatus: q.MemberStatus, Owner: q.Owner, Name: q.Name, Status: q.Status, SortKey: q.SortKey, Asc: q.Asc, Limit: q.Limit}
 		if q.Marker != "" {
 			// The marker must be an image the project can see: paging never
 			// tells whether somebody else's image exists (S01).
@@ -84,10 +92,15 @@ func (s *Service) ListImages(ctx context.Context, a Actor, q ImageQuery) (rows [
 		if err != nil {
 			return err
 		}
+		members, err := tx.ImagesWithGrants(owned)
+		if err != nil {
+			return err
+		}
 		rows = make([]ImageView, 0, len(got))
 		for _, r := range got {
-			rows = append(rows, ImageView{Image: r.Image, Owned: r.ProjectID == p.ID, ShareStatus: r.ShareStatus,
-				OwnerAccountName: r.OwnerAccountName, Accepted: accepted[r.ID]})
+			owns := r.ProjectID == p.ID
+			rows = append(rows, ImageView{Image: r.Image, Owned: owns, ShareStatus: r.ShareStatus,
+				OwnerAccountName: r.OwnerAccountName, Accepted: accepted[r.ID], Visibility: VisibilityOf(r.Image, owns, members[r.ID])})
 		}
 		return nil
 	})

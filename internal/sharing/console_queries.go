@@ -32,6 +32,8 @@ type Actions struct {
 	CreateServer         string
 	CreateDisk           string
 	Delete               string
+	Upload               string // upload the image's data (a queued image)
+	Download             string // download the image's data
 }
 
 // Actions answers which actions st offers (S01–S04, S09, S16–S18, S23),
@@ -46,11 +48,18 @@ func (s *Service) Actions(st ImageState) Actions {
 		if st.Recipients == 0 {
 			act.StopSharing = "The image is not shared with anyone."
 		}
+		act.Delete = reason(deleteRefusal(img))
+		act.Upload = reason(uploadRefusal(img))
 	} else {
 		act.Share = domain.ErrOwnerOnly().Message + sharedOnHint
 		act.StopSharing = domain.ErrOwnerOnly().Message
 		act.ReplicateCrossRegion = crossRegionSharedHint
 		act.Delete = errDeleteOwnerOnly().Message
+		act.Upload = domain.ErrOwnerOnly().Message
+	}
+	act.Download = reason(downloadRefusal(st.Owned, st.ShareStatus))
+	if act.Download == "" && (img.Status != domain.StatusActive || !img.HasData()) {
+		act.Download = "The image has no data to download."
 	}
 	act.Replicate = reason(firstRefusal(useRefusal(img, st.Owned, st.ShareStatus, errNotAcceptedReplicate), s.replicateRefusal(img)))
 	act.CreateServer = reason(firstRefusal(serverRefusal(img), use))

@@ -13,6 +13,7 @@ import (
 
 	"imageshare/internal/domain"
 	"imageshare/internal/identity"
+	"imageshare/internal/imagedata"
 	"imageshare/internal/sharing"
 	"imageshare/internal/store"
 	"imageshare/internal/world"
@@ -82,6 +83,7 @@ type env struct {
 	svc   *sharing.Service
 	clock *clock
 	lim   sharing.Limits
+	data  *imagedata.FS
 }
 
 // newEnv loads the test world with extra accounts acc000…acc(n-1).
@@ -117,11 +119,15 @@ func newEnv(t *testing.T, extraAccounts int, tweak ...func(*sharing.Limits)) *en
 		fn(&lim)
 	}
 	c := &clock{now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
-	svc := sharing.New(st, lim, sharing.WithClock(c.Now))
+	data, err := imagedata.NewFS(filepath.Join(t.TempDir(), "images"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := sharing.New(st, lim, sharing.WithClock(c.Now), sharing.WithImageData(data))
 	if err := svc.ResyncAccounts(ctx, changed); err != nil {
 		t.Fatalf("resync: %v", err)
 	}
-	return &env{t: t, ctx: ctx, path: path, st: st, svc: svc, clock: c, lim: lim}
+	return &env{t: t, ctx: ctx, path: path, st: st, svc: svc, clock: c, lim: lim, data: data}
 }
 
 // actor returns the actor for an account's project (default project of r1

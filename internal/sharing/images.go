@@ -2,7 +2,6 @@ package sharing
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -24,6 +23,13 @@ type ImageSpec struct {
 	MinDiskGB   int
 	Encrypted   bool
 	Properties  map[string]string
+	// Glance's attributes (register.go).
+	ContainerFormat string
+	DiskFormat      string
+	MinRAMMB        int
+	Tags            []string
+	Protected       bool
+	Visibility      string // private or shared
 }
 
 const maxImportGB = 1024
@@ -63,14 +69,6 @@ func (spec ImageSpec) validText() (name, desc string, err error) {
 	if err := domain.CheckText("os", spec.OS, maxNameLen, false); err != nil {
 		return "", "", err
 	}
-	for k, v := range spec.Properties {
-		if err := domain.CheckText("property name", k, maxPropertyLen, false); err != nil {
-			return "", "", err
-		}
-		if err := domain.CheckText(k, v, maxPropertyLen, false); err != nil {
-			return "", "", err
-		}
-	}
 	return name, strings.TrimSpace(spec.Description), nil
 }
 
@@ -97,21 +95,16 @@ func (s *Service) ImportImage(ctx context.Context, a Actor, spec ImageSpec) (dom
 		if spec.MinDiskGB < spec.SizeGB || spec.MinDiskGB > maxImportGB {
 			return "", domain.ErrInvalid("min_disk_gb", "The minimum disk must be between the image size (%d GB) and %d GB.", spec.SizeGB, maxImportGB)
 		}
-		props := ""
-		if len(spec.Properties) > 0 {
-			b, err := json.Marshal(spec.Properties)
-			if err != nil {
-				return "", domain.ErrInvalid("properties", "The properties cannot be stored.")
-			}
-			props = string(b)
-		}
 		img = domain.Image{
 			Name: name, Description: desc, Type: spec.Type, OS: strings.TrimSpace(spec.OS),
 			SizeGB: spec.SizeGB, MinDiskGB: spec.MinDiskGB, Encrypted: spec.Encrypted,
-			OriginKind: domain.OriginImport, Properties: props,
+			OriginKind: domain.OriginImport,
 		}
 		if spec.Type == domain.TypeData {
 			img.OS = ""
+		}
+		if err := glanceAttrs(spec, &img); err != nil {
+			return "", err
 		}
 		return "imported " + name, s.createImage(tx, p, &img)
 	})
@@ -167,15 +160,21 @@ func (s *Service) CreateImageFromDisk(ctx context.Context, a Actor, diskID strin
 	return img, err
 }
 
-// createImage stores a new private image of project p in status saving,
-// within the account's quota for the region (S11; race-free, S12: the
-// store takes the place in the quota's counter in the insert's transaction).
+// createImage stores a new private image of project p in status saving
+// (queued when it is registered without data), within the account's quota
+// for the region (S11; race-free, S12: the store takes the place in the
+// quota's counter in the insert's transaction). An ID set beforehand is
+// kept (a replica whose data was copied under it).
 func (s *Service) createImage(tx *store.Tx, p domain.Project, img *domain.Image) error {
 	now := s.now()
-	img.ID = newUUID()
+	if img.ID == "" {
+		img.ID = newUUID()
+	}
 	img.ProjectID, img.AccountID, img.RegionID = p.ID, p.AccountID, p.RegionID
-	img.Status = domain.StatusSaving
-	img.SaveStartedAt, img.ReadyAt = now, now.Add(s.lim.BuildTime)
+	if img.Status != domain.StatusQueued {
+		img.Status = domain.StatusSaving
+		img.SaveStartedAt, img.ReadyAt = now, now.Add(s.lim.BuildTime)
+	}
 	img.CreatedAt, img.UpdatedAt = now, now
 	ok, err := tx.CreateImage(img, s.lim.MaxImagesPerRegion)
 	if err != nil || ok {
@@ -192,7 +191,8 @@ func (s *Service) createImage(tx *store.Tx, p domain.Project, img *domain.Image)
 // DeleteImage deletes one of the project's images (S01, S21): its grants go
 // with it; servers and disks made from it keep running.
 func (s *Service) DeleteImage(ctx context.Context, a Actor, imageID string) error {
-	return s.change(ctx, a, domain.ActDeleteImage, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
+	var key string
+	err := s.change(ctx, a, domain.ActDeleteImage, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
 		img, err := s.ownImageForChange(tx, p, imageID, "")
 		if err != nil {
 			if domain.CodeOf(err) == domain.CodeOwnerOnly {
@@ -200,15 +200,38 @@ func (s *Service) DeleteImage(ctx context.Context, a Actor, imageID string) erro
 			}
 			return "", err
 		}
+		if e := deleteRefusal(img); e != nil {
+			return "", e.About(img.Name)
+		}
+		key = img.DataKey
 		return "deleted " + img.Name, tx.DeleteImage(img)
 	})
+	if err == nil {
+		// The data goes once the row is gone: a crash in between leaves
+		// a file no row names, which SweepData removes.
+		s.dropData(ctx, key)
+	}
+	return err
+}
+
+// deleteRefusal says why the owner cannot delete img (Glance's protected
+// images); nil when it can.
+func deleteRefusal(img domain.Image) *domain.Error {
+	if img.Protected {
+		return domain.Errorf(domain.KindForbidden, domain.CodeInvalid, "The image is protected and cannot be deleted: set protected to false first.")
+	}
+	return nil
 }
 
 // Replicate copies an image into the actor's project in the same region, as
 // a new private image (S16): the owner's own image, or an accepted shared one.
 func (s *Service) Replicate(ctx context.Context, a Actor, imageID, name string) (domain.Image, error) {
 	var cp domain.Image
-	err := s.change(ctx, a, domain.ActReplicate, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
+	key, drop, err := s.copyDataFor(ctx, a, imageID)
+	if err != nil {
+		return cp, err
+	}
+	err = s.change(ctx, a, domain.ActReplicate, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
 		src, err := s.usableImage(tx, p, imageID, errNotAcceptedReplicate)
 		if err != nil {
 			return "", err
@@ -216,11 +239,14 @@ func (s *Service) Replicate(ctx context.Context, a Actor, imageID, name string) 
 		if e := s.replicateRefusal(src); e != nil {
 			return "", e.About(src.Name)
 		}
-		if cp, err = s.replica(tx, p, src, name); err != nil {
+		if cp, err = s.replica(tx, p, src, name, key); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("%s replicated as %s", src.Name, cp.Name), nil
 	})
+	if err != nil {
+		drop()
+	}
 	return cp, err
 }
 
@@ -235,7 +261,11 @@ func errDeleteOwnerOnly() *domain.Error {
 // account's projects in another region (S23).
 func (s *Service) ReplicateCrossRegion(ctx context.Context, a Actor, imageID, destProjectID, name string) (domain.Image, error) {
 	var cp domain.Image
-	err := s.change(ctx, a, domain.ActReplicate, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
+	key, drop, err := s.copyDataFor(ctx, a, imageID)
+	if err != nil {
+		return cp, err
+	}
+	err = s.change(ctx, a, domain.ActReplicate, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
 		src, err := s.ownImageForChange(tx, p, imageID, " "+crossRegionSharedHint)
 		if err != nil {
 			return "", err
@@ -250,11 +280,14 @@ func (s *Service) ReplicateCrossRegion(ctx context.Context, a Actor, imageID, de
 		if dest.RegionID == src.RegionID {
 			return "", domain.ErrInvalid("project", "Choose a project in another region; to copy within %s, use in-region replication.", src.RegionID)
 		}
-		if cp, err = s.replica(tx, dest, src, name); err != nil {
+		if cp, err = s.replica(tx, dest, src, name, key); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("%s replicated to %s as %s", src.Name, dest.RegionID, cp.Name), nil
 	})
+	if err != nil {
+		drop()
+	}
 	return cp, err
 }
 
@@ -284,8 +317,9 @@ func (s *Service) crossRegionRefusal(img domain.Image) *domain.Error {
 	return nil
 }
 
-// replica creates the copy of src in project dest.
-func (s *Service) replica(tx *store.Tx, dest domain.Project, src domain.Image, name string) (domain.Image, error) {
+// replica creates the copy of src in project dest, with the copy of its
+// data stored under dataKey ("" when src has none).
+func (s *Service) replica(tx *store.Tx, dest domain.Project, src domain.Image, name, dataKey string) (domain.Image, error) {
 	if strings.TrimSpace(name) == "" {
 		name = "copy_" + src.Name
 		if utf8.RuneCountInString(name) > 128 {
@@ -299,13 +333,19 @@ func (s *Service) replica(tx *store.Tx, dest domain.Project, src domain.Image, n
 	cp := domain.Image{
 		Name: name, Description: src.Description, Type: src.Type, OS: src.OS, SizeGB: src.SizeGB, MinDiskGB: src.MinDiskGB,
 		Encrypted: src.Encrypted, OriginKind: domain.OriginReplicated, OriginRef: src.ID,
+		ContainerFormat: src.ContainerFormat, DiskFormat: src.DiskFormat, MinRAMMB: src.MinRAMMB, Tags: src.Tags, Properties: src.Properties,
+	}
+	if dataKey != "" && src.HasData() {
+		cp.DataKey, cp.SizeBytes, cp.Checksum, cp.HashValue = dataKey, src.SizeBytes, src.Checksum, src.HashValue
 	}
 	return cp, s.createImage(tx, dest, &cp)
 }
 
 // FinishDue completes every image whose save is due: active, or error when
-// the image it was being replicated from is gone. Run at start it also
-// settles images a crash left in saving, so none stays stuck.
+// the image it was being replicated from is gone; an upload whose lease ran
+// out goes back to queued, without data (an abandoned upload's file is
+// SweepData's). Run at start it also settles images a crash left in
+// saving, so none stays stuck.
 func (s *Service) FinishDue(ctx context.Context) (int, error) {
 	done := 0
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
@@ -314,6 +354,15 @@ func (s *Service) FinishDue(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, img := range due {
+			if img.Uploading() {
+				// The upload's lease ran out: its server died or its
+				// client stalled. The image waits for its data again.
+				if _, err := tx.AbandonUpload(img.ID, img.UploadID, s.now()); err != nil {
+					return err
+				}
+				done++
+				continue
+			}
 			status := domain.StatusActive
 			if img.OriginKind == domain.OriginReplicated {
 				if ok, err := tx.ImageExists(img.OriginRef); err != nil {
@@ -340,7 +389,15 @@ func (s *Service) FinishDue(ctx context.Context) (int, error) {
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var swept time.Time
 	for {
+		if time.Since(swept) > dataGrace {
+			// At start, then hourly: data a crash left behind.
+			swept = time.Now()
+			if _, err := s.SweepData(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("sweeping image data", "err", err)
+			}
+		}
 		if _, err := s.FinishDue(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("finishing images", "err", err)
 		}

@@ -145,7 +145,8 @@ type ImageView struct {
 	Owned            bool
 	ShareStatus      string // for a recipient: pending, accepted or rejected
 	OwnerAccountName string
-	Accepted         int // accepted recipients; counted for the owner only
+	Accepted         int    // accepted recipients; counted for the owner only
+	Visibility       string // private or shared (VisibilityOf)
 }
 
 // Image returns an image the actor's project owns or has been shared;
@@ -180,6 +181,7 @@ func (s *Service) imageView(tx *store.Tx, a Actor, id string, counts bool) (Imag
 	case seen.ShareStatus == "":
 		return ImageView{}, domain.ErrImageNotFound()
 	}
+	v.Visibility = VisibilityOf(v.Image, v.Owned, seen.HasGrants)
 	if counts && v.Owned {
 		if v.Accepted, err = tx.CountAccepted(v.ID); err != nil {
 			return ImageView{}, err

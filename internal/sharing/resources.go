@@ -32,6 +32,9 @@ var (
 )
 
 func errUnavailable(img domain.Image) *domain.Error {
+	if img.Status == domain.StatusQueued {
+		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is waiting for its data to be uploaded; it can be used once it is uploaded and Normal.")
+	}
 	return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is not ready: it is %s, not Normal; it can be used once it is.", img.Status)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/imagedata"
 	"imageshare/internal/store"
 )
 
@@ -31,6 +32,8 @@ type Limits struct {
 	MaxBatchImages     int           // images in one batch member job (with MaxRecipients recipients)
 	JobRetention       time.Duration // how long a finished job stays readable
 	JobLease           time.Duration // how long a claimed job stays its worker's without a renewal
+	MaxImageBytes      int64         // largest image data an upload may store
+	UploadLease        time.Duration // how long an upload holds its image without data flowing
 }
 
 // DefaultLimits are the limits of the public cloud.
@@ -46,6 +49,8 @@ func DefaultLimits() Limits {
 		MaxBatchImages:     1000,
 		JobRetention:       7 * 24 * time.Hour,
 		JobLease:           15 * time.Second,
+		MaxImageBytes:      128 << 30,
+		UploadLease:        time.Minute,
 	}
 }
 
@@ -72,7 +77,8 @@ type Service struct {
 	lim    Limits
 	now    func() time.Time
 	log    *slog.Logger
-	worker string // names this process's claims on jobs
+	worker string            // names this process's claims on jobs
+	data   imagedata.Storage // image data; nil: images have no data (uploads are refused)
 	// wake tells this process's worker (Run) that a job was submitted
 	// here, so that it starts at once rather than at its next tick; other
 	// servers' workers find it at theirs.
@@ -84,6 +90,9 @@ type Option func(*Service)
 
 // WithClock replaces the clock (tests).
 func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithImageData stores image data (uploads, downloads, replicas' copies) in d.
+func WithImageData(d imagedata.Storage) Option { return func(s *Service) { s.data = d } }
 
 // WithLogger sets the logger for background work.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }

@@ -210,8 +210,10 @@ func targetsByKind(rs []recipient) map[string][]string {
 // too, to disable Share with the same reason.
 func (s *Service) shareRefusal(img domain.Image, accepted int) *domain.Error {
 	switch limit := s.lim.MaxAcceptedFor(img.Type); {
-	case img.Status != domain.StatusActive:
-		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is unavailable: only images in the Normal status can be shared.")
+	case img.Status != domain.StatusActive && img.Status != domain.StatusQueued:
+		// A queued image (registered, waiting for its data) can be shared
+		// as in Glance; its recipients use it once it is active (S02).
+		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is unavailable: only images in the Normal status, or waiting for upload, can be shared.")
 	case img.Encrypted:
 		return domain.Errorf(domain.KindForbidden, domain.CodeEncrypted, "The encrypted image cannot be shared.")
 	case accepted >= limit:
@@ -345,15 +347,18 @@ func (s *Service) Reject(ctx context.Context, a Actor, imageIDs []string) error 
 // SetMemberStatus is a member's answer through Glance's member call, in one
 // transaction: memberID must name the actor's own membership (another
 // member is "not found" to a recipient; the owner is refused, S13), status
-// is accepted or rejected. It returns the membership as it now is.
+// is accepted, rejected or, as Glance allows, pending again (the answer
+// taken back). It returns the membership as it now is.
 func (s *Service) SetMemberStatus(ctx context.Context, a Actor, imageID, memberID, status string) (r Recipient, err error) {
 	action := domain.ActAccept
 	switch status {
 	case domain.MemberAccepted:
 	case domain.MemberRejected:
 		action = domain.ActReject
+	case domain.MemberPending:
+		action = domain.ActSetPending
 	default:
-		return r, domain.ErrInvalid("status", "The status must be accepted or rejected.")
+		return r, domain.ErrInvalid("status", "The status must be pending, accepted or rejected.")
 	}
 	err = s.change(ctx, a, action, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
 		if memberID != p.ID {
@@ -442,7 +447,7 @@ func (s *Service) decideMany(tx *store.Tx, a Actor, p domain.Project, ids []stri
 	perImage := map[string]int{}
 	for _, g := range grants {
 		rid := recipientOf(g, p)
-		if decided[g.ID+"/"+rid] == status {
+		if cur := decided[g.ID+"/"+rid]; cur == status || cur == "" && status == domain.MemberPending {
 			continue
 		}
 		changes = append(changes, domain.Decision{GrantID: g.ID, RecipientID: rid, ImageID: g.ImageID, Status: status, AccountID: p.AccountID, UserID: a.UserID, UpdatedAt: now})

@@ -76,17 +76,20 @@ func compareImages(a, b domain.Image, key string, asc bool) int {
 // ImageListQuery selects a project's own images, the images shared with it,
 // or both, for the API lists.
 type ImageListQuery struct {
-	ProjectID   string
-	Own         bool   // the project's own images
-	Shared      bool   // images shared with the project
-	ShareStatus string // shared images in this status only ("" for any)
-	Owner       string // owner project ID ("" for any)
-	Name        string // exact name ("" for any)
-	Status      string // image status ("" for any)
-	SortKey     string // one of the Sort* keys; default created_at
-	Asc         bool   // ascending; default descending (newest first)
-	After       *ImageCursor
-	Limit       int // 1 to MaxPage
+	ProjectID string
+	Own       bool // the project's own images
+	// OwnVisibility keeps only own images of that visibility ("" for any):
+	// shared when registered so or when it has members, private otherwise.
+	OwnVisibility string
+	Shared        bool   // images shared with the project
+	ShareStatus   string // shared images in this status only ("" for any)
+	Owner         string // owner project ID ("" for any)
+	Name          string // exact name ("" for any)
+	Status        string // image status ("" for any)
+	SortKey       string // one of the Sort* keys; default created_at
+	Asc           bool   // ascending; default descending (newest first)
+	After         *ImageCursor
+	Limit         int // 1 to MaxPage
 }
 
 // ListImages returns a page of q's images in the query's order (newest
@@ -133,6 +136,16 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 		if q.Name != "" {
 			query += ` AND images.name = ?`
 			args = append(args, q.Name)
+		}
+		// The owner's images are few (S11's quota): probing each one's
+		// grants (idx_grant_image) is cheap.
+		switch q.OwnVisibility {
+		case domain.VisibilityShared:
+			query += ` AND (images.visibility = ? OR ` + hasGrants + `)`
+			args = append(args, domain.VisibilityShared)
+		case domain.VisibilityPrivate:
+			query += ` AND COALESCE(images.visibility, '') <> ? AND NOT ` + hasGrants
+			args = append(args, domain.VisibilityShared)
 		}
 		query, args = imageKeyset(filters(query, args))
 		own, err := tx.sharedImages(query, args...)

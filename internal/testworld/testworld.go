@@ -113,7 +113,7 @@ func open(t testing.TB, o Options, dsn string) *World {
 	if wo.SessionKey == nil {
 		wo.SessionKey = TestSessionKey
 	}
-	srv, err := server.Open(server.Config{DSN: dsn, Limits: lim, Throttling: th, SecretKey: secretKey(), TokenTTL: o.TokenTTL, PublicURL: o.PublicURL,
+	srv, err := server.Open(server.Config{DSN: dsn, ImageDir: filepath.Join(t.TempDir(), "images"), Limits: lim, Throttling: th, SecretKey: secretKey(), TokenTTL: o.TokenTTL, PublicURL: o.PublicURL,
 		Web: wo, Logger: Quiet, MetricsOnMain: true})
 	if err != nil {
 		t.Fatal(err)

@@ -112,6 +112,8 @@ func (f *fixture) do(method, path, token string, body any, hs ...header) respons
 	case nil:
 	case string:
 		rd = strings.NewReader(b)
+	case io.Reader: // image data: the caller gives its Content-Type
+		rd = b
 	default:
 		buf, err := json.Marshal(b)
 		if err != nil {

@@ -207,11 +207,11 @@ func TestGlanceCreateAndDeleteImage(t *testing.T) {
 		body   any
 		status int
 	}{
-		{"system image without OS", map[string]any{"name": "x"}, 400},
+		{"full-ECS image without OS", map[string]any{"name": "x", "__whole_image": true}, 400},
 		{"non-string property", map[string]any{"name": "x", "__os_version": "Debian", "cores": 4}, 400},
 		{"read-only attribute", map[string]any{"name": "x", "__os_version": "Debian", "owner": bobProject}, 403},
 		{"public visibility", map[string]any{"name": "x", "__os_version": "Debian", "visibility": "public"}, 400},
-		{"tags", map[string]any{"name": "x", "__os_version": "Debian", "tags": []string{"a"}}, 400},
+		{"tags not a list", map[string]any{"name": "x", "__os_version": "Debian", "tags": "a"}, 400},
 		{"negative size", map[string]any{"name": "x", "__os_version": "Debian", "min_disk": -1}, 400},
 	} {
 		f.do("POST", "/v2/images", f.alice(), tc.body).expect(t, tc.name, tc.status, "")

@@ -135,10 +135,10 @@ func TestIssue8_APIFindings13(t *testing.T) {
 		t.Errorf("S09 image_member with a full-ECS image accepted once: got %v, want used 1 of 10", member)
 	}
 
-	r := f.do("POST", "/v2/images", f.alice(), map[string]any{"name": "x", "protected": true}).expect(t, "protected", 400, "IMG.0001")
+	r := f.do("POST", "/v2/images", f.alice(), map[string]any{"name": "x", "os_hidden": true}).expect(t, "os_hidden", 400, "IMG.0001")
 	msg := r.JSON(t)["error"].(map[string]any)["message"].(string)
-	if !strings.HasPrefix(msg, "protected must be false.") || strings.Contains(msg, "false, false") {
-		t.Errorf("message %q, want it to say protected must be false, once", msg)
+	if !strings.HasPrefix(msg, "os_hidden must be false.") || strings.Contains(msg, "false, false") {
+		t.Errorf("message %q, want it to say os_hidden must be false, once", msg)
 	}
 }
 

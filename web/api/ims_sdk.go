@@ -1,8 +1,6 @@
 package api
 
 import (
-	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -62,86 +60,9 @@ func (a *API) showProjectJob(c echo.Context, s session) error {
 	return a.showJob(c, s)
 }
 
-// patchOp is one operation of IMS's (and Glance's) JSON patch.
-type patchOp struct {
-	Op    string `json:"op"`
-	Path  string `json:"path"`
-	Value any    `json:"value"`
-}
-
-// imageChange reads a JSON patch of an image into the service's change:
-// name, description (__description) and min_disk, which IMS lets an owner
-// change. Anything else is refused, naming what can be changed.
-func imageChange(ops []patchOp) (sharing.ImageChange, error) {
-	var ch sharing.ImageChange
-	if len(ops) == 0 {
-		return ch, domain.ErrInvalid("body", "Give a JSON array of changes: [{\"op\": \"replace\", \"path\": \"/name\", \"value\": \"…\"}].")
-	}
-	for _, op := range ops {
-		field := strings.TrimPrefix(op.Path, "/")
-		if op.Op != "replace" && op.Op != "add" && !(op.Op == "remove" && field == "__description") {
-			return ch, domain.ErrInvalid("op", "op must be replace or add (or remove for /__description), not %q.", op.Op)
-		}
-		var err error
-		switch field {
-		case "name":
-			var v string
-			v, err = stringOf(op.Path, op.Value)
-			ch.Name = &v
-		case "__description", "description":
-			v := ""
-			if op.Op != "remove" {
-				v, err = stringOf(op.Path, op.Value)
-			}
-			ch.Description = &v
-		case "min_disk":
-			var n int
-			n, err = numberOf(op.Path, op.Value)
-			ch.MinDiskGB = &n
-		default:
-			return ch, domain.ErrInvalid(op.Path, "%s cannot be changed; /name, /__description and /min_disk can.", op.Path)
-		}
-		if err != nil {
-			return ch, err
-		}
-	}
-	return ch, nil
-}
-
-// numberOf reads a non-negative integer given as a JSON number or, as the
-// SDK sends every patch value, a string.
-func numberOf(k string, v any) (int, error) {
-	if s, ok := v.(string); ok {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 0 {
-			return 0, domain.ErrInvalid(k, "%s must be a non-negative integer.", k)
-		}
-		return n, nil
-	}
-	return intOf(k, v)
-}
-
 // updateCloudImage is PATCH /v2/cloudimages/{image_id}: the owner changes
 // its image (S01), all changes or none.
-func (a *API) updateCloudImage(c echo.Context, s session) error {
-	var ops []patchOp
-	if err := decode(c, &ops); err != nil {
-		return err
-	}
-	ch, err := imageChange(ops)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	if _, err := a.sh.UpdateImage(ctx, s.actor, c.Param("id"), ch); err != nil {
-		return err
-	}
-	v, err := a.sh.Image(ctx, s.actor, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return imageJSON(c, http.StatusOK, v, imsImage)
-}
+func (a *API) updateCloudImage(c echo.Context, s session) error { return a.patchImage(c, s, imsImage) }
 
 // createBody is what the image creation calls send (the fields ImageShare
 // uses; the rest, like tags or KMS keys, is accepted and ignored).

@@ -96,11 +96,10 @@ func (w *jsonw) null(k string) {
 	w.b = append(w.b, "null"...)
 }
 
-// raw writes a value already in JSON.
-func (w *jsonw) raw(k, v string) {
-	w.key(k)
+// elem writes a string element of an array.
+func (w *jsonw) elem(v string) {
 	w.sep()
-	w.b = append(w.b, v...)
+	w.b = appendJSONString(w.b, v)
 }
 
 // strOrNull writes v, or null when it is empty.

@@ -12,20 +12,33 @@ import (
 	"imageshare/internal/sharing"
 )
 
-// selection is which halves of the image list a query asks for.
-type selection struct{ own, shared bool }
+// selection is which halves of the image list a query asks for, and of
+// the own images, which visibility ("" for any).
+type selection struct {
+	own, shared bool
+	visibility  string
+}
 
 func (x selection) and(y selection) selection {
-	return selection{own: x.own && y.own, shared: x.shared && y.shared}
+	vis := x.visibility
+	if vis == "" {
+		vis = y.visibility
+	} else if y.visibility != "" && y.visibility != vis {
+		return nothing
+	}
+	return selection{own: x.own && y.own, shared: x.shared && y.shared, visibility: vis}
 }
 
 var (
 	everything = selection{own: true, shared: true}
 	nothing    = selection{}
-	// byVisibility reads Glance's visibility filter: a project's own images
-	// are private (IMS private images), images shared with it are shared;
-	// there are no public or community images.
-	byVisibility = map[string]selection{"": everything, "all": everything, "private": {own: true}, "shared": {shared: true}, "public": nothing, "community": nothing}
+	// byVisibility reads Glance's visibility filter: shared is the
+	// project's own images that are shared (sharing.VisibilityOf) and the
+	// images shared with it; private its own other images. There are no
+	// public or community images.
+	byVisibility = map[string]selection{"": everything, "all": everything,
+		"private": {own: true, visibility: domain.VisibilityPrivate}, "shared": {own: true, shared: true, visibility: domain.VisibilityShared},
+		"public": nothing, "community": nothing}
 	// byImagetype reads IMS's __imagetype filter; there are no public
 	// (gold) or marketplace images.
 	byImagetype = map[string]selection{"": everything, "private": {own: true}, "shared": {shared: true}, "gold": nothing, "market": nothing}
@@ -60,7 +73,7 @@ func imageQuery(c echo.Context, sel selection) (sharing.ImageQuery, error) {
 	if strings.EqualFold(c.QueryParam("os_hidden"), "true") {
 		sel = nothing // no image is hidden
 	}
-	return sharing.ImageQuery{Own: sel.own, Shared: sel.shared, MemberStatus: status, Owner: c.QueryParam("owner"),
+	return sharing.ImageQuery{Own: sel.own, Shared: sel.shared, Visibility: sel.visibility, MemberStatus: status, Owner: c.QueryParam("owner"),
 		Name: c.QueryParam("name"), Marker: c.QueryParam("marker"), Limit: limit}, err
 }
 

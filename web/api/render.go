@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"maps"
 	"slices"
 	"strconv"
@@ -45,32 +44,47 @@ func init() {
 
 // writeImage writes an image as Glance (or IMS) shows it, with the IMS
 // attributes (__imagetype, __os_version, …) that the cloud's own API adds. Extra
-// properties given at creation are top-level keys, as in Glance, after the
-// image's own attributes, which they never override.
+// properties are top-level keys, as in Glance, after the image's own
+// attributes, which they never override.
 func writeImage(w *jsonw, v sharing.ImageView, d imageDialect) {
-	var props map[string]string
-	if v.Properties != "" {
-		_ = json.Unmarshal([]byte(v.Properties), &props) // written by ImportImage: a map of strings
-	}
+	props := sharing.ImageProperties(v.Image)
 	w.object(func() {
 		imagetype := "private"
 		if !v.Owned {
 			imagetype = "shared"
 		}
-		size := int64(v.SizeGB) << 30
+		visibility := v.Visibility
+		if visibility == "" {
+			visibility = sharing.VisibilityOf(v.Image, v.Owned, false)
+		}
+		// An image with data is as large as its data; one made without
+		// (from a description, a server, a disk) as large as its size in
+		// GB; a registered one waiting for its data has no size yet.
+		size, sized := int64(v.SizeGB)<<30, true
+		switch {
+		case v.HasData():
+			size = v.SizeBytes
+		case v.OriginKind == domain.OriginRegistered:
+			sized = false
+		}
 		w.str("id", v.ID)
 		w.str("name", v.Name)
 		w.str("status", glanceStatus(v.Status))
-		w.str("visibility", imagetype)
+		w.str("visibility", visibility)
 		w.str("owner", v.ProjectID)
-		w.bool("protected", false)
+		w.bool("protected", v.Protected)
 		w.bool("os_hidden", false)
-		w.raw("tags", "[]")
-		w.str("container_format", orDefault(props["container_format"], "bare"))
-		w.str("disk_format", orDefault(props["disk_format"], "zvhd2"))
+		w.key("tags")
+		w.array(func() {
+			for _, t := range sharing.ImageTags(v.Image) {
+				w.elem(t)
+			}
+		})
+		writeFormat(w, "container_format", v.ContainerFormat, props, v.OriginKind, "bare")
+		writeFormat(w, "disk_format", v.DiskFormat, props, v.OriginKind, "zvhd2")
 		w.int("min_disk", int64(v.MinDiskGB))
-		w.int("min_ram", 0)
-		if d == imsImage {
+		w.int("min_ram", int64(v.MinRAMMB))
+		if d == imsImage || !sized {
 			// The SDK reads size as an int32, which overflows past 2 GiB;
 			// the byte size stays in __image_size.
 			w.null("size")
@@ -78,9 +92,15 @@ func writeImage(w *jsonw, v sharing.ImageView, d imageDialect) {
 			w.int("size", size)
 		}
 		w.null("virtual_size")
-		w.null("checksum")
-		w.null("os_hash_algo")
-		w.null("os_hash_value")
+		if v.HasData() {
+			w.str("checksum", v.Checksum)
+			w.str("os_hash_algo", sharing.HashAlgo)
+			w.str("os_hash_value", v.HashValue)
+		} else {
+			w.null("checksum")
+			w.null("os_hash_algo")
+			w.null("os_hash_value")
+		}
 		w.time("created_at", v.CreatedAt, glanceTime)
 		w.time("updated_at", v.UpdatedAt, glanceTime)
 		w.str("self", "/v2/images/"+v.ID)
@@ -90,7 +110,11 @@ func writeImage(w *jsonw, v sharing.ImageView, d imageDialect) {
 		w.str("__description", v.Description)
 		w.str("__imagetype", imagetype)
 		w.str("__os_version", v.OS)
-		w.str("__image_size", strconv.FormatInt(size, 10))
+		if sized {
+			w.str("__image_size", strconv.FormatInt(size, 10))
+		} else {
+			w.null("__image_size")
+		}
 		envType := "FusionCompute"
 		if v.Type == domain.TypeData {
 			envType = "DataImage"
@@ -112,6 +136,22 @@ func writeImage(w *jsonw, v sharing.ImageView, d imageDialect) {
 			}
 		}
 	})
+}
+
+// writeFormat writes a container or disk format: the image's; for an
+// image from before the formats had columns, the property it was kept in,
+// or IMS's default; null for a registered image that has none yet (Glance).
+func writeFormat(w *jsonw, key, v string, props map[string]string, origin, def string) {
+	switch {
+	case v != "":
+		w.str(key, v)
+	case props[key] != "":
+		w.str(key, props[key])
+	case origin == domain.OriginRegistered:
+		w.null(key)
+	default:
+		w.str(key, def)
+	}
 }
 
 func orDefault(s, def string) string {

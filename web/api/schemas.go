@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/sharing"
 )
 
 type obj = map[string]any
@@ -37,16 +38,20 @@ var imageSchema = obj{
 		"id":               str("An identifier for the image"),
 		"name":             str("Descriptive name for the image"),
 		"status":           enum("Status of the image", "queued", "saving", "active", "killed"),
-		"visibility":       enum("Scope of image accessibility", "private", "shared"),
+		"visibility":       enum("Scope of image accessibility: shared once it has members", "private", "shared"),
 		"owner":            str("Owner project of the image"),
-		"protected":        obj{"type": "boolean"},
+		"protected":        obj{"type": "boolean", "description": "If true, the image cannot be deleted"},
 		"os_hidden":        obj{"type": "boolean"},
-		"tags":             obj{"type": "array", "items": obj{"type": "string"}},
-		"container_format": str("Format of the container"),
-		"disk_format":      str("Format of the disk"),
-		"min_disk":         obj{"type": "integer", "description": "Size of the image and the smallest disk it fits, in GB"},
-		"min_ram":          obj{"type": "integer"},
-		"size":             obj{"type": "integer", "description": "Size of the image in bytes"},
+		"tags":             obj{"type": "array", "items": obj{"type": "string", "maxLength": 255}},
+		"container_format": obj{"type": []string{"null", "string"}, "description": "Format of the container", "enum": append([]any{nil}, anys(sharing.ContainerFormats)...)},
+		"disk_format":      obj{"type": []string{"null", "string"}, "description": "Format of the disk", "enum": append([]any{nil}, anys(sharing.DiskFormats)...)},
+		"min_disk":         obj{"type": "integer", "description": "Amount of disk space (in GB) required to boot the image"},
+		"min_ram":          obj{"type": "integer", "description": "Amount of RAM (in MB) required to boot the image"},
+		"size":             obj{"type": []string{"null", "integer"}, "description": "Size of the image data in bytes"},
+		"virtual_size":     obj{"type": []string{"null", "integer"}},
+		"checksum":         obj{"type": []string{"null", "string"}, "description": "MD5 of the image data"},
+		"os_hash_algo":     obj{"type": []string{"null", "string"}, "description": "Algorithm of os_hash_value: sha512"},
+		"os_hash_value":    obj{"type": []string{"null", "string"}, "description": "Hash of the image data"},
 		"created_at":       str("Date and time of image registration"),
 		"updated_at":       str("Date and time of the last image modification"),
 		"self":             str("An image self url"),
@@ -68,6 +73,14 @@ var schemas = map[string]obj{
 	"image":   imageSchema,
 	"images": {"name": "images", "properties": obj{"images": obj{"type": "array", "items": imageSchema},
 		"first": obj{"type": "string"}, "next": obj{"type": "string"}, "schema": obj{"type": "string"}}},
+}
+
+func anys(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }
 
 // schema is GET /v2/schemas/{image,images,member,members}.
