@@ -27,8 +27,12 @@ func (a *API) listCloudImages(c echo.Context, s session) error {
 	if err != nil {
 		return err
 	}
-	if err := imsSort(c, &q); err != nil {
+	none, err := imsSort(c, &q)
+	if err != nil {
 		return err
+	}
+	if none {
+		return writeImagePage(c, nil, false, imsImage)
 	}
 	return a.imagePage(c, s, q, imsImage)
 }

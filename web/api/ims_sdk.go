@@ -23,10 +23,12 @@ const (
 // no image here is ever "deleted" (deleting removes it).
 var imsStatuses = map[string]string{"queued": domain.StatusQueued, "saving": domain.StatusSaving, "active": domain.StatusActive, "killed": domain.StatusError}
 
-// imsSort reads sort_key and sort_dir. Every image has the same container
-// and disk format, so sorting by them leaves the ID order that ends every
-// sort. The SDK's enum sends "status " with a trailing space.
-func imsSort(c echo.Context, q *sharing.ImageQuery) error {
+// imsSort reads sort_key, sort_dir and status. Every image has the same
+// container and disk format, so sorting by them leaves the ID order that
+// ends every sort. The SDK's enum sends "status " with a trailing space.
+// none reports a filter no image matches: status "deleted" (an image here
+// is removed when deleted), which lists nothing rather than failing.
+func imsSort(c echo.Context, q *sharing.ImageQuery) (none bool, err error) {
 	switch key := strings.TrimSpace(c.QueryParam("sort_key")); key {
 	case "container_format", "disk_format":
 		q.SortKey = "id"
@@ -38,17 +40,20 @@ func imsSort(c echo.Context, q *sharing.ImageQuery) error {
 	case "asc":
 		q.Asc = true
 	default:
-		return domain.ErrInvalid("sort_dir", "sort_dir must be asc or desc.")
+		return false, domain.ErrInvalid("sort_dir", "sort_dir must be asc or desc.")
 	}
-	if st := c.QueryParam("status"); st != "" {
+	switch st := strings.TrimSpace(c.QueryParam("status")); st {
+	case "":
+	case "deleted":
+		return true, nil
+	default:
 		s, ok := imsStatuses[st]
-		if !ok && st != "deleted" {
-			return domain.ErrInvalid("status", "status must be one of active, killed, queued, saving, deleted.")
+		if !ok {
+			return false, domain.ErrInvalid("status", "status must be one of active, killed, queued, saving, deleted.")
 		}
-		// "deleted" matches nothing: a status no image has.
-		q.Status = orDefault(s, "deleted")
+		q.Status = s
 	}
-	return nil
+	return false, nil
 }
 
 // showProjectJob is GET /v1/{project_id}/jobs/{job_id}: ShowJob, the same

@@ -87,6 +87,15 @@ func TestIMSBatchMembersJobs(t *testing.T) {
 	if slices.Contains(private, ubuntu) {
 		t.Errorf("bob's private images got %v: a shared image is not his", private)
 	}
+	// The status filter: active lists them; deleted (an SDK enum value)
+	// is an empty list, not an error; a status IMS does not know is 400.
+	if active := ids(f.do("GET", shared+"&status=active", f.bob(), nil).expect(t, "active shared", 200, "").JSON(t)["images"]); !slices.Contains(active, ubuntu) {
+		t.Errorf("status=active got %v, want %s in it", active, ubuntu)
+	}
+	if deleted := ids(f.do("GET", shared+"&status=deleted", f.bob(), nil).expect(t, "deleted shared", 200, "").JSON(t)["images"]); len(deleted) != 0 {
+		t.Errorf("status=deleted got %v, want an empty list", deleted)
+	}
+	f.do("GET", shared+"&status=gone", f.bob(), nil).expect(t, "unknown status", 400, "IMG.0001")
 
 	// S13: the owner deciding fails the job with IMG.0047.
 	own := f.job(f.alice(), jobID(t, f.do("PUT", "/v1/cloudimages/members", f.alice(), map[string]any{"images": []string{ubuntu}, "project_id": aliceProject, "status": "accepted"})))

@@ -96,6 +96,11 @@ func (a *API) imagePage(c echo.Context, s session, q sharing.ImageQuery, d image
 	if err != nil {
 		return err
 	}
+	return writeImagePage(c, rows, hasMore, d)
+}
+
+// writeImagePage writes a page of images with its first and next links.
+func writeImagePage(c echo.Context, rows []sharing.ImageView, hasMore bool, d imageDialect) error {
 	params := url.Values{}
 	for k, v := range c.QueryParams() {
 		params[k] = v
