@@ -81,6 +81,11 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.WorkerInterval <= 0 {
 		cfg.WorkerInterval = 250 * time.Millisecond
 	}
+	// Without the key, creating or using an access key would fail on every
+	// request; refuse to start instead, naming what to configure.
+	if len(cfg.SecretKey) < 32 {
+		return nil, errors.New("server: SecretKey (--sk-encryption-key) must be at least 32 bytes")
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
 	if cfg.LockSQLite && !isPostgres(cfg.DSN) {
 		lock, err := lockDataDir(cfg.DSN)

@@ -24,7 +24,25 @@ func init() { identity.PasswordCost = bcrypt.MinCost }
 
 func config(dsn string) server.Config {
 	return server.Config{DSN: dsn, Limits: sharing.DefaultLimits(), Throttling: identity.DefaultThrottling(),
-		Web: web.Options{SessionKey: []byte("0123456789abcdef0123456789abcdef")}, LockSQLite: true, MetricsOnMain: true}
+		SecretKey: []byte("fedcba9876543210fedcba9876543210"),
+		Web:       web.Options{SessionKey: []byte("0123456789abcdef0123456789abcdef")}, LockSQLite: true, MetricsOnMain: true}
+}
+
+// A server without a key to seal access key SKs with refuses to start (it
+// could neither create nor verify an access key), naming the setting.
+func TestOpenNeedsASecretKey(t *testing.T) {
+	cfg := config(filepath.Join(t.TempDir(), "db", "imageshare.db"))
+	for _, key := range [][]byte{nil, []byte("too short")} {
+		cfg.SecretKey = key
+		s, err := server.Open(cfg)
+		if err == nil {
+			s.Close()
+			t.Fatalf("Open with a %d-byte SecretKey succeeded, want an error", len(key))
+		}
+		if !strings.Contains(err.Error(), "--sk-encryption-key") {
+			t.Errorf("Open with a %d-byte SecretKey: %v, want the setting named", len(key), err)
+		}
+	}
 }
 
 func get(t *testing.T, h http.Handler, path string) (int, string) {

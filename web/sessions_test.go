@@ -125,7 +125,7 @@ func TestIssue8_CSRFTokenIsTiedToTheSession(t *testing.T) {
 func TestIssue8_SessionsAreSharedByServers(t *testing.T) {
 	f := newFixture(t)
 	second, err := server.Open(server.Config{DSN: f.w.DSN, Limits: sharing.DefaultLimits(), Throttling: identity.DefaultThrottling(),
-		Web: web.Options{SessionKey: testworld.TestSessionKey}, Logger: testworld.Quiet})
+		SecretKey: f.w.SecretKey, Web: web.Options{SessionKey: testworld.TestSessionKey}, Logger: testworld.Quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

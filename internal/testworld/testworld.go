@@ -53,7 +53,8 @@ type Options struct {
 // serve` builds it (server.Open).
 type World struct {
 	*server.Server
-	DSN string // what the store was opened with
+	DSN       string // what the store was opened with
+	SecretKey []byte // seals its access key SKs: a second server on DSN needs it too
 }
 
 // TestSessionKey is the test servers' session key.
@@ -113,13 +114,14 @@ func open(t testing.TB, o Options, dsn string) *World {
 	if wo.SessionKey == nil {
 		wo.SessionKey = TestSessionKey
 	}
-	srv, err := server.Open(server.Config{DSN: dsn, ImageDir: filepath.Join(t.TempDir(), "images"), Limits: lim, Throttling: th, SecretKey: secretKey(), TokenTTL: o.TokenTTL, PublicURL: o.PublicURL,
+	sk := secretKey()
+	srv, err := server.Open(server.Config{DSN: dsn, ImageDir: filepath.Join(t.TempDir(), "images"), Limits: lim, Throttling: th, SecretKey: sk, TokenTTL: o.TokenTTL, PublicURL: o.PublicURL,
 		Web: wo, Logger: Quiet, MetricsOnMain: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	return &World{Server: srv, DSN: dsn}
+	return &World{Server: srv, DSN: dsn, SecretKey: sk}
 }
 
 // secretKey is a fresh key sealing access key SKs.
