@@ -74,21 +74,29 @@ func (p Problem) SubjectLabel() string {
 	return p.Subject
 }
 
-// Reason is why an action is not offered; "" means it is.
-type Reason string
+// Action is one action of a row or a page: a link that opens its dialog,
+// or, when a rule forbids it, its label disabled with the reason, which
+// keyboard, touch and screen-reader users can reach too.
+type Action struct {
+	ID    string // unique on the page; the reason's element is ID + "-why"
+	Class string // what the action is: act-share, act-server, …
+	Label string
+	Href  string
+	Why   string // "" when the action is offered
+	Code  string // the refusal's IMS code
+}
 
 // Allowed reports whether the action is offered.
-func (r Reason) Allowed() bool { return r == "" }
+func (a Action) Allowed() bool { return a.Why == "" }
 
-// Actions lists the image actions with the reason each one is refused.
-type Actions struct {
-	Share                Reason
-	StopSharing          Reason
-	Replicate            Reason
-	ReplicateCrossRegion Reason
-	CreateServer         Reason
-	CreateDisk           Reason
-	Delete               Reason
+// ActionOf returns the action of a class among as; ok is false when none.
+func ActionOf(as []Action, class string) (Action, bool) {
+	for _, a := range as {
+		if a.Class == class {
+			return a, true
+		}
+	}
+	return Action{}, false
 }
 
 // ImageRef names an image.
@@ -113,8 +121,10 @@ type ImageRow struct {
 	Encrypted   bool
 	Recipients  int
 	Accepted    int
+	AcceptedMax int // the most S09 allows
 	Created     string
-	Actions     Actions
+	Actions     []Action
+	Selectable  bool // can be selected to share with others at once
 }
 
 // Saving reports whether the image is still being made.
@@ -169,7 +179,7 @@ type ShareView struct {
 	Tab        string // share or stop
 	Recipients string // what was typed
 	Max        int
-	Refusal    Reason // why the image cannot be shared, if it cannot
+	Refusal    *Problem // why the image cannot be shared, if it cannot
 	Current    []RecipientRow
 	Problem    *Problem
 	Owned      bool // the viewer owns the (single) image: only then is Stop Sharing offered
@@ -187,7 +197,8 @@ type ImageDetail struct {
 	Origin       string
 	Updated      string
 	Recipients   []RecipientRow
-	MoreShown    bool // the recipients list was cut
+	MoreShown    bool   // the recipients list was cut
+	AddTenant    Action // Share, as the recipients section offers it
 	Problem      *Problem
 }
 
@@ -203,7 +214,7 @@ type SharedRow struct {
 	Status       string
 	StatusLabel  string
 	SharedAt     string
-	Actions      Actions
+	Actions      []Action
 }
 
 // SharedView is the Images Shared with Me tab.
@@ -229,8 +240,8 @@ type ReplicateView struct {
 	Dialog       Dialog
 	Image        ImageRef
 	Name         string
-	InRegion     Reason
-	CrossRegion  Reason
+	InRegion     *Problem // why in-region replication is refused, if it is
+	CrossRegion  *Problem // why cross-region replication is refused, if it is
 	Destinations []Option
 	Problem      *Problem
 	CrossProblem *Problem
@@ -272,6 +283,7 @@ type ServerRow struct {
 	EIP       string
 	Status    string
 	Created   string
+	Actions   []Action
 }
 
 // ServersView is the Servers page.
@@ -298,6 +310,13 @@ type ChangeOSView struct {
 	Problem *Problem
 }
 
+// ReinstallView confirms reinstalling a server's OS.
+type ReinstallView struct {
+	Dialog  Dialog
+	Server  ServerRow
+	Problem *Problem
+}
+
 // DiskRow is one data disk.
 type DiskRow struct {
 	ID        string
@@ -308,6 +327,7 @@ type DiskRow struct {
 	ImageName string
 	Status    string
 	Created   string
+	Actions   []Action
 }
 
 // DisksView is the Disks page.
@@ -437,19 +457,6 @@ func emptySuffix(name, typ string) string {
 		return " match the filter"
 	}
 	return " yet"
-}
-
-// eitherAllowed is "" when any of the actions is allowed, else the first refusal.
-func eitherAllowed(rs ...Reason) Reason {
-	for _, r := range rs {
-		if r.Allowed() {
-			return ""
-		}
-	}
-	if len(rs) == 0 {
-		return ""
-	}
-	return rs[0]
 }
 
 func yesNo(b bool) string {

@@ -33,35 +33,92 @@ func statusLabel(s string) string {
 	return s
 }
 
-func (h *console) actions(st sharing.ImageState) views.Actions {
-	a := h.sh.Actions(st)
-	return views.Actions{
-		Share: views.Reason(a.Share), StopSharing: views.Reason(a.StopSharing),
-		Replicate: views.Reason(a.Replicate), ReplicateCrossRegion: views.Reason(a.ReplicateCrossRegion),
-		CreateServer: views.Reason(a.CreateServer), CreateDisk: views.Reason(a.CreateDisk), Delete: views.Reason(a.Delete),
-	}
+// actionLabels are the console's names of the actions.
+var actionLabels = map[sharing.Action]string{
+	sharing.ActionShare: "Share", sharing.ActionStopSharing: "Stop Sharing", sharing.ActionReplicate: "Replicate",
+	sharing.ActionReplicateInRegion: "Replicate", sharing.ActionReplicateCrossRegion: "Replicate to Region",
+	sharing.ActionCreateServer: "Apply for Server", sharing.ActionCreateDisk: "Create Data Disk", sharing.ActionDelete: "Delete",
+	sharing.ActionChangeOS: "Change OS", sharing.ActionReinstall: "Reinstall OS", sharing.ActionCreateImage: "Create Image",
+	sharing.ActionRestoreDisk: "Restore from Image",
 }
 
-func (h *console) imageRowView(st sharing.ImageState) views.ImageRow {
-	im := st.Image
+// actionClasses name the actions in the page (tests and styles find them so).
+var actionClasses = map[sharing.Action]string{
+	sharing.ActionShare: "act-share", sharing.ActionStopSharing: "act-stop", sharing.ActionReplicate: "act-replicate",
+	sharing.ActionReplicateInRegion: "act-replicate", sharing.ActionReplicateCrossRegion: "act-replicate-region",
+	sharing.ActionCreateServer: "act-server", sharing.ActionCreateDisk: "act-disk", sharing.ActionDelete: "act-delete",
+	sharing.ActionChangeOS: "act-changeos", sharing.ActionReinstall: "act-reinstall", sharing.ActionCreateImage: "act-create-image",
+	sharing.ActionRestoreDisk: "act-restore",
+}
+
+// actionView is an offer as a row shows it; href is where the action's
+// dialog is (the console's routing, not a rule).
+func actionView(rowID string, o sharing.Offer, href string) views.Action {
+	a := views.Action{ID: rowID + "-" + string(o.Action), Class: actionClasses[o.Action], Label: actionLabels[o.Action], Href: href}
+	if o.Why != nil {
+		a.Why, a.Code = reasonText(o.Why), o.Why.Code
+	}
+	return a
+}
+
+// reasonText is a refusal as a sentence beside a disabled action.
+func reasonText(e *domain.Error) string { return e.Message }
+
+// imageActions are the offers of an image as its row shows them; back is
+// where a dialog returns (the list the row is in).
+func (h *console) imageActions(id string, os sharing.Offers, back string) []views.Action {
+	out := make([]views.Action, 0, len(os))
+	for _, o := range os {
+		var href string
+		switch o.Action {
+		case sharing.ActionShare:
+			href = views.Query(h.url("image.share", id), "back", back)
+		case sharing.ActionStopSharing:
+			href = views.Query(h.url("image.share", id), "tab", "stop", "back", back)
+		case sharing.ActionReplicate:
+			href = h.url("image.replicate", id)
+		case sharing.ActionCreateServer:
+			href = views.Query(h.url("server.new"), "image", id)
+		case sharing.ActionCreateDisk:
+			href = views.Query(h.url("disk.new"), "image", id)
+		case sharing.ActionDelete:
+			href = h.url("image.delete", id)
+		}
+		out = append(out, actionView("img-"+id, o, href))
+	}
+	return out
+}
+
+// shareProblem is why an image cannot be shared, if it cannot.
+func shareProblem(name string, os sharing.Offers) *views.Problem {
+	if o, ok := os.Of(sharing.ActionShare); ok && !o.Allowed() {
+		pr := problemOf(o.Why)
+		pr.Subject = name
+		return pr
+	}
+	return nil
+}
+
+func (h *console) imageRowView(im domain.Image, accepted, acceptedMax, recipients int, os sharing.Offers, back string) views.ImageRow {
+	share, _ := os.Of(sharing.ActionShare)
 	return views.ImageRow{
 		ID: im.ID, Name: im.Name, Description: im.Description,
 		Type: im.Type.Label(), TypeCode: string(im.Type), OS: im.OS, SizeGB: im.SizeGB, MinDiskGB: im.MinDiskGB,
 		Status: im.Status, StatusLabel: statusLabel(im.Status), Progress: im.Progress(h.now()),
-		Encrypted: im.Encrypted, Recipients: st.Recipients, Accepted: st.Accepted,
-		Created: fmtTime(im.CreatedAt), Actions: h.actions(st),
+		Encrypted: im.Encrypted, Recipients: recipients, Accepted: accepted, AcceptedMax: acceptedMax,
+		Created: fmtTime(im.CreatedAt), Actions: h.imageActions(im.ID, os, back), Selectable: share.Allowed(),
 	}
 }
 
 func (h *console) ownRow(r sharing.OwnImage) views.ImageRow {
-	return h.imageRowView(sharing.ImageState{Image: r.Image, Owned: true, Accepted: r.Accepted, Recipients: r.Recipients})
+	return h.imageRowView(r.Image, r.Accepted, r.AcceptedLimit, r.Recipients, r.Offers, h.url("images"))
 }
 
 func (h *console) sharedRow(r sharing.SharedImage) views.SharedRow {
 	return views.SharedRow{
 		ID: r.ID, Name: r.Name, OwnerAccount: r.OwnerAccountName, Type: r.Type.Label(), TypeCode: string(r.Type),
 		OS: r.OS, SizeGB: r.SizeGB, Status: r.Status, StatusLabel: statusLabel(r.Status), SharedAt: fmtTime(r.SharedAt),
-		Actions: h.actions(sharing.ImageState{Image: r.Image, ShareStatus: r.Status}),
+		Actions: h.imageActions(r.ID, r.Offers, h.url("shared")),
 	}
 }
 
@@ -116,22 +173,46 @@ func azOptions(azs []domain.AZ, selected string) []views.Option {
 	return out
 }
 
-func serverRow(s domain.Server) views.ServerRow {
+func (h *console) serverRow(s sharing.ServerRow) views.ServerRow {
 	t := ""
 	if s.ImageType != "" {
 		t = s.ImageType.Label()
 	}
-	return views.ServerRow{
+	v := views.ServerRow{
 		ID: s.ID, Name: s.Name, AZ: s.AZ, ImageID: s.ImageID, ImageName: s.ImageName, ImageType: t, OS: s.OS,
 		DiskGB: s.DiskGB, EIP: s.EIP, Status: s.Status, Created: fmtTime(s.CreatedAt),
 	}
+	for _, o := range s.Offers {
+		var href string
+		switch o.Action {
+		case sharing.ActionChangeOS:
+			href = h.url("server.changeos", s.ID)
+		case sharing.ActionReinstall:
+			href = h.url("server.reinstall", s.ID)
+		case sharing.ActionCreateImage:
+			href = views.Query(h.url("image.create"), "source", "server", "server", s.ID)
+		}
+		v.Actions = append(v.Actions, actionView("server-"+s.ID, o, href))
+	}
+	return v
 }
 
-func diskRow(d domain.Disk) views.DiskRow {
-	return views.DiskRow{
+func (h *console) diskRow(d sharing.DiskRow) views.DiskRow {
+	v := views.DiskRow{
 		ID: d.ID, Name: d.Name, AZ: d.AZ, SizeGB: d.SizeGB, ImageID: d.ImageID, ImageName: d.ImageName,
 		Status: d.Status, Created: fmtTime(d.CreatedAt),
 	}
+	for _, o := range d.Offers {
+		var href string
+		switch o.Action {
+		case sharing.ActionRestoreDisk:
+			href = h.url("disk.restore", d.ID)
+		case sharing.ActionCreateImage:
+			href = views.Query(h.url("image.create"), "source", "disk", "disk", d.ID)
+		}
+		v.Actions = append(v.Actions, actionView("disk-"+d.ID, o, href))
+	}
+	return v
 }
 
 // pageSize is how many rows a console list shows.

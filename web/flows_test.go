@@ -298,8 +298,13 @@ func TestS21_StopSharing(t *testing.T) {
 	if !bob.get("/servers").has(`tr[data-name="before-stop"]`) {
 		t.Errorf("the server made before is gone")
 	}
-	r = bob.submit("/servers/"+f.serverIDNamed("bravo", "before-stop")+"/reinstall", nil).want(http.StatusConflict)
-	if got := r.find("#servers-error"); !strings.Contains(got, "no longer available") {
+	srv := f.serverIDNamed("bravo", "before-stop")
+	reinstall := bob.get("/servers").doc.Find("#server-" + srv + "-reinstall")
+	if !reinstall.Is("details.disabled") || !strings.Contains(reinstall.Find(".why").Text(), "no longer available") {
+		t.Errorf("S21: Reinstall OS after the owner stopped sharing: got %q, want it disabled with the reason", reinstall.Text())
+	}
+	r = bob.submit("/servers/"+srv+"/reinstall", nil).want(http.StatusConflict)
+	if got := r.find("#reinstall-error"); !strings.Contains(got, "no longer available") {
 		t.Errorf("reinstall refusal: got %q", got)
 	}
 	alice.submit("/images/"+img+"/stop", url.Values{"member": {bobProject}}).want(http.StatusNotFound).wantText("#stop-error", "is not a recipient")

@@ -122,32 +122,26 @@ func (h *console) replicateDialog(c echo.Context) error {
 }
 
 func (h *console) renderReplicate(c echo.Context, status int, f replicateForm, pr, crossPr *views.Problem) error {
-	ctx, v := c.Request().Context(), viewerOf(c)
-	iv, err := h.sh.ImageWithCounts(ctx, v.Actor(), c.Param("id"))
+	r, err := h.sh.Replication(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	acts := h.actions(h.imageState(iv))
 	rv := views.ReplicateView{
 		Dialog: dialog("replicate-dialog", "Replicate Image", h.url("images")),
-		Image:  views.ImageRef{ID: iv.ID, Name: iv.Name}, Name: f.Name,
-		InRegion: acts.Replicate, CrossRegion: acts.ReplicateCrossRegion, Problem: pr, CrossProblem: crossPr,
+		Image:  views.ImageRef{ID: r.Image.ID, Name: r.Image.Name}, Name: f.Name,
+		Problem: pr, CrossProblem: crossPr,
 	}
-	if !iv.Owned {
+	if r.InRegion != nil {
+		rv.InRegion = problemOf(r.InRegion)
+	}
+	if r.CrossRegion != nil {
+		rv.CrossRegion = problemOf(r.CrossRegion)
+	}
+	if !r.Image.Owned {
 		rv.Dialog.Back = h.url("shared")
 	}
-	projects, err := h.id.Projects(ctx, v.AccountID, "")
-	if err != nil {
-		return err
-	}
-	names := map[string]string{}
-	for _, r := range v.Regions {
-		names[r.ID] = r.Name
-	}
-	for _, prj := range projects {
-		if prj.RegionID != v.Region.ID {
-			rv.Destinations = append(rv.Destinations, views.Option{Value: prj.ID, Label: names[prj.RegionID] + " — " + prj.Name, Selected: prj.ID == f.Project})
-		}
+	for _, d := range r.Destinations {
+		rv.Destinations = append(rv.Destinations, views.Option{Value: d.ProjectID, Label: d.RegionName + " — " + d.ProjectName, Selected: d.ProjectID == f.Project})
 	}
 	p := h.page(c, "Replicate Image", "images")
 	return h.render(c, status, p, views.ReplicateDialog(p, rv))
@@ -189,20 +183,14 @@ func (h *console) deleteDialog(c echo.Context) error {
 }
 
 func (h *console) renderDelete(c echo.Context, status int, pr *views.Problem) error {
-	ctx, a := c.Request().Context(), actor(c)
-	iv, err := h.sh.ImageWithCounts(ctx, a, c.Param("id"))
+	d, err := h.sh.DeletePreview(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	v := views.DeleteView{Dialog: dialog("delete-dialog", "Delete Image", h.url("images")), Image: views.ImageRef{ID: iv.ID, Name: iv.Name}, Problem: pr}
-	if iv.Owned {
-		r, err := h.sh.OwnImage(ctx, a, iv.ID)
-		if err != nil {
-			return err
-		}
-		v.Recipients = r.Recipients
-	} else if v.Problem == nil {
-		v.Problem = &views.Problem{Code: domain.CodeDeleteOwnerOnly, Message: string(h.actions(h.imageState(iv)).Delete)}
+	v := views.DeleteView{Dialog: dialog("delete-dialog", "Delete Image", h.url("images")),
+		Image: views.ImageRef{ID: d.Image.ID, Name: d.Image.Name}, Recipients: d.Recipients, Problem: pr}
+	if v.Problem == nil && d.Why != nil {
+		v.Problem = problemOf(d.Why)
 	}
 	p := h.page(c, "Delete Image", "images")
 	return h.render(c, status, p, views.DeleteDialog(p, v))

@@ -57,11 +57,6 @@ func (h *console) imageRow(c echo.Context) error {
 	return write(c, http.StatusOK, views.ImageTableRow(h.page(c, "", ""), h.ownRow(r)))
 }
 
-// imageState is what decides an image's actions, from the service's view of it.
-func (h *console) imageState(iv sharing.ImageView) sharing.ImageState {
-	return sharing.ImageState{Image: iv.Image, Owned: iv.Owned, ShareStatus: iv.ShareStatus, Accepted: iv.Accepted}
-}
-
 // imageDetail shows an image's attributes and, to its owner, its recipients.
 func (h *console) imageDetail(c echo.Context) error {
 	return h.renderImageDetail(c, http.StatusOK, nil)
@@ -73,18 +68,20 @@ func (h *console) renderImageDetail(c echo.Context, status int, pr *views.Proble
 	if err != nil {
 		return err
 	}
-	st := h.imageState(iv)
+	back := h.url("image", iv.ID)
 	v := views.ImageDetail{Owned: iv.Owned, OwnerAccount: iv.OwnerAccountName, ShareStatus: statusLabel(iv.ShareStatus),
-		Origin: originText(iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr}
+		Origin: originText(iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr,
+		Row: h.imageRowView(iv.Image, iv.Accepted, iv.AcceptedLimit, iv.Recipients, iv.Offers, back)}
 	if iv.Owned {
 		rs, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: sharing.MaxPage})
 		if err != nil {
 			return err
 		}
 		v.Recipients, v.MoreShown = recipientRows(rs.Rows), rs.Next != nil
-		st.Recipients = len(rs.Rows)
+		share, _ := iv.Offers.Of(sharing.ActionShare)
+		v.AddTenant = actionView("recipients", share, views.Query(h.url("image.share", iv.ID), "back", back))
+		v.AddTenant.Label, v.AddTenant.Class = "Add Tenant", "btn add-tenant"
 	}
-	v.Row = h.imageRowView(st)
 	tab := "images"
 	if !iv.Owned {
 		tab = "shared"

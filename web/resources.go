@@ -31,7 +31,7 @@ func (h *console) renderServers(c echo.Context, status int, q listQuery, pr *vie
 	}
 	v := views.ServersView{Problem: pr}
 	for _, s := range res.Rows {
-		v.Rows = append(v.Rows, serverRow(s))
+		v.Rows = append(v.Rows, h.serverRow(s))
 	}
 	v.Pager = pager(res.Next, res.Prev, func(param, token string) string { return views.Query(h.url("servers"), param, token) })
 	p := h.page(c, "Servers", "servers")
@@ -51,7 +51,7 @@ func (h *console) serverDialog(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
-	pr, err := h.unusable(c, f.Image, sharing.UseServer)
+	pr, err := h.unusable(c, f.Image, sharing.ActionCreateServer)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (h *console) serverDialog(c echo.Context) error {
 
 // unusable explains why an image named in a link cannot be used for use;
 // an image the project cannot see at all is not found.
-func (h *console) unusable(c echo.Context, imageID string, use sharing.ImageUse) (*views.Problem, error) {
+func (h *console) unusable(c echo.Context, imageID string, use sharing.Action) (*views.Problem, error) {
 	if imageID == "" {
 		return nil, nil
 	}
@@ -68,15 +68,13 @@ func (h *console) unusable(c echo.Context, imageID string, use sharing.ImageUse)
 	if err != nil {
 		return nil, err
 	}
-	acts := h.actions(h.imageState(iv))
-	why := acts.CreateServer
-	if use == sharing.UseDisk {
-		why = acts.CreateDisk
-	}
-	if why.Allowed() {
+	why := iv.Refusal(use)
+	if why == nil {
 		return nil, nil
 	}
-	return &views.Problem{Code: domain.CodeNotAccepted, Message: string(why), Subject: iv.Name}, nil
+	pr := problemOf(why)
+	pr.Subject = iv.Name
+	return pr, nil
 }
 
 func (h *console) renderServerDialog(c echo.Context, status int, f serverForm, pr *views.Problem) error {
@@ -133,7 +131,7 @@ func (h *console) renderChangeOS(c echo.Context, status int, f changeOSForm, pr 
 	if err != nil {
 		return err
 	}
-	v := views.ChangeOSView{Dialog: dialog("changeos-dialog", "Change OS", h.url("servers")), Server: serverRow(srv),
+	v := views.ChangeOSView{Dialog: dialog("changeos-dialog", "Change OS", h.url("servers")), Server: h.serverRow(srv),
 		Images: imageOptions(ims, f.Image), Problem: pr}
 	p := h.page(c, "Change OS", "servers")
 	return h.render(c, status, p, views.ChangeOSDialog(p, v))
@@ -153,11 +151,30 @@ func (h *console) changeOS(c echo.Context) error {
 	return h.done(c, h.url("servers"), "The server's OS has been changed.")
 }
 
+// reinstallDialog asks to confirm reinstalling a server's OS, or shows why
+// it cannot be (S21).
+func (h *console) reinstallDialog(c echo.Context) error {
+	return h.renderReinstall(c, http.StatusOK, nil)
+}
+
+func (h *console) renderReinstall(c echo.Context, status int, pr *views.Problem) error {
+	srv, err := h.sh.Server(c.Request().Context(), actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if o, _ := srv.Offers.Of(sharing.ActionReinstall); pr == nil && !o.Allowed() {
+		pr = problemOf(o.Why)
+	}
+	v := views.ReinstallView{Dialog: dialog("reinstall-dialog", "Reinstall OS", h.url("servers")), Server: h.serverRow(srv), Problem: pr}
+	p := h.page(c, "Reinstall OS", "servers")
+	return h.render(c, status, p, views.ReinstallDialog(p, v))
+}
+
 // reinstall reinstalls a server from its image, if still available (S21).
 func (h *console) reinstall(c echo.Context) error {
 	if err := h.sh.Reinstall(c.Request().Context(), actor(c), c.Param("id")); err != nil {
 		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
-			return h.renderServers(c, status, listQuery{}, pr)
+			return h.renderReinstall(c, status, pr)
 		})
 	}
 	return h.done(c, h.url("servers"), "The server's OS has been reinstalled.")
@@ -179,7 +196,7 @@ func (h *console) disks(c echo.Context) error {
 	}
 	var v views.DisksView
 	for _, d := range res.Rows {
-		v.Rows = append(v.Rows, diskRow(d))
+		v.Rows = append(v.Rows, h.diskRow(d))
 	}
 	v.Pager = pager(res.Next, res.Prev, func(param, token string) string { return views.Query(h.url("disks"), param, token) })
 	p := h.page(c, "Disks", "disks")
@@ -199,7 +216,7 @@ func (h *console) diskDialog(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
-	pr, err := h.unusable(c, f.Image, sharing.UseDisk)
+	pr, err := h.unusable(c, f.Image, sharing.ActionCreateDisk)
 	if err != nil {
 		return err
 	}
@@ -259,7 +276,10 @@ func (h *console) renderRestore(c echo.Context, status int, f restoreForm, pr *v
 	if err != nil {
 		return err
 	}
-	v := views.RestoreView{Dialog: dialog("restore-dialog", "Restore Disk from Image", h.url("disks")), Disk: diskRow(d),
+	if o, _ := d.Offers.Of(sharing.ActionRestoreDisk); pr == nil && !o.Allowed() {
+		pr = problemOf(o.Why)
+	}
+	v := views.RestoreView{Dialog: dialog("restore-dialog", "Restore Disk from Image", h.url("disks")), Disk: h.diskRow(d),
 		Images: imageOptions(ims, f.Image), Problem: pr}
 	p := h.page(c, "Restore Disk", "disks")
 	return h.render(c, status, p, views.RestoreDialog(p, v))

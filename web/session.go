@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -124,34 +123,13 @@ func (h *console) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // resolve checks the region and project a session names against the
-// account, falling back to the default region and its default project.
+// account (identity.Workspace).
 func (h *console) resolve(ctx context.Context, p identity.Principal, regionID, projectID string) (*viewer, error) {
-	regions, err := h.id.Regions(ctx, p.Site)
+	w, err := h.id.Workspace(ctx, p, regionID, projectID, h.opts.DefaultRegion)
 	if err != nil {
 		return nil, err
 	}
-	if len(regions) == 0 {
-		return nil, domain.Errorf(domain.KindInternal, domain.CodeInternal, "No region is offered on the %s website.", p.Site)
-	}
-	v := &viewer{Principal: p, Regions: regions}
-	i := slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == regionID })
-	if i < 0 {
-		i = max(0, slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == h.opts.DefaultRegion }))
-	}
-	v.Region = regions[i]
-	if v.Projects, err = h.id.Projects(ctx, p.AccountID, v.Region.ID); err != nil {
-		return nil, err
-	}
-	if len(v.Projects) == 0 {
-		return nil, domain.Errorf(domain.KindInternal, domain.CodeInternal, "Account %s has no project in %s.", p.AccountName, v.Region.ID)
-	}
-	j := slices.IndexFunc(v.Projects, func(pr domain.Project) bool { return pr.ID == projectID })
-	if j < 0 {
-		// The region's default project is named like the region.
-		j = max(0, slices.IndexFunc(v.Projects, func(pr domain.Project) bool { return pr.Name == v.Region.ID }))
-	}
-	v.Project = v.Projects[j]
-	return v, nil
+	return &viewer{Principal: p, Region: w.Region, Regions: w.Regions, Project: w.Project, Projects: w.Projects}, nil
 }
 
 // toLogin ends the session and sends the browser to the login page, telling

@@ -53,20 +53,17 @@ func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views
 		}
 		v.Images = append(v.Images, views.ImageRef{ID: iv.ID, Name: iv.Name})
 		v.Owned = iv.Owned
-		st := h.imageState(iv)
 		switch {
 		case v.Tab == "stop" && !iv.Owned:
-			v.Refusal = h.actions(st).StopSharing
+			v.Refusal = problemOf(iv.Refusal(sharing.ActionStopSharing))
 		case v.Tab == "stop":
 			rs, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: sharing.MaxPage})
 			if err != nil {
 				return err
 			}
 			v.Current = recipientRows(rs.Rows)
-		case v.Refusal.Allowed():
-			if why := h.actions(st).Share; !why.Allowed() {
-				v.Refusal = views.Reason(iv.Name + ": " + string(why))
-			}
+		case v.Refusal == nil:
+			v.Refusal = shareProblem(iv.Name, iv.Offers)
 		}
 	}
 	p := h.page(c, "Share Image", "images")

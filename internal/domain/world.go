@@ -54,6 +54,11 @@ type User struct {
 	CreatedAt time.Time
 }
 
+// DefaultProjectName is the name of an account's default project in a
+// region: every account has one per region offered on its site, named like
+// the region (SPEC §1). This is the one place that rule is written.
+func DefaultProjectName(regionID string) string { return regionID }
+
 // Project is an account's workspace in one region.
 type Project struct {
 	ID        string `gorm:"primaryKey;size:32"`

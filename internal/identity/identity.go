@@ -231,6 +231,53 @@ func (s *Service) Project(ctx context.Context, accountID, projectID string) (dom
 	return p, nil
 }
 
+// DefaultProject returns the account's default project of a region.
+func (s *Service) DefaultProject(ctx context.Context, accountID, regionID string) (domain.Project, error) {
+	return s.ProjectByName(ctx, accountID, domain.DefaultProjectName(regionID))
+}
+
+// Workspace is where a console user works: a region offered on the
+// account's website and one of the account's projects there.
+type Workspace struct {
+	Region   domain.Region
+	Regions  []domain.Region // offered on the account's website
+	Project  domain.Project
+	Projects []domain.Project // the account's projects in Region
+}
+
+// Workspace checks the region and project a session names against the
+// account, falling back to defaultRegion (or the first region offered) and
+// the region's default project.
+func (s *Service) Workspace(ctx context.Context, p Principal, regionID, projectID, defaultRegion string) (Workspace, error) {
+	var w Workspace
+	regions, err := s.Regions(ctx, p.Site)
+	if err != nil {
+		return w, err
+	}
+	if len(regions) == 0 {
+		return w, domain.Errorf(domain.KindInternal, domain.CodeInternal, "No region is offered on the %s website.", p.Site)
+	}
+	w.Regions = regions
+	i := slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == regionID })
+	if i < 0 {
+		i = max(0, slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == defaultRegion }))
+	}
+	w.Region = regions[i]
+	if w.Projects, err = s.Projects(ctx, p.AccountID, w.Region.ID); err != nil {
+		return w, err
+	}
+	if len(w.Projects) == 0 {
+		return w, domain.Errorf(domain.KindInternal, domain.CodeInternal, "Account %s has no project in %s.", p.AccountName, w.Region.ID)
+	}
+	j := slices.IndexFunc(w.Projects, func(pr domain.Project) bool { return pr.ID == projectID })
+	if j < 0 {
+		def := domain.DefaultProjectName(w.Region.ID)
+		j = max(0, slices.IndexFunc(w.Projects, func(pr domain.Project) bool { return pr.Name == def }))
+	}
+	w.Project = w.Projects[j]
+	return w, nil
+}
+
 // ProjectByName returns one of the account's projects by name (a token's
 // scope, the SDK's project_name).
 func (s *Service) ProjectByName(ctx context.Context, accountID, name string) (domain.Project, error) {

@@ -33,8 +33,16 @@ func ParseCursor(field, token string) (*Cursor, error) { return store.ParseCurso
 // OwnImage is a row of Private Images.
 type OwnImage struct {
 	domain.Image
-	Accepted   int // accepted recipients (what S09 counts)
-	Recipients int // grants, whatever their answer
+	Accepted      int // accepted recipients (what S09 counts)
+	AcceptedLimit int // the most S09 allows the image
+	Recipients    int // grants, whatever their answer
+	Offers        Offers
+}
+
+// ownImage is a row of Private Images with its offers.
+func (s *Service) ownImage(im domain.Image, accepted, recipients int) OwnImage {
+	return OwnImage{Image: im, Accepted: accepted, AcceptedLimit: s.lim.MaxAcceptedFor(im.Type), Recipients: recipients,
+		Offers: s.imageOffers(ImageState{Image: im, Owned: true, Accepted: accepted, Recipients: recipients})}
 }
 
 // OwnImagesPage is a page of Private Images with what the page shows
@@ -61,7 +69,7 @@ func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page)
 		}
 		out.Window = Window[OwnImage]{Next: w.Next, Prev: w.Prev}
 		for _, r := range w.Rows {
-			out.Rows = append(out.Rows, OwnImage{Image: r.Image, Accepted: r.Accepted, Recipients: r.Grants})
+			out.Rows = append(out.Rows, s.ownImage(r.Image, r.Accepted, r.Grants))
 		}
 		out.Quota, err = s.quota(tx, proj)
 		return err
@@ -71,7 +79,7 @@ func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page)
 
 // withCounts adds their recipient counts to the owner's images, in two
 // queries whatever their number.
-func withCounts(tx *store.Tx, ims []domain.Image) ([]OwnImage, error) {
+func (s *Service) withCounts(tx *store.Tx, ims []domain.Image) ([]OwnImage, error) {
 	ids := make([]string, len(ims))
 	for i, im := range ims {
 		ids[i] = im.ID
@@ -86,7 +94,7 @@ func withCounts(tx *store.Tx, ims []domain.Image) ([]OwnImage, error) {
 	}
 	rows := make([]OwnImage, len(ims))
 	for i, im := range ims {
-		rows[i] = OwnImage{Image: im, Accepted: accepted[im.ID], Recipients: grants[im.ID]}
+		rows[i] = s.ownImage(im, accepted[im.ID], grants[im.ID])
 	}
 	return rows, nil
 }
@@ -97,6 +105,7 @@ type SharedImage struct {
 	Status           string // pending, accepted or rejected for the project
 	SharedAt         time.Time
 	OwnerAccountName string
+	Offers           Offers
 }
 
 // SharedCounts is how many images are shared with a project in each status.
@@ -125,7 +134,8 @@ func (s *Service) SharedImages(ctx context.Context, a Actor, status string, p Pa
 		}
 		out.Window = Window[SharedImage]{Next: w.Next, Prev: w.Prev}
 		for _, r := range w.Rows {
-			out.Rows = append(out.Rows, SharedImage{Image: r.Image, Status: r.ShareStatus, SharedAt: r.SharedAt, OwnerAccountName: r.OwnerAccountName})
+			out.Rows = append(out.Rows, SharedImage{Image: r.Image, Status: r.ShareStatus, SharedAt: r.SharedAt, OwnerAccountName: r.OwnerAccountName,
+				Offers: s.imageOffers(ImageState{Image: r.Image, ShareStatus: r.ShareStatus})})
 		}
 		out.Counts, err = tx.ShareCounts(a.ProjectID)
 		return err
@@ -146,6 +156,10 @@ type ImageView struct {
 	ShareStatus      string // for a recipient: pending, accepted or rejected
 	OwnerAccountName string
 	Accepted         int // accepted recipients; counted for the owner only
+	AcceptedLimit    int // the most S09 allows the image
+	Recipients       int // grants, whatever their answer; counted for the owner only
+	// Offers are the actions the image offers the actor (with counts only).
+	Offers Offers
 }
 
 // Image returns an image the actor's project owns or has been shared;
@@ -155,8 +169,8 @@ func (s *Service) Image(ctx context.Context, a Actor, id string) (ImageView, err
 	return s.imageView(s.st.One(ctx), a, id, false)
 }
 
-// ImageWithCounts is Image with the owner's count of accepted recipients
-// (S09), which the console shows.
+// ImageWithCounts is Image with the owner's counts of recipients (S09) and
+// the actions the image offers the actor, which the console shows.
 func (s *Service) ImageWithCounts(ctx context.Context, a Actor, id string) (v ImageView, err error) {
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		v, err = s.imageView(tx, a, id, true)
@@ -180,11 +194,21 @@ func (s *Service) imageView(tx *store.Tx, a Actor, id string, counts bool) (Imag
 	case seen.ShareStatus == "":
 		return ImageView{}, domain.ErrImageNotFound()
 	}
-	if counts && v.Owned {
+	if !counts {
+		return v, nil
+	}
+	if v.Owned {
 		if v.Accepted, err = tx.CountAccepted(v.ID); err != nil {
 			return ImageView{}, err
 		}
+		grants, err := tx.GrantCounts([]string{v.ID})
+		if err != nil {
+			return ImageView{}, err
+		}
+		v.Recipients = grants[v.ID]
 	}
+	v.AcceptedLimit = s.lim.MaxAcceptedFor(v.Type)
+	v.Offers = s.imageOffers(ImageState{Image: v.Image, Owned: v.Owned, ShareStatus: v.ShareStatus, Accepted: v.Accepted, Recipients: v.Recipients})
 	return v, nil
 }
 
@@ -426,14 +450,30 @@ func (s *Service) quota(tx *store.Tx, p domain.Project) (Quota, error) {
 	return Quota{RegionID: p.RegionID, Used: n, Limit: s.lim.MaxImagesPerRegion}, err
 }
 
-// Servers lists a page of the actor project's servers, newest first.
-func (s *Service) Servers(ctx context.Context, a Actor, p Page) (Window[domain.Server], error) {
-	return s.st.One(ctx).Servers(a.ProjectID, p)
+// Servers lists a page of the actor project's servers, newest first, with
+// the actions each offers.
+func (s *Service) Servers(ctx context.Context, a Actor, p Page) (out Window[ServerRow], err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		proj, err := s.project(tx, a)
+		if err != nil {
+			return err
+		}
+		w, err := tx.Servers(proj.ID, p)
+		if err != nil {
+			return err
+		}
+		rows, err := s.serverRows(tx, proj, w.Rows)
+		out = Window[ServerRow]{Rows: rows, Next: w.Next, Prev: w.Prev}
+		return err
+	})
+	return out, err
 }
 
-// Disks lists a page of the actor project's disks, newest first.
-func (s *Service) Disks(ctx context.Context, a Actor, p Page) (Window[domain.Disk], error) {
-	return s.st.One(ctx).Disks(a.ProjectID, p)
+// Disks lists a page of the actor project's disks, newest first, with the
+// actions each offers.
+func (s *Service) Disks(ctx context.Context, a Actor, p Page) (Window[DiskRow], error) {
+	w, err := s.st.One(ctx).Disks(a.ProjectID, p)
+	return Window[DiskRow]{Rows: diskRows(w.Rows), Next: w.Next, Prev: w.Prev}, err
 }
 
 // Trail lists a page of the actor account's audit trail, newest first (S25).

@@ -195,11 +195,11 @@ func (s *Service) CreateDisk(ctx context.Context, a Actor, spec DiskSpec) (domai
 // never overwrite an existing one (S17).
 func (s *Service) RestoreDisk(ctx context.Context, a Actor, diskID, imageID string) error {
 	return s.change(ctx, a, domain.ActRestoreDisk, target{"disk", diskID}, func(tx *store.Tx, p domain.Project) (string, error) {
-		if _, err := tx.Disk(p.ID, diskID); err != nil {
+		d, err := tx.Disk(p.ID, diskID)
+		if err != nil {
 			return "", err
 		}
-		return "", domain.Errorf(domain.KindForbidden, domain.CodeNoRestore,
-			"A data disk image cannot restore an existing data disk. Create a new data disk from the image, then copy the data you need to this disk.").About(diskID)
+		return "", errNoRestore(d)
 	})
 }
 
@@ -224,19 +224,24 @@ func (s *Service) ChangeOS(ctx context.Context, a Actor, serverID, imageID strin
 }
 
 // Reinstall reinstalls a server's OS from the image it was made from, which
-// must still be available to the project (S21).
+// must still be available to the project (S21): the refusal is the one the
+// Servers list shows beside a disabled Reinstall OS.
 func (s *Service) Reinstall(ctx context.Context, a Actor, serverID string) error {
 	return s.change(ctx, a, domain.ActReinstall, target{"server", serverID}, func(tx *store.Tx, p domain.Project) (string, error) {
 		srv, err := tx.Server(p.ID, serverID)
 		if err != nil {
 			return "", err
 		}
-		if _, err := s.usableImage(tx, p, srv.ImageID, errNotAcceptedUse); err != nil {
-			if domain.KindOf(err) == domain.KindNotFound {
-				return "", domain.Errorf(domain.KindConflict, domain.CodeImageNotFound,
-					"The image %s is no longer available to you (deleted or no longer shared), so the server cannot be reinstalled; change its OS to another image instead.", srv.ImageName).About(srv.Name)
-			}
+		var ids []string
+		if srv.ImageID != "" {
+			ids = []string{srv.ImageID}
+		}
+		usable, err := s.imagesFor(tx, p, ids)
+		if err != nil {
 			return "", err
+		}
+		if e := reinstallRefusal(srv, usable[srv.ImageID]); e != nil {
+			return "", e
 		}
 		return "reinstalled " + srv.Name, tx.UpdateServer(p.ID, srv.ID, map[string]any{"updated_at": s.now()})
 	})

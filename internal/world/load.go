@@ -187,7 +187,7 @@ func ensureDefaultProjects(tx *store.Tx, acc domain.Account) error {
 	}
 	for _, r := range regions {
 		if r.OfferedOn(acc.Site) {
-			if _, err := ensureProject(tx, acc, r.ID, r.ID); err != nil {
+			if _, err := ensureProject(tx, acc, domain.DefaultProjectName(r.ID), r.ID); err != nil {
 				return err
 			}
 		}
@@ -358,7 +358,7 @@ func projectOf(tx *store.Tx, accountName, projectName, az string) (domain.Projec
 		if err != nil {
 			return domain.Project{}, err
 		}
-		projectName = region
+		projectName = domain.DefaultProjectName(region)
 	}
 	return tx.ProjectByName(acc.ID, projectName)
 }
