@@ -22,7 +22,15 @@ type Page struct {
 	User    *User // nil when nobody is logged in
 	Flashes []Flash
 	URL     URLFunc
+	// T renders a message of the catalogue in the page's language.
+	T     TextFunc
+	Lang  string   // the page's language, as HTML's lang attribute names it
+	Langs []Option // the languages to switch to
+	Here  string   // the page's own path and query, where a switch returns
 }
+
+// TextFunc renders a message of the catalogue: key with its arguments.
+type TextFunc func(key string, args ...any) string
 
 // Assets are the content-hashed URLs of the static files.
 type Assets struct {
@@ -219,20 +227,22 @@ type SharedRow struct {
 
 // SharedView is the Images Shared with Me tab.
 type SharedView struct {
-	View    string // accepted, pending or rejected
-	Pending int
-	Rows    []SharedRow
-	Pager   Pager
-	Problem *Problem
+	View        string // accepted, pending or rejected
+	Pending     int
+	PendingText string // how many are pending, in words
+	Rows        []SharedRow
+	Pager       Pager
+	Problem     *Problem
 }
 
 // AcceptView is the accept dialog.
 type AcceptView struct {
-	Dialog  Dialog
-	All     bool
-	Images  []ImageRef
-	Count   int
-	Problem *Problem
+	Dialog    Dialog
+	All       bool
+	Images    []ImageRef
+	Count     int
+	CountText string // "Accept all 3 images waiting for you?"
+	Problem   *Problem
 }
 
 // ReplicateView is the Replicate dialog.
@@ -249,10 +259,11 @@ type ReplicateView struct {
 
 // DeleteView confirms deleting an image.
 type DeleteView struct {
-	Dialog     Dialog
-	Image      ImageRef
-	Recipients int
-	Problem    *Problem
+	Dialog            Dialog
+	Image             ImageRef
+	Recipients        int
+	RecipientsWarning string // what deleting does to them, in words
+	Problem           *Problem
 }
 
 // CreateImageView is the Create Image dialog.
@@ -357,13 +368,15 @@ type RestoreView struct {
 
 // TraceRow is one audit event.
 type TraceRow struct {
-	Time    string
-	User    string
-	Project string
-	Action  string
-	Target  string
-	Result  string
-	Detail  string
+	Time        string
+	User        string
+	Project     string
+	Action      string // the operation's code (filters, tests)
+	ActionLabel string // its name in words
+	Target      string
+	Result      string
+	ResultLabel string
+	Detail      string
 }
 
 // TraceView is the Trace page.
@@ -452,18 +465,11 @@ func orDash(s string) string {
 	return s
 }
 
-func emptySuffix(name, typ string) string {
-	if name != "" || typ != "" {
-		return " match the filter"
-	}
-	return " yet"
-}
-
-func yesNo(b bool) string {
+func yesNo(p Page, b bool) string {
 	if b {
-		return "Yes"
+		return p.T("yes")
 	}
-	return "No"
+	return p.T("no")
 }
 
 func backTo(p Page, owned bool) string {
@@ -473,19 +479,11 @@ func backTo(p Page, owned bool) string {
 	return p.URL("shared")
 }
 
-func backLabel(owned bool) string {
+func backLabel(p Page, owned bool) string {
 	if owned {
-		return "Private Images"
+		return p.T("nav.images")
 	}
-	return "Images Shared with Me"
-}
-
-// plural picks the singular or plural form for a count.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return p.T("nav.shared")
 }
 
 func acceptAction(p Page, all bool) string {
@@ -510,4 +508,18 @@ func tabRoute(tab string) string {
 		return "images"
 	}
 	return tab
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func currentText(b bool) string {
+	if b {
+		return "page"
+	}
+	return "false"
 }

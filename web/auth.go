@@ -19,7 +19,7 @@ func (h *console) loginPage(c echo.Context) error {
 	if uid, _ := session(c).Values[keyUser].(string); uid != "" {
 		return c.Redirect(http.StatusSeeOther, h.url("images"))
 	}
-	pg := h.page(c, "Log In", "")
+	pg := h.page(c, t(c, "login.title"), "")
 	return h.render(c, http.StatusOK, pg, views.LoginPage(pg, views.LoginView{}))
 }
 
@@ -36,9 +36,9 @@ func (h *console) login(c echo.Context) error {
 		if e.Kind == domain.KindInternal {
 			return err
 		}
-		pg := h.page(c, "Log In", "")
+		pg := h.page(c, t(c, "login.title"), "")
 		// The form keeps what was typed, but never more than a valid name.
-		return h.render(c, statusOf(e), pg, views.LoginPage(pg, views.LoginView{Account: domain.Clip(f.Account, 64), User: domain.Clip(f.User, 64), Problem: problemOf(e)}))
+		return h.render(c, statusOf(e), pg, views.LoginPage(pg, views.LoginView{Account: domain.Clip(f.Account, 64), User: domain.Clip(f.User, 64), Problem: problemOf(c, e)}))
 	}
 	if err := h.startSession(c, p); err != nil {
 		return err
@@ -110,6 +110,6 @@ func (h *console) renderCredentials(c echo.Context, status int, pr *views.Proble
 	if cv.AccessKeys, err = h.accessKeysView(c, pr); err != nil {
 		return err
 	}
-	pg := h.page(c, "My Credentials", "credentials")
+	pg := h.page(c, t(c, "nav.credentials"), "credentials")
 	return h.render(c, status, pg, views.CredentialsPage(pg, cv))
 }

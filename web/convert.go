@@ -2,10 +2,12 @@ package web
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
 	"imageshare/internal/sharing"
 	"imageshare/views"
 )
@@ -21,25 +23,29 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format(timeLayout)
 }
 
-var statusLabels = map[string]string{
-	domain.StatusQueued: "Queued", domain.StatusSaving: "Saving", domain.StatusActive: "Normal", domain.StatusError: "Error",
-	domain.MemberPending: "Pending", domain.MemberAccepted: "Accepted", domain.MemberRejected: "Rejected",
-}
-
-func statusLabel(s string) string {
-	if l, ok := statusLabels[s]; ok {
-		return l
+// statusLabel is an image or share status as the console names it.
+func statusLabel(c echo.Context, s string) string {
+	if s == "" {
+		return ""
 	}
-	return s
+	return labelOf(c, "status."+s, s)
 }
 
-// actionLabels are the console's names of the actions.
-var actionLabels = map[sharing.Action]string{
-	sharing.ActionShare: "Share", sharing.ActionStopSharing: "Stop Sharing", sharing.ActionReplicate: "Replicate",
-	sharing.ActionReplicateInRegion: "Replicate", sharing.ActionReplicateCrossRegion: "Replicate to Region",
-	sharing.ActionCreateServer: "Apply for Server", sharing.ActionCreateDisk: "Create Data Disk", sharing.ActionDelete: "Delete",
-	sharing.ActionChangeOS: "Change OS", sharing.ActionReinstall: "Reinstall OS", sharing.ActionCreateImage: "Create Image",
-	sharing.ActionRestoreDisk: "Restore from Image",
+// labelOf is the catalogue's text of key, or fallback for a value the
+// catalogue does not know.
+func labelOf(c echo.Context, key, fallback string) string {
+	if !i18n.Has(key) {
+		return fallback
+	}
+	return t(c, key)
+}
+
+// typeLabel is an image type as the console names it.
+func typeLabel(c echo.Context, typ domain.ImageType) string {
+	if typ == "" {
+		return ""
+	}
+	return labelOf(c, "type."+string(typ), string(typ))
 }
 
 // actionClasses name the actions in the page (tests and styles find them so).
@@ -53,20 +59,17 @@ var actionClasses = map[sharing.Action]string{
 
 // actionView is an offer as a row shows it; href is where the action's
 // dialog is (the console's routing, not a rule).
-func actionView(rowID string, o sharing.Offer, href string) views.Action {
-	a := views.Action{ID: rowID + "-" + string(o.Action), Class: actionClasses[o.Action], Label: actionLabels[o.Action], Href: href}
+func actionView(c echo.Context, rowID string, o sharing.Offer, href string) views.Action {
+	a := views.Action{ID: rowID + "-" + string(o.Action), Class: actionClasses[o.Action], Label: t(c, "action."+string(o.Action)), Href: href}
 	if o.Why != nil {
-		a.Why, a.Code = reasonText(o.Why), o.Why.Code
+		a.Why, a.Code = o.Why.In(langOf(c)), o.Why.Code
 	}
 	return a
 }
 
-// reasonText is a refusal as a sentence beside a disabled action.
-func reasonText(e *domain.Error) string { return e.Message }
-
 // imageActions are the offers of an image as its row shows them; back is
 // where a dialog returns (the list the row is in).
-func (h *console) imageActions(id string, os sharing.Offers, back string) []views.Action {
+func (h *console) imageActions(c echo.Context, id string, os sharing.Offers, back string) []views.Action {
 	out := make([]views.Action, 0, len(os))
 	for _, o := range os {
 		var href string
@@ -84,78 +87,74 @@ func (h *console) imageActions(id string, os sharing.Offers, back string) []view
 		case sharing.ActionDelete:
 			href = h.url("image.delete", id)
 		}
-		out = append(out, actionView("img-"+id, o, href))
+		out = append(out, actionView(c, "img-"+id, o, href))
 	}
 	return out
 }
 
 // shareProblem is why an image cannot be shared, if it cannot.
-func shareProblem(name string, os sharing.Offers) *views.Problem {
+func shareProblem(c echo.Context, name string, os sharing.Offers) *views.Problem {
 	if o, ok := os.Of(sharing.ActionShare); ok && !o.Allowed() {
-		pr := problemOf(o.Why)
+		pr := problemOf(c, o.Why)
 		pr.Subject = name
 		return pr
 	}
 	return nil
 }
 
-func (h *console) imageRowView(im domain.Image, accepted, acceptedMax, recipients int, os sharing.Offers, back string) views.ImageRow {
+func (h *console) imageRowView(c echo.Context, im domain.Image, accepted, acceptedMax, recipients int, os sharing.Offers, back string) views.ImageRow {
 	share, _ := os.Of(sharing.ActionShare)
 	return views.ImageRow{
 		ID: im.ID, Name: im.Name, Description: im.Description,
-		Type: im.Type.Label(), TypeCode: string(im.Type), OS: im.OS, SizeGB: im.SizeGB, MinDiskGB: im.MinDiskGB,
-		Status: im.Status, StatusLabel: statusLabel(im.Status), Progress: im.Progress(h.now()),
+		Type: typeLabel(c, im.Type), TypeCode: string(im.Type), OS: im.OS, SizeGB: im.SizeGB, MinDiskGB: im.MinDiskGB,
+		Status: im.Status, StatusLabel: statusLabel(c, im.Status), Progress: im.Progress(h.now()),
 		Encrypted: im.Encrypted, Recipients: recipients, Accepted: accepted, AcceptedMax: acceptedMax,
-		Created: fmtTime(im.CreatedAt), Actions: h.imageActions(im.ID, os, back), Selectable: share.Allowed(),
+		Created: fmtTime(im.CreatedAt), Actions: h.imageActions(c, im.ID, os, back), Selectable: share.Allowed(),
 	}
 }
 
-func (h *console) ownRow(r sharing.OwnImage) views.ImageRow {
-	return h.imageRowView(r.Image, r.Accepted, r.AcceptedLimit, r.Recipients, r.Offers, h.url("images"))
+func (h *console) ownRow(c echo.Context, r sharing.OwnImage) views.ImageRow {
+	return h.imageRowView(c, r.Image, r.Accepted, r.AcceptedLimit, r.Recipients, r.Offers, h.url("images"))
 }
 
-func (h *console) sharedRow(r sharing.SharedImage) views.SharedRow {
+func (h *console) sharedRow(c echo.Context, r sharing.SharedImage) views.SharedRow {
 	return views.SharedRow{
-		ID: r.ID, Name: r.Name, OwnerAccount: r.OwnerAccountName, Type: r.Type.Label(), TypeCode: string(r.Type),
-		OS: r.OS, SizeGB: r.SizeGB, Status: r.Status, StatusLabel: statusLabel(r.Status), SharedAt: fmtTime(r.SharedAt),
-		Actions: h.imageActions(r.ID, r.Offers, h.url("shared")),
+		ID: r.ID, Name: r.Name, OwnerAccount: r.OwnerAccountName, Type: typeLabel(c, r.Type), TypeCode: string(r.Type),
+		OS: r.OS, SizeGB: r.SizeGB, Status: r.Status, StatusLabel: statusLabel(c, r.Status), SharedAt: fmtTime(r.SharedAt),
+		Actions: h.imageActions(c, r.ID, r.Offers, h.url("shared")),
 	}
 }
 
-var kindLabels = map[string]string{
-	domain.GrantProject: "Project", domain.GrantDomain: "Account", domain.GrantOrganization: "Organization",
-}
-
-func recipientRows(rs []sharing.Recipient) []views.RecipientRow {
+func recipientRows(c echo.Context, rs []sharing.Recipient) []views.RecipientRow {
 	out := make([]views.RecipientRow, 0, len(rs))
 	for _, r := range rs {
 		out = append(out, views.RecipientRow{
-			Kind: r.Kind, KindLabel: kindLabels[r.Kind], MemberID: r.MemberID, Label: r.Label, Name: r.Name,
-			Status: r.Status, StatusLabel: statusLabel(r.Status), Accepted: r.Accepted, Since: fmtTime(r.CreatedAt),
+			Kind: r.Kind, KindLabel: labelOf(c, "kind."+r.Kind, r.Kind), MemberID: r.MemberID, Label: r.Label, Name: r.Name,
+			Status: r.Status, StatusLabel: statusLabel(c, r.Status), Accepted: r.Accepted, Since: fmtTime(r.CreatedAt),
 		})
 	}
 	return out
 }
 
-func originText(im domain.Image) string {
+func originText(c echo.Context, im domain.Image) string {
 	switch im.OriginKind {
 	case domain.OriginServer:
-		return "Created from server " + im.OriginRef
+		return t(c, "origin.server", im.OriginRef)
 	case domain.OriginDisk:
-		return "Created from data disk " + im.OriginRef
+		return t(c, "origin.disk", im.OriginRef)
 	case domain.OriginReplicated:
-		return "Replicated from image " + im.OriginRef
+		return t(c, "origin.replicated", im.OriginRef)
 	case domain.OriginImport:
-		return "Imported from an image file"
+		return t(c, "origin.import")
 	}
 	return "-"
 }
 
 // imageOptions lists images for a select box, marking the selected one.
-func imageOptions(ims []domain.Image, selected string) []views.Option {
+func imageOptions(c echo.Context, ims []domain.Image, selected string) []views.Option {
 	out := make([]views.Option, 0, len(ims))
 	for _, im := range ims {
-		label := im.Name + " (" + im.Type.Label()
+		label := im.Name + " (" + typeLabel(c, im.Type)
 		if im.OS != "" {
 			label += ", " + im.OS
 		}
@@ -173,14 +172,10 @@ func azOptions(azs []domain.AZ, selected string) []views.Option {
 	return out
 }
 
-func (h *console) serverRow(s sharing.ServerRow) views.ServerRow {
-	t := ""
-	if s.ImageType != "" {
-		t = s.ImageType.Label()
-	}
+func (h *console) serverRow(c echo.Context, s sharing.ServerRow) views.ServerRow {
 	v := views.ServerRow{
-		ID: s.ID, Name: s.Name, AZ: s.AZ, ImageID: s.ImageID, ImageName: s.ImageName, ImageType: t, OS: s.OS,
-		DiskGB: s.DiskGB, EIP: s.EIP, Status: s.Status, Created: fmtTime(s.CreatedAt),
+		ID: s.ID, Name: s.Name, AZ: s.AZ, ImageID: s.ImageID, ImageName: s.ImageName, ImageType: typeLabel(c, s.ImageType), OS: s.OS,
+		DiskGB: s.DiskGB, EIP: s.EIP, Status: labelOf(c, "server.status."+s.Status, s.Status), Created: fmtTime(s.CreatedAt),
 	}
 	for _, o := range s.Offers {
 		var href string
@@ -192,15 +187,15 @@ func (h *console) serverRow(s sharing.ServerRow) views.ServerRow {
 		case sharing.ActionCreateImage:
 			href = views.Query(h.url("image.create"), "source", "server", "server", s.ID)
 		}
-		v.Actions = append(v.Actions, actionView("server-"+s.ID, o, href))
+		v.Actions = append(v.Actions, actionView(c, "server-"+s.ID, o, href))
 	}
 	return v
 }
 
-func (h *console) diskRow(d sharing.DiskRow) views.DiskRow {
+func (h *console) diskRow(c echo.Context, d sharing.DiskRow) views.DiskRow {
 	v := views.DiskRow{
 		ID: d.ID, Name: d.Name, AZ: d.AZ, SizeGB: d.SizeGB, ImageID: d.ImageID, ImageName: d.ImageName,
-		Status: d.Status, Created: fmtTime(d.CreatedAt),
+		Status: labelOf(c, "disk.status."+d.Status, d.Status), Created: fmtTime(d.CreatedAt),
 	}
 	for _, o := range d.Offers {
 		var href string
@@ -210,7 +205,7 @@ func (h *console) diskRow(d sharing.DiskRow) views.DiskRow {
 		case sharing.ActionCreateImage:
 			href = views.Query(h.url("image.create"), "source", "disk", "disk", d.ID)
 		}
-		v.Actions = append(v.Actions, actionView("disk-"+d.ID, o, href))
+		v.Actions = append(v.Actions, actionView(c, "disk-"+d.ID, o, href))
 	}
 	return v
 }
@@ -251,20 +246,4 @@ func pager(next, prev *sharing.Cursor, link func(param, token string) string) vi
 		p.Next = link("after", next.Token())
 	}
 	return p
-}
-
-// countOf is n with its noun, thousands separated: "1 image", "12,345 images".
-func countOf(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	digits := strconv.Itoa(n)
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(d)
-	}
-	return b.String() + " " + many
 }

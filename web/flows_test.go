@@ -31,7 +31,7 @@ func TestSeedFlow_ShareAcceptUse(t *testing.T) {
 		t.Errorf("S22: share dialog warning: got %q", got)
 	}
 	r := alice.submit("/images/share", url.Values{"image": {img}, "recipients": {bobProject}, "back": {"/images"}}).want(http.StatusSeeOther)
-	if got := alice.follow(r).flash(); !strings.Contains(got, "1 recipient(s) added") {
+	if got := alice.follow(r).flash(); !strings.Contains(got, "1 recipient added") {
 		t.Errorf("share feedback: got %q", got)
 	}
 	if got := alice.get("/images").find(`tr[data-name="ubuntu-22.04-web"] .recipients`); got != "1" {

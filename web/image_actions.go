@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -51,7 +50,7 @@ func (h *console) renderCreateImage(c echo.Context, status int, f createImageFor
 		}
 	}
 	v := views.CreateImageView{
-		Dialog: dialog("create-image-dialog", "Create Image", h.url("images")), Source: f.Source,
+		Dialog: dialog("create-image-dialog", t(c, "action.create_image"), h.url("images")), Source: f.Source,
 		Name: f.Name, Description: f.Description, OS: f.OS, SizeGB: f.SizeGB, Encrypted: f.Encrypted, Problem: pr,
 	}
 	for _, s := range servers.Rows {
@@ -60,13 +59,13 @@ func (h *console) renderCreateImage(c echo.Context, status int, f createImageFor
 	for _, d := range disks.Rows {
 		v.Disks = append(v.Disks, views.Option{Value: d.ID, Label: d.Name + " (" + strconv.Itoa(d.SizeGB) + " GB, " + d.AZ + ")", Selected: d.ID == f.Disk})
 	}
-	for _, t := range domain.ImageTypes {
-		if f.Source == "server" && !t.MakesServers() {
+	for _, typ := range domain.ImageTypes {
+		if f.Source == "server" && !typ.MakesServers() {
 			continue
 		}
-		v.Types = append(v.Types, views.Option{Value: string(t), Label: t.Label(), Selected: string(t) == f.Type})
+		v.Types = append(v.Types, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == f.Type})
 	}
-	p := h.page(c, "Create Image", "images")
+	p := h.page(c, t(c, "action.create_image"), "images")
 	return h.render(c, status, p, views.CreateImageDialog(p, v))
 }
 
@@ -96,7 +95,7 @@ func (h *console) createImage(c echo.Context) error {
 			return h.renderCreateImage(c, status, f, pr)
 		})
 	}
-	return h.done(c, h.url("images"), fmt.Sprintf("Creating image %s: it is saving and will be Normal in a moment.", img.Name))
+	return h.done(c, h.url("images"), t(c, "image.creating", img.Name))
 }
 
 // atoiField reads a whole number typed in a form field.
@@ -106,7 +105,7 @@ func atoiField(field, s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, domain.ErrInvalid(field, "Enter a whole number.")
+		return 0, domain.ErrInvalid(field, "err.whole_number")
 	}
 	return n, nil
 }
@@ -127,15 +126,15 @@ func (h *console) renderReplicate(c echo.Context, status int, f replicateForm, p
 		return err
 	}
 	rv := views.ReplicateView{
-		Dialog: dialog("replicate-dialog", "Replicate Image", h.url("images")),
+		Dialog: dialog("replicate-dialog", t(c, "replicate.title"), h.url("images")),
 		Image:  views.ImageRef{ID: r.Image.ID, Name: r.Image.Name}, Name: f.Name,
 		Problem: pr, CrossProblem: crossPr,
 	}
 	if r.InRegion != nil {
-		rv.InRegion = problemOf(r.InRegion)
+		rv.InRegion = problemOf(c, r.InRegion)
 	}
 	if r.CrossRegion != nil {
-		rv.CrossRegion = problemOf(r.CrossRegion)
+		rv.CrossRegion = problemOf(c, r.CrossRegion)
 	}
 	if !r.Image.Owned {
 		rv.Dialog.Back = h.url("shared")
@@ -143,7 +142,7 @@ func (h *console) renderReplicate(c echo.Context, status int, f replicateForm, p
 	for _, d := range r.Destinations {
 		rv.Destinations = append(rv.Destinations, views.Option{Value: d.ProjectID, Label: d.RegionName + " — " + d.ProjectName, Selected: d.ProjectID == f.Project})
 	}
-	p := h.page(c, "Replicate Image", "images")
+	p := h.page(c, t(c, "replicate.title"), "images")
 	return h.render(c, status, p, views.ReplicateDialog(p, rv))
 }
 
@@ -159,7 +158,7 @@ func (h *console) replicate(c echo.Context) error {
 			return h.renderReplicate(c, status, f, pr, nil)
 		})
 	}
-	return h.done(c, h.url("images"), fmt.Sprintf("Replicating as %s: the copy is a private image of this project and is saving.", cp.Name))
+	return h.done(c, h.url("images"), t(c, "replicate.done_in_region", cp.Name))
 }
 
 // replicateCrossRegion copies an own image to a project of another region (S23).
@@ -174,7 +173,7 @@ func (h *console) replicateCrossRegion(c echo.Context) error {
 			return h.renderReplicate(c, status, f, nil, pr)
 		})
 	}
-	return h.done(c, h.url("images"), fmt.Sprintf("Replicating to %s as %s: switch to that region to see the copy.", cp.RegionID, cp.Name))
+	return h.done(c, h.url("images"), t(c, "replicate.done_cross_region", cp.RegionID, cp.Name))
 }
 
 // deleteDialog asks to confirm deleting an image.
@@ -187,12 +186,13 @@ func (h *console) renderDelete(c echo.Context, status int, pr *views.Problem) er
 	if err != nil {
 		return err
 	}
-	v := views.DeleteView{Dialog: dialog("delete-dialog", "Delete Image", h.url("images")),
-		Image: views.ImageRef{ID: d.Image.ID, Name: d.Image.Name}, Recipients: d.Recipients, Problem: pr}
+	v := views.DeleteView{Dialog: dialog("delete-dialog", t(c, "delete.title"), h.url("images")),
+		Image: views.ImageRef{ID: d.Image.ID, Name: d.Image.Name}, Recipients: d.Recipients, Problem: pr,
+		RecipientsWarning: tn(c, "delete.recipients_warning", d.Recipients)}
 	if v.Problem == nil && d.Why != nil {
-		v.Problem = problemOf(d.Why)
+		v.Problem = problemOf(c, d.Why)
 	}
-	p := h.page(c, "Delete Image", "images")
+	p := h.page(c, t(c, "delete.title"), "images")
 	return h.render(c, status, p, views.DeleteDialog(p, v))
 }
 
@@ -203,5 +203,5 @@ func (h *console) deleteImage(c echo.Context) error {
 			return h.renderDelete(c, status, pr)
 		})
 	}
-	return h.done(c, h.url("images"), "The image has been deleted. Recipients can no longer use it; servers and disks made from it keep running.")
+	return h.done(c, h.url("images"), t(c, "delete.done"))
 }

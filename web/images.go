@@ -35,16 +35,16 @@ func (h *console) renderImages(c echo.Context, status int, q imagesQuery, pr *vi
 		return err
 	}
 	v := views.ImagesView{Name: q.Name, Type: q.Type, QuotaUsed: res.Quota.Used, QuotaLimit: res.Quota.Limit, Problem: pr}
-	for _, t := range domain.ImageTypes {
-		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(t), Label: t.Label(), Selected: string(t) == q.Type})
+	for _, typ := range domain.ImageTypes {
+		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == q.Type})
 	}
 	for _, r := range res.Rows {
-		v.Rows = append(v.Rows, h.ownRow(r))
+		v.Rows = append(v.Rows, h.ownRow(c, r))
 	}
 	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
 		return views.Query(h.url("images"), "name", q.Name, "type", q.Type, param, token)
 	})
-	p := h.page(c, "Private Images", "images")
+	p := h.page(c, t(c, "nav.images"), "images")
 	return h.render(c, status, p, views.ImagesPage(p, v))
 }
 
@@ -54,7 +54,7 @@ func (h *console) imageRow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return write(c, http.StatusOK, views.ImageTableRow(h.page(c, "", ""), h.ownRow(r)))
+	return write(c, http.StatusOK, views.ImageTableRow(h.page(c, "", ""), h.ownRow(c, r)))
 }
 
 // imageDetail shows an image's attributes and, to its owner, its recipients.
@@ -69,18 +69,18 @@ func (h *console) renderImageDetail(c echo.Context, status int, pr *views.Proble
 		return err
 	}
 	back := h.url("image", iv.ID)
-	v := views.ImageDetail{Owned: iv.Owned, OwnerAccount: iv.OwnerAccountName, ShareStatus: statusLabel(iv.ShareStatus),
-		Origin: originText(iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr,
-		Row: h.imageRowView(iv.Image, iv.Accepted, iv.AcceptedLimit, iv.Recipients, iv.Offers, back)}
+	v := views.ImageDetail{Owned: iv.Owned, OwnerAccount: iv.OwnerAccountName, ShareStatus: statusLabel(c, iv.ShareStatus),
+		Origin: originText(c, iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr,
+		Row: h.imageRowView(c, iv.Image, iv.Accepted, iv.AcceptedLimit, iv.Recipients, iv.Offers, back)}
 	if iv.Owned {
 		rs, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: sharing.MaxPage})
 		if err != nil {
 			return err
 		}
-		v.Recipients, v.MoreShown = recipientRows(rs.Rows), rs.Next != nil
+		v.Recipients, v.MoreShown = recipientRows(c, rs.Rows), rs.Next != nil
 		share, _ := iv.Offers.Of(sharing.ActionShare)
-		v.AddTenant = actionView("recipients", share, views.Query(h.url("image.share", iv.ID), "back", back))
-		v.AddTenant.Label, v.AddTenant.Class = "Add Tenant", "btn add-tenant"
+		v.AddTenant = actionView(c, "recipients", share, views.Query(h.url("image.share", iv.ID), "back", back))
+		v.AddTenant.Label, v.AddTenant.Class = t(c, "recipients.add"), "btn add-tenant"
 	}
 	tab := "images"
 	if !iv.Owned {

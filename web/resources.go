@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -31,10 +30,10 @@ func (h *console) renderServers(c echo.Context, status int, q listQuery, pr *vie
 	}
 	v := views.ServersView{Problem: pr}
 	for _, s := range res.Rows {
-		v.Rows = append(v.Rows, h.serverRow(s))
+		v.Rows = append(v.Rows, h.serverRow(c, s))
 	}
 	v.Pager = pager(res.Next, res.Prev, func(param, token string) string { return views.Query(h.url("servers"), param, token) })
-	p := h.page(c, "Servers", "servers")
+	p := h.page(c, t(c, "nav.servers"), "servers")
 	return h.render(c, status, p, views.ServersPage(p, v))
 }
 
@@ -72,7 +71,7 @@ func (h *console) unusable(c echo.Context, imageID string, use sharing.Action) (
 	if why == nil {
 		return nil, nil
 	}
-	pr := problemOf(why)
+	pr := problemOf(c, why)
 	pr.Subject = iv.Name
 	return pr, nil
 }
@@ -87,9 +86,9 @@ func (h *console) renderServerDialog(c echo.Context, status int, f serverForm, p
 	if err != nil {
 		return err
 	}
-	sv := views.ServerForm{Dialog: dialog("server-dialog", "Apply for Server", h.url("servers")),
-		Images: imageOptions(ims, f.Image), AZs: azOptions(azs, f.AZ), Name: f.Name, Problem: pr}
-	p := h.page(c, "Apply for Server", "servers")
+	sv := views.ServerForm{Dialog: dialog("server-dialog", t(c, "action.create_server"), h.url("servers")),
+		Images: imageOptions(c, ims, f.Image), AZs: azOptions(azs, f.AZ), Name: f.Name, Problem: pr}
+	p := h.page(c, t(c, "action.create_server"), "servers")
 	return h.render(c, status, p, views.ServerDialog(p, sv))
 }
 
@@ -105,9 +104,9 @@ func (h *console) createServer(c echo.Context) error {
 			return h.renderServerDialog(c, status, f, pr)
 		})
 	}
-	msg := fmt.Sprintf("Server %s is running in %s from image %s.", srv.Name, srv.AZ, srv.ImageName)
+	msg := t(c, "server.done", srv.Name, srv.AZ, srv.ImageName)
 	if srv.EIP == "" {
-		msg += " It has no EIP: EIPs are never shared."
+		msg = t(c, "server.done.no_eip", srv.Name, srv.AZ, srv.ImageName)
 	}
 	return h.done(c, h.url("servers"), msg)
 }
@@ -131,9 +130,9 @@ func (h *console) renderChangeOS(c echo.Context, status int, f changeOSForm, pr 
 	if err != nil {
 		return err
 	}
-	v := views.ChangeOSView{Dialog: dialog("changeos-dialog", "Change OS", h.url("servers")), Server: h.serverRow(srv),
-		Images: imageOptions(ims, f.Image), Problem: pr}
-	p := h.page(c, "Change OS", "servers")
+	v := views.ChangeOSView{Dialog: dialog("changeos-dialog", t(c, "action.change_os"), h.url("servers")), Server: h.serverRow(c, srv),
+		Images: imageOptions(c, ims, f.Image), Problem: pr}
+	p := h.page(c, t(c, "action.change_os"), "servers")
 	return h.render(c, status, p, views.ChangeOSDialog(p, v))
 }
 
@@ -148,7 +147,7 @@ func (h *console) changeOS(c echo.Context) error {
 			return h.renderChangeOS(c, status, f, pr)
 		})
 	}
-	return h.done(c, h.url("servers"), "The server's OS has been changed.")
+	return h.done(c, h.url("servers"), t(c, "changeos.done"))
 }
 
 // reinstallDialog asks to confirm reinstalling a server's OS, or shows why
@@ -163,10 +162,10 @@ func (h *console) renderReinstall(c echo.Context, status int, pr *views.Problem)
 		return err
 	}
 	if o, _ := srv.Offers.Of(sharing.ActionReinstall); pr == nil && !o.Allowed() {
-		pr = problemOf(o.Why)
+		pr = problemOf(c, o.Why)
 	}
-	v := views.ReinstallView{Dialog: dialog("reinstall-dialog", "Reinstall OS", h.url("servers")), Server: h.serverRow(srv), Problem: pr}
-	p := h.page(c, "Reinstall OS", "servers")
+	v := views.ReinstallView{Dialog: dialog("reinstall-dialog", t(c, "action.reinstall"), h.url("servers")), Server: h.serverRow(c, srv), Problem: pr}
+	p := h.page(c, t(c, "action.reinstall"), "servers")
 	return h.render(c, status, p, views.ReinstallDialog(p, v))
 }
 
@@ -177,7 +176,7 @@ func (h *console) reinstall(c echo.Context) error {
 			return h.renderReinstall(c, status, pr)
 		})
 	}
-	return h.done(c, h.url("servers"), "The server's OS has been reinstalled.")
+	return h.done(c, h.url("servers"), t(c, "reinstall.done"))
 }
 
 // disks lists the project's data disks.
@@ -196,10 +195,10 @@ func (h *console) disks(c echo.Context) error {
 	}
 	var v views.DisksView
 	for _, d := range res.Rows {
-		v.Rows = append(v.Rows, h.diskRow(d))
+		v.Rows = append(v.Rows, h.diskRow(c, d))
 	}
 	v.Pager = pager(res.Next, res.Prev, func(param, token string) string { return views.Query(h.url("disks"), param, token) })
-	p := h.page(c, "Disks", "disks")
+	p := h.page(c, t(c, "nav.disks"), "disks")
 	return h.render(c, http.StatusOK, p, views.DisksPage(p, v))
 }
 
@@ -233,9 +232,9 @@ func (h *console) renderDiskDialog(c echo.Context, status int, f diskForm, pr *v
 	if err != nil {
 		return err
 	}
-	dv := views.DiskForm{Dialog: dialog("disk-dialog", "Create Data Disk", h.url("disks")),
-		Images: imageOptions(ims, f.Image), AZs: azOptions(azs, f.AZ), Name: f.Name, SizeGB: f.SizeGB, Problem: pr}
-	p := h.page(c, "Create Data Disk", "disks")
+	dv := views.DiskForm{Dialog: dialog("disk-dialog", t(c, "action.create_disk"), h.url("disks")),
+		Images: imageOptions(c, ims, f.Image), AZs: azOptions(azs, f.AZ), Name: f.Name, SizeGB: f.SizeGB, Problem: pr}
+	p := h.page(c, t(c, "action.create_disk"), "disks")
 	return h.render(c, status, p, views.DiskDialog(p, dv))
 }
 
@@ -254,7 +253,7 @@ func (h *console) createDisk(c echo.Context) error {
 	if err != nil {
 		return h.refused(c, err, nil, rerender)
 	}
-	return h.done(c, h.url("disks"), fmt.Sprintf("Data disk %s (%d GB) is available in %s.", d.Name, d.SizeGB, d.AZ))
+	return h.done(c, h.url("disks"), t(c, "disk.done", d.Name, d.SizeGB, d.AZ))
 }
 
 type restoreForm struct {
@@ -277,11 +276,11 @@ func (h *console) renderRestore(c echo.Context, status int, f restoreForm, pr *v
 		return err
 	}
 	if o, _ := d.Offers.Of(sharing.ActionRestoreDisk); pr == nil && !o.Allowed() {
-		pr = problemOf(o.Why)
+		pr = problemOf(c, o.Why)
 	}
-	v := views.RestoreView{Dialog: dialog("restore-dialog", "Restore Disk from Image", h.url("disks")), Disk: h.diskRow(d),
-		Images: imageOptions(ims, f.Image), Problem: pr}
-	p := h.page(c, "Restore Disk", "disks")
+	v := views.RestoreView{Dialog: dialog("restore-dialog", t(c, "action.restore_disk"), h.url("disks")), Disk: h.diskRow(c, d),
+		Images: imageOptions(c, ims, f.Image), Problem: pr}
+	p := h.page(c, t(c, "action.restore_disk"), "disks")
 	return h.render(c, status, p, views.RestoreDialog(p, v))
 }
 
@@ -296,7 +295,7 @@ func (h *console) restoreDisk(c echo.Context) error {
 			return h.renderRestore(c, status, f, pr)
 		})
 	}
-	return h.done(c, h.url("disks"), "The disk has been restored.")
+	return h.done(c, h.url("disks"), t(c, "restore.done"))
 }
 
 type traceQuery struct {
@@ -322,18 +321,19 @@ func (h *console) trace(c echo.Context) error {
 	}
 	v := views.TraceView{Text: q.Text}
 	for _, a := range domain.AuditActions {
-		v.Actions = append(v.Actions, views.Option{Value: a, Label: a, Selected: a == q.Action})
+		v.Actions = append(v.Actions, views.Option{Value: a, Label: labelOf(c, "audit."+a, a), Selected: a == q.Action})
 	}
 	for _, r := range []string{domain.ResultSuccess, domain.ResultFailure} {
-		v.Results = append(v.Results, views.Option{Value: r, Label: r, Selected: r == q.Result})
+		v.Results = append(v.Results, views.Option{Value: r, Label: labelOf(c, "result."+r, r), Selected: r == q.Result})
 	}
 	for _, e := range res.Rows {
 		v.Rows = append(v.Rows, views.TraceRow{Time: fmtTime(e.Time), User: e.UserName, Project: e.ProjectID,
-			Action: e.Action, Target: e.TargetType + " " + e.TargetID, Result: e.Result, Detail: e.Detail})
+			Action: e.Action, ActionLabel: labelOf(c, "audit."+e.Action, e.Action), Target: e.TargetType + " " + e.TargetID,
+			Result: e.Result, ResultLabel: labelOf(c, "result."+e.Result, e.Result), Detail: e.Detail})
 	}
 	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
 		return views.Query(h.url("trace"), "action", q.Action, "result", q.Result, "q", q.Text, param, token)
 	})
-	p := h.page(c, "Trace", "trace")
+	p := h.page(c, t(c, "nav.trace"), "trace")
 	return h.render(c, http.StatusOK, p, views.TracePage(p, v))
 }

@@ -14,6 +14,7 @@ func (h *console) routes() {
 	open := []echo.MiddlewareFunc{h.loadSession, h.csrf}
 	e.GET("/login", h.loginPage, open...).Name = "login"
 	e.POST("/login", h.login, open...).Name = "login.post"
+	e.POST("/language", h.setLanguage, open...).Name = "language"
 
 	// Everything else needs a session; the Actor comes from it.
 	in := []echo.MiddlewareFunc{h.loadSession, h.csrf, h.requireLogin}

@@ -96,12 +96,12 @@ func (h *console) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		now := h.now()
 		if now.Sub(unixValue(s, keyStarted)) > h.opts.SessionLifetime || now.Sub(unixValue(s, keySeen)) > h.opts.IdleTimeout {
-			return h.toLogin(c, "Your session has expired. Log in again.")
+			return h.toLogin(c, t(c, "session.expired"))
 		}
 		ctx := c.Request().Context()
 		p, err := h.id.Principal(ctx, uid)
 		if identity.IsNotFound(err) {
-			return h.toLogin(c, "Your user no longer exists.")
+			return h.toLogin(c, t(c, "session.user_gone"))
 		} else if err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func (h *console) endSession(c echo.Context) error {
 		return err
 	}
 	clear(s.Values)
-	s.AddFlash("success|You have logged out.", keyFlash)
+	s.AddFlash("success|"+t(c, "session.logged_out"), keyFlash)
 	return h.saveSession(c)
 }
 

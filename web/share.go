@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -30,7 +29,7 @@ func (h *console) shareDialog(c echo.Context) error {
 	}
 	if len(f.Images) == 0 {
 		return h.renderImages(c, http.StatusUnprocessableEntity, imagesQuery{},
-			&views.Problem{Code: domain.CodeInvalid, Message: "Select at least one image to share.", Subject: "images"})
+			problemOf(c, domain.ErrInvalid("images", "err.select_images_to_share")))
 	}
 	return h.renderShare(c, http.StatusOK, f, nil)
 }
@@ -38,7 +37,7 @@ func (h *console) shareDialog(c echo.Context) error {
 func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views.Problem) error {
 	ctx, a := c.Request().Context(), actor(c)
 	v := views.ShareView{
-		Dialog: dialog("share-dialog", "Share Image", localPath(f.Back, h.url("images"))),
+		Dialog: dialog("share-dialog", t(c, "share.title"), localPath(f.Back, h.url("images"))),
 		Tab:    f.Tab, Max: h.sh.Limits().MaxRecipients, Problem: pr,
 		// The box keeps what was typed, up to the most a submission takes.
 		Recipients: domain.Clip(f.Recipients, sharing.RecipientsTextLimit(h.sh.Limits().MaxRecipients)),
@@ -55,18 +54,18 @@ func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views
 		v.Owned = iv.Owned
 		switch {
 		case v.Tab == "stop" && !iv.Owned:
-			v.Refusal = problemOf(iv.Refusal(sharing.ActionStopSharing))
+			v.Refusal = problemOf(c, iv.Refusal(sharing.ActionStopSharing))
 		case v.Tab == "stop":
 			rs, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: sharing.MaxPage})
 			if err != nil {
 				return err
 			}
-			v.Current = recipientRows(rs.Rows)
+			v.Current = recipientRows(c, rs.Rows)
 		case v.Refusal == nil:
-			v.Refusal = shareProblem(iv.Name, iv.Offers)
+			v.Refusal = shareProblem(c, iv.Name, iv.Offers)
 		}
 	}
-	p := h.page(c, "Share Image", "images")
+	p := h.page(c, t(c, "share.title"), "images")
 	return h.render(c, status, p, views.ShareDialog(p, v))
 }
 
@@ -86,23 +85,23 @@ func (h *console) share(c echo.Context) error {
 	if err != nil {
 		return h.refused(c, err, recipients, rerender)
 	}
-	return h.done(c, localPath(f.Back, h.url("images")), shareSummary(items, len(f.Images)))
+	return h.done(c, localPath(f.Back, h.url("images")), shareSummary(c, items, len(f.Images)))
 }
 
 // shareSummary says what a share did (S08: repeats are not errors).
-func shareSummary(items []sharing.ShareItem, images int) string {
+func shareSummary(c echo.Context, items []sharing.ShareItem, images int) string {
 	count := map[sharing.Outcome]int{}
 	for _, it := range items {
 		count[it.Outcome]++
 	}
-	msg := fmt.Sprintf("Shared %d image(s): %d recipient(s) added", images, count[sharing.Added])
+	msg := t(c, "share.done", tn(c, "count.images", images), tn(c, "count.recipients", count[sharing.Added]))
 	if n := count[sharing.Reoffered]; n > 0 {
-		msg += fmt.Sprintf(", %d offered again after rejecting", n)
+		msg += t(c, "share.done.reoffered", n)
 	}
 	if n := count[sharing.Unchanged]; n > 0 {
-		msg += fmt.Sprintf(", %d already had it", n)
+		msg += t(c, "share.done.unchanged", n)
 	}
-	return msg + ". Recipients see the image under Images Shared with Me once they accept it."
+	return msg + t(c, "share.done.end")
 }
 
 type stopForm struct {
@@ -129,9 +128,9 @@ func (h *console) stopSharing(c echo.Context) error {
 			return h.renderShare(c, status, shareForm{Images: []string{id}, Tab: "stop", Back: f.Back}, pr)
 		})
 	}
-	msg := fmt.Sprintf("Stopped sharing with %d recipient(s). They can no longer use the image.", len(f.Members))
+	msg := t(c, "stop.done", tn(c, "count.recipients", len(f.Members)))
 	if f.All {
-		msg = "Stopped sharing with all recipients. They can no longer use the image."
+		msg = t(c, "stop.done.all")
 	}
 	return h.done(c, localPath(f.Back, h.url("images")), msg)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -42,13 +41,14 @@ func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *vi
 	}
 	v := views.SharedView{View: q.View, Pending: res.Counts.Pending, Problem: pr}
 	for _, r := range res.Rows {
-		v.Rows = append(v.Rows, h.sharedRow(r))
+		v.Rows = append(v.Rows, h.sharedRow(c, r))
 	}
 	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
 		return views.Query(h.url("shared"), "view", q.View, param, token)
 	})
-	v.Pager.Summary = countOf(res.Counts.Of(q.View), "image", "images")
-	p := h.page(c, "Images Shared with Me", "shared")
+	v.Pager.Summary = tn(c, "count.images", res.Counts.Of(q.View))
+	v.PendingText = tn(c, "shared.banner", v.Pending)
+	p := h.page(c, t(c, "nav.shared"), "shared")
 	return h.render(c, status, p, views.SharedPage(p, v))
 }
 
@@ -79,7 +79,7 @@ func (h *console) decide(c echo.Context) error {
 			return h.renderShared(c, status, sharedQuery{View: viewOf(f.Back)}, pr)
 		})
 	}
-	return h.done(c, h.sharedBack(f.Back), fmt.Sprintf("Rejected %d image(s). Find them under Rejected Images to accept them again.", len(f.Images)))
+	return h.done(c, h.sharedBack(f.Back), t(c, "reject.done", tn(c, "count.images", len(f.Images))))
 }
 
 // viewOf is the Shared with Me view a back link names.
@@ -103,13 +103,13 @@ func (h *console) acceptDialog(c echo.Context) error {
 
 func (h *console) renderAccept(c echo.Context, status int, f decideForm, pr *views.Problem) error {
 	ctx, a := c.Request().Context(), actor(c)
-	v := views.AcceptView{Dialog: dialog("accept-dialog", "Accept Shared Images", h.sharedBack(f.Back)), All: f.All, Problem: pr}
+	v := views.AcceptView{Dialog: dialog("accept-dialog", t(c, "accept.title"), h.sharedBack(f.Back)), All: f.All, Problem: pr}
 	if f.All {
 		n, err := h.sh.PendingCount(ctx, a)
 		if err != nil {
 			return err
 		}
-		v.Count = n
+		v.Count, v.CountText = n, tn(c, "accept.all", n)
 	}
 	for _, id := range f.Images {
 		iv, err := h.sh.ImageWithCounts(ctx, a, id)
@@ -119,9 +119,9 @@ func (h *console) renderAccept(c echo.Context, status int, f decideForm, pr *vie
 		v.Images = append(v.Images, views.ImageRef{ID: iv.ID, Name: iv.Name})
 	}
 	if !f.All && len(f.Images) == 0 && v.Problem == nil {
-		v.Problem = &views.Problem{Code: domain.CodeInvalid, Message: "Select at least one image to accept.", Subject: "images"}
+		v.Problem = problemOf(c, domain.ErrInvalid("images", "err.select_images_to_accept"))
 	}
-	p := h.page(c, "Accept Shared Images", "shared")
+	p := h.page(c, t(c, "accept.title"), "shared")
 	return h.render(c, status, p, views.AcceptDialog(p, v))
 }
 
@@ -136,7 +136,7 @@ func (h *console) accept(c echo.Context) error {
 			return h.renderAccept(c, status, f, pr)
 		})
 	}
-	return h.done(c, h.url("shared"), fmt.Sprintf("Accepted %d image(s): you can now create servers or disks from them.", len(f.Images)))
+	return h.done(c, h.url("shared"), t(c, "accept.done", tn(c, "count.images", len(f.Images))))
 }
 
 // acceptAll accepts every pending image (S14's Accept All).
@@ -147,5 +147,5 @@ func (h *console) acceptAll(c echo.Context) error {
 			return h.renderAccept(c, status, decideForm{All: true}, pr)
 		})
 	}
-	return h.done(c, h.url("shared"), fmt.Sprintf("Accepted %d image(s): you can now create servers or disks from them.", n))
+	return h.done(c, h.url("shared"), t(c, "accept.done", tn(c, "count.images", n)))
 }

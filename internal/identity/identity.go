@@ -30,9 +30,9 @@ func HashPassword(pw string) (string, error) {
 	}
 	switch {
 	case len(pw) < MinPasswordLength:
-		return "", domain.ErrInvalid("password", "The password must have at least %d characters.", MinPasswordLength)
+		return "", domain.ErrInvalid("password", "err.password_short", MinPasswordLength)
 	case len(pw) > 72:
-		return "", domain.ErrInvalid("password", "The password must have at most 72 bytes.")
+		return "", domain.ErrInvalid("password", "err.password_long")
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), PasswordCost)
 	if err != nil {
@@ -100,7 +100,7 @@ func New(st *store.Store, t Throttling, opts ...Option) *Service {
 
 // ErrBadCredentials is the one answer to any wrong part of a login.
 func ErrBadCredentials() *domain.Error {
-	return domain.Errorf(domain.KindUnauthorized, domain.CodeUnauthorized, "The account name, user name or password is incorrect.")
+	return domain.Errorf(domain.KindUnauthorized, domain.CodeUnauthorized, "err.bad_credentials")
 }
 
 // Authenticate checks a login (S25 records it either way). clientAddr is the
@@ -173,13 +173,6 @@ func checkNames(accountName, userName string) error {
 		return err
 	}
 	return domain.CheckText("user", userName, 64, false)
-}
-
-func roundUp(d time.Duration) string {
-	if d < time.Minute {
-		return fmt.Sprintf("%d seconds", int(d.Seconds())+1)
-	}
-	return fmt.Sprintf("%d minutes", int(d.Minutes())+1)
 }
 
 // Record writes an identity event (login, logout) to an account's trail.

@@ -87,7 +87,7 @@ func (s *Service) imageOffers(st ImageState) Offers {
 	}
 	var stop *domain.Error
 	if st.Recipients == 0 {
-		stop = domain.Errorf(domain.KindConflict, domain.CodeInvalid, "The image is not shared with anyone.")
+		stop = domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.not_shared_with_anyone")
 	}
 	return Offers{
 		{Action: ActionShare, Why: s.shareRefusal(img, st.Accepted)},
@@ -102,16 +102,14 @@ func (s *Service) imageOffers(st ImageState) Offers {
 func (s *Service) replicationRefusals(st ImageState) (inRegion, cross *domain.Error) {
 	inRegion = firstRefusal(useRefusal(st.Image, st.Owned, st.ShareStatus, errNotAcceptedReplicate), s.replicateRefusal(st.Image))
 	if !st.Owned {
-		return inRegion, domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "%s", crossRegionSharedHint)
+		return inRegion, domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "err.cross_region_shared")
 	}
 	return inRegion, s.crossRegionRefusal(st.Image)
 }
 
 // errSharedOn is S04's refusal to a recipient, with the way to do it.
 func errSharedOn() *domain.Error {
-	e := domain.ErrOwnerOnly()
-	e.Message += sharedOnHint
-	return e
+	return domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, ownerOnlySharedOn)
 }
 
 func firstRefusal(es ...*domain.Error) *domain.Error {
@@ -222,10 +220,10 @@ func reinstallRefusal(srv domain.Server, img visibleImage) *domain.Error {
 	switch {
 	case srv.ImageID == "":
 		return domain.Errorf(domain.KindConflict, domain.CodeInvalid,
-			"%s was not created from an image, so there is no image to reinstall it from; use Change OS to put an image on it.", srv.Name).About(srv.Name)
+			"err.not_from_image", srv.Name).About(srv.Name)
 	case img.ID == "":
 		return domain.Errorf(domain.KindConflict, domain.CodeImageNotFound,
-			"The image %s is no longer available to you (deleted or no longer shared), so the server cannot be reinstalled; change its OS to another image instead.", srv.ImageName).About(srv.Name)
+			"err.reinstall_image_gone", srv.ImageName).About(srv.Name)
 	}
 	if e := useRefusal(img.Image, img.owned, img.shareStatus, errNotAcceptedUse); e != nil {
 		return e.About(srv.Name)
@@ -236,7 +234,7 @@ func reinstallRefusal(srv domain.Server, img visibleImage) *domain.Error {
 // errNoRestore is S17's refusal to restore a disk from an image.
 func errNoRestore(d domain.Disk) *domain.Error {
 	return domain.Errorf(domain.KindForbidden, domain.CodeNoRestore,
-		"A data disk image cannot restore an existing data disk. Create a new data disk from the image, then copy the data you need to this disk.").About(d.Name)
+		"err.no_restore").About(d.Name)
 }
 
 // Refusal is why the image refuses an action to its viewer; nil when it

@@ -33,7 +33,7 @@ func (u ImageUse) refusal(img domain.Image) *domain.Error {
 	case UseChangeOS:
 		return changeOSRefusal(img)
 	}
-	return domain.ErrInvalid("use", "Unknown use %q.", u)
+	return domain.ErrInvalid("use", "err.unknown_use", u)
 }
 
 // UsableImages lists the images the actor's project may use for use: its own
@@ -181,7 +181,7 @@ func (s *Service) Replication(ctx context.Context, a Actor, id string) (r Replic
 			}
 		}
 		if len(r.Destinations) == 0 {
-			r.CrossRegion = domain.Errorf(domain.KindConflict, domain.CodeInvalid, "Your account has no project in another region to replicate the image to.")
+			r.CrossRegion = domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.not_found_no_project_elsewhere")
 		}
 		return nil
 	})

@@ -122,7 +122,7 @@ type SharedImagesPage struct {
 // in a status, most recently shared first (S10, S14).
 func (s *Service) SharedImages(ctx context.Context, a Actor, status string, p Page) (out SharedImagesPage, err error) {
 	if status != domain.MemberPending && status != domain.MemberAccepted && status != domain.MemberRejected {
-		return out, domain.ErrInvalid("member_status", "The status must be pending, accepted or rejected.")
+		return out, domain.ErrInvalid("member_status", "err.member_status")
 	}
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		if _, err := s.project(tx, a); err != nil {
@@ -278,7 +278,7 @@ func (s *Service) recipient(tx *store.Tx, a Actor, imageID, memberID string) (Re
 	if err != nil {
 		return Recipient{}, err
 	}
-	notMember := domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "%s is not a member of this image.", memberID).About(memberID)
+	notMember := domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "err.not_a_member", memberID).About(memberID)
 	if !v.Owned {
 		if memberID != a.ProjectID {
 			return Recipient{}, notMember

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
 	"imageshare/internal/store"
 )
 
@@ -22,7 +23,7 @@ func ParseRecipients(text string, max int) ([]string, error) {
 	var out []string
 	for _, f := range fields {
 		if len(f) > maxRecipientLen {
-			return nil, domain.ErrInvalid("recipients", "A recipient starting %.40q is too long to be a project ID, an account ID or an organization URN.", f)
+			return nil, domain.ErrInvalid("recipients", "err.recipient_too_long", f)
 		}
 		f = normalizeRecipient(f)
 		if seen[f] {
@@ -30,12 +31,12 @@ func ParseRecipients(text string, max int) ([]string, error) {
 		}
 		seen[f] = true
 		if len(out) == max {
-			return nil, domain.ErrInvalid(f, "At most %d recipients can be added at a time; remove %s and those after it, and add them in another submission.", max, f)
+			return nil, domain.ErrInvalid(f, "err.too_many_recipients_parse", max, f)
 		}
 		out = append(out, f)
 	}
 	if len(out) == 0 {
-		return nil, domain.ErrInvalid("recipients", "Enter at least one project ID, account ID or organization URN.")
+		return nil, domain.ErrInvalid("recipients", "err.enter_recipient")
 	}
 	return out, nil
 }
@@ -79,7 +80,7 @@ type recipient struct {
 func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, input string) (recipient, error) {
 	notFound := func() error {
 		return domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion,
-			"%s was not found in the current region (%s). Check the ID and that the recipient has a project in this region.", input, region.ID).About(input)
+			"err.recipient_not_in_region", input, region.ID).About(input)
 	}
 	if isURN(input) {
 		node, err := resolveURN(tx, input, owner.AccountID)
@@ -89,12 +90,12 @@ func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, 
 		return recipient{Kind: domain.GrantOrganization, TargetID: node.ID, Input: input}, nil
 	}
 	if !isHexID(input) {
-		return recipient{}, domain.ErrInvalid(input, "%q is not a project ID, an account ID (32 hexadecimal characters) or an organization URN (organizations::…).", input)
+		return recipient{}, domain.ErrInvalid(input, "err.recipient_malformed", input)
 	}
 	if p, err := tx.Project(input); err == nil {
 		switch {
 		case p.ID == owner.ID:
-			return recipient{}, domain.Errorf(domain.KindInvalid, domain.CodeSelfShare, "You cannot share an image with yourself.").About(input)
+			return recipient{}, domain.Errorf(domain.KindInvalid, domain.CodeSelfShare, "err.self_share").About(input)
 		case p.RegionID != region.ID:
 			// S06: a project of another region is as unknown as a missing one.
 			return recipient{}, notFound()
@@ -111,14 +112,24 @@ func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, 
 	}
 	if acc.ID == owner.AccountID {
 		return recipient{}, domain.Errorf(domain.KindInvalid, domain.CodeSelfShare,
-			"You cannot share an image with yourself. To share with another project of your account, enter that project's ID.").About(input)
+			"err.self_share_account").About(input)
 	}
 	if !region.OfferedOn(acc.Site) {
-		// S07: cross-site sharing only in regions offered on both sites.
+		// S07: cross-site sharing only in regions offered on both sites. The
+		// owner typed the account's ID: it is told the account's name and
+		// site, so that it can check it typed the right one.
 		return recipient{}, domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion,
-			"Account %s is on a website that does not offer region %s; images can be shared across websites only in regions offered on both.", input, region.ID).About(input)
+			"err.cross_site", acc.Name, input, siteName(acc.Site), region.Name, region.ID).About(input)
 	}
 	return recipient{Kind: domain.GrantDomain, TargetID: acc.ID, Input: input}, nil
+}
+
+// siteName is a site as a message names it.
+func siteName(code string) any {
+	if key := "site." + code; i18n.Has(key) {
+		return i18n.Term(key)
+	}
+	return code
 }
 
 // isURN reports whether a recipient is written as an organization URN.
@@ -145,7 +156,7 @@ func resolveURN(tx *store.Tx, urn, ownerID string) (domain.OrgNode, error) {
 }
 
 func urnNotFound(urn string) *domain.Error {
-	return domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion, "Organization %s was not found.", urn).About(urn)
+	return domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion, "err.org_not_found", urn).About(urn)
 }
 
 // nodeOfURN finds the organization node an URN names, whoever asks (an
@@ -153,7 +164,7 @@ func urnNotFound(urn string) *domain.Error {
 func nodeOfURN(tx *store.Tx, urn string) (domain.OrgNode, error) {
 	rest := strings.TrimPrefix(urn, "organizations::")
 	parts := strings.SplitN(rest, ":", 3)
-	malformed := domain.ErrInvalid(urn, "%q is not a valid organization URN; expected organizations::ACCOUNT_ID:organization:o-…, …:root:o-…/r-… or …:ou:o-…/ou-….", urn)
+	malformed := domain.ErrInvalid(urn, "err.urn_malformed", urn)
 	if len(parts) != 3 || !isHexID(parts[0]) {
 		return domain.OrgNode{}, malformed
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
 	"imageshare/internal/store"
 )
 
@@ -27,20 +28,23 @@ type DiskSpec struct {
 }
 
 var (
-	errNotAcceptedUse       = "Accept the shared image before using it (Images Shared with Me)."
-	errNotAcceptedReplicate = "Only accepted images can be replicated: accept the shared image first."
+	errNotAcceptedUse       = "err.accept_first_use"
+	errNotAcceptedReplicate = "err.accept_first_replicate"
 )
 
 func errUnavailable(img domain.Image) *domain.Error {
-	return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is not ready: it is %s, not Normal; it can be used once it is.", img.Status)
+	return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "err.image_not_ready", i18n.Term("status."+img.Status))
 }
+
+// typeNoun is an image type as a noun in a message ("a full-ECS image").
+func typeNoun(t domain.ImageType) i18n.Term { return i18n.Term("type." + string(t) + ".noun") }
 
 // useRefusal says why project p cannot use img, given how it is shared with
 // p (S16–S21): not accepted, or not active; nil when it can.
 func useRefusal(img domain.Image, owned bool, shareStatus, notAccepted string) *domain.Error {
 	switch {
 	case !owned && shareStatus != domain.MemberAccepted:
-		return domain.Errorf(domain.KindForbidden, domain.CodeNotAccepted, "%s", notAccepted)
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotAccepted, notAccepted)
 	case img.Status != domain.StatusActive:
 		return errUnavailable(img)
 	}
@@ -50,7 +54,7 @@ func useRefusal(img domain.Image, owned bool, shareStatus, notAccepted string) *
 // serverRefusal says why img cannot create servers (S17); nil when it can.
 func serverRefusal(img domain.Image) *domain.Error {
 	if !img.Type.MakesServers() {
-		return domain.ErrInvalid("image", "%s is a data disk image: it creates data disks, not servers.", img.Name)
+		return domain.ErrInvalid("image", "err.makes_disks_not_servers", img.Name)
 	}
 	return nil
 }
@@ -58,7 +62,7 @@ func serverRefusal(img domain.Image) *domain.Error {
 // changeOSRefusal says why img cannot become a server's OS (S19); nil when it can.
 func changeOSRefusal(img domain.Image) *domain.Error {
 	if img.Type != domain.TypeSystem {
-		return domain.ErrInvalid("image", "Only system disk images can change a server's OS; %s is a %s.", img.Name, strings.ToLower(img.Type.Label()))
+		return domain.ErrInvalid("image", "err.change_os_system_only", img.Name, typeNoun(img.Type))
 	}
 	return nil
 }
@@ -66,7 +70,7 @@ func changeOSRefusal(img domain.Image) *domain.Error {
 // diskRefusal says why img cannot create data disks (S17); nil when it can.
 func diskRefusal(img domain.Image) *domain.Error {
 	if img.Type != domain.TypeData {
-		return domain.ErrInvalid("image", "%s is not a data disk image: only data disk images create data disks.", img.Name)
+		return domain.ErrInvalid("image", "err.not_data_image", img.Name)
 	}
 	return nil
 }
@@ -103,7 +107,7 @@ func checkAZ(tx *store.Tx, p domain.Project, az string) error {
 		return err
 	}
 	if !slices.ContainsFunc(azs, func(z domain.AZ) bool { return z.ID == az }) {
-		return domain.ErrInvalid("az", "Choose an availability zone of %s; %q is not one.", p.RegionID, az)
+		return domain.ErrInvalid("az", "err.az_not_in_region", p.RegionID, az)
 	}
 	return nil
 }
@@ -175,7 +179,7 @@ func (s *Service) CreateDisk(ctx context.Context, a Actor, spec DiskSpec) (domai
 			spec.SizeGB = min
 		}
 		if spec.SizeGB < min || spec.SizeGB > 32768 {
-			return "", domain.ErrInvalid("size_gb", "The disk size must be between %d and 32,768 GB.", min)
+			return "", domain.ErrInvalid("size_gb", "err.disk_size", min)
 		}
 		disk.SizeGB = spec.SizeGB
 		name := strings.TrimSpace(spec.Name)

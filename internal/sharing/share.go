@@ -50,17 +50,17 @@ func (s *Service) ShareWith(ctx context.Context, a Actor, imageIDs []string, rec
 	tg := target{"image", strings.Join(imageIDs, ",")}
 	err := s.change(ctx, a, domain.ActShare, tg, func(tx *store.Tx, p domain.Project) (string, error) {
 		if len(imageIDs) == 0 {
-			return "", domain.ErrInvalid("images", "Select at least one image to share.")
+			return "", domain.ErrInvalid("images", "err.select_images_to_share")
 		}
 		if len(recipients) == 0 {
-			return "", domain.ErrInvalid("recipients", "Enter at least one project ID, account ID or organization URN.")
+			return "", domain.ErrInvalid("recipients", "err.enter_recipient")
 		}
 		if len(recipients) > s.lim.MaxRecipients {
 			over := recipients[s.lim.MaxRecipients]
-			return "", domain.ErrInvalid(over, "At most %d recipients can be added at a time; %s is over the limit.", s.lim.MaxRecipients, over)
+			return "", domain.ErrInvalid(over, "err.too_many_recipients_share", s.lim.MaxRecipients, over)
 		}
 		// The images first: who may not see one learns nothing else (S01).
-		imgs, err := s.ownImagesForChange(tx, p, dedupe(imageIDs), sharedOnHint)
+		imgs, err := s.ownImagesForChange(tx, p, dedupe(imageIDs), ownerOnlySharedOn)
 		if err != nil {
 			return "", err
 		}
@@ -118,7 +118,7 @@ func (s *Service) shareMany(tx *store.Tx, imgs []domain.Image, rs []recipient, o
 		for _, img := range imgs {
 			for _, r := range rs {
 				if _, ok := existing[img.ID+"/"+r.Kind+"/"+r.TargetID]; ok {
-					return nil, domain.Errorf(domain.KindConflict, domain.CodeInvalid, "%s is already a member of %s.", r.Input, img.Name).About(r.Input)
+					return nil, domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.already_member", r.Input, img.Name).About(r.Input)
 				}
 			}
 		}
@@ -170,7 +170,7 @@ func (s *Service) shareMany(tx *store.Tx, imgs []domain.Image, rs []recipient, o
 	for _, img := range imgs {
 		if n := unanswered[img.ID]; n > s.lim.MaxUnanswered {
 			return nil, domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
-				"%s would have %d recipients that have not answered yet; at most %d are allowed. Wait for answers or stop sharing with some.", img.Name, n, s.lim.MaxUnanswered).About(img.Name)
+				"err.unanswered_limit", img.Name, n, s.lim.MaxUnanswered).About(img.Name)
 		}
 	}
 	if len(added) > 0 {
@@ -200,24 +200,30 @@ func targetsByKind(rs []recipient) map[string][]string {
 func (s *Service) shareRefusal(img domain.Image, accepted int) *domain.Error {
 	switch limit := s.lim.MaxAcceptedFor(img.Type); {
 	case img.Status != domain.StatusActive:
-		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is unavailable: only images in the Normal status can be shared.")
+		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "err.not_normal_share")
 	case img.Encrypted:
-		return domain.Errorf(domain.KindForbidden, domain.CodeEncrypted, "The encrypted image cannot be shared.")
+		return domain.Errorf(domain.KindForbidden, domain.CodeEncrypted, "err.encrypted_share")
 	case accepted >= limit:
 		return domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
-			"The image already has %d accepted recipients, the most a %s can have. Stop sharing with a recipient first.", limit, strings.ToLower(img.Type.Label()))
+			"err.accepted_limit_share", limit, typeNoun(img.Type))
 	}
 	return nil
 }
 
-// sharedOnHint is the S04 advice for a recipient trying to share.
-const sharedOnHint = " An image shared with you cannot be shared on: replicate it as a private image first, then share the copy."
+// The owner-only refusals (S01) a recipient gets, with the advice of S04
+// and S23 where it tries to share or to replicate across regions.
+const (
+	ownerOnly            = "err.owner_only"
+	ownerOnlySharedOn    = "err.owner_only.shared_on"
+	ownerOnlyCrossRegion = "err.owner_only.cross_region"
+)
 
 // ownImageForChange returns an image of project p for an owner-only change
-// (S01). Another project that can see the image is refused with IMG.0047 and
-// the hint; anyone else gets "not found".
-func (s *Service) ownImageForChange(tx *store.Tx, p domain.Project, id, hint string) (domain.Image, error) {
-	imgs, err := s.ownImagesForChange(tx, p, []string{id}, hint)
+// (S01). Another project that can see the image is refused with IMG.0047,
+// in the words of refusal (a key: ownerOnly or one with advice); anyone
+// else gets "not found".
+func (s *Service) ownImageForChange(tx *store.Tx, p domain.Project, id, refusal string) (domain.Image, error) {
+	imgs, err := s.ownImagesForChange(tx, p, []string{id}, refusal)
 	if err != nil {
 		return domain.Image{}, err
 	}
@@ -227,7 +233,7 @@ func (s *Service) ownImageForChange(tx *store.Tx, p domain.Project, id, hint str
 // ownImagesForChange locks images of project p for an owner-only change, in
 // the order given; the first that is not p's is refused as
 // ownImageForChange says.
-func (s *Service) ownImagesForChange(tx *store.Tx, p domain.Project, ids []string, hint string) ([]domain.Image, error) {
+func (s *Service) ownImagesForChange(tx *store.Tx, p domain.Project, ids []string, refusal string) ([]domain.Image, error) {
 	locked, err := tx.LockImages(ids)
 	if err != nil {
 		return nil, err
@@ -257,9 +263,7 @@ func (s *Service) ownImagesForChange(tx *store.Tx, p domain.Project, ids []strin
 		case visible[p.ID+"/"+id].ProjectID == "":
 			return nil, domain.ErrImageNotFound()
 		default:
-			e := domain.ErrOwnerOnly()
-			e.Message += hint
-			return nil, e.About(im.Name)
+			return nil, domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, refusal).About(im.Name)
 		}
 	}
 	return out, nil
@@ -279,7 +283,7 @@ func (s *Service) StopSharingAll(ctx context.Context, a Actor, imageID string) e
 
 func (s *Service) stopSharing(ctx context.Context, a Actor, imageID string, members []string, all bool) error {
 	return s.change(ctx, a, domain.ActStopSharing, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
-		img, err := s.ownImageForChange(tx, p, imageID, "")
+		img, err := s.ownImageForChange(tx, p, imageID, ownerOnly)
 		if err != nil {
 			return "", err
 		}
@@ -290,7 +294,7 @@ func (s *Service) stopSharing(ctx context.Context, a Actor, imageID string, memb
 			}
 		} else {
 			if len(members) == 0 {
-				return "", domain.ErrInvalid("members", "Select at least one recipient to stop sharing with.")
+				return "", domain.ErrInvalid("members", "err.select_recipients_stop")
 			}
 			for _, m := range dedupe(members) {
 				g, ok, err := s.grantNamed(tx, img.ID, m)
@@ -298,7 +302,7 @@ func (s *Service) stopSharing(ctx context.Context, a Actor, imageID string, memb
 					return "", err
 				}
 				if !ok {
-					return "", domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "%s is not a recipient of this image.", m).About(m)
+					return "", domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "err.not_a_recipient", m).About(m)
 				}
 				remove = append(remove, g)
 			}
@@ -342,7 +346,7 @@ func (s *Service) SetMemberStatus(ctx context.Context, a Actor, imageID, memberI
 	case domain.MemberRejected:
 		action = domain.ActReject
 	default:
-		return r, domain.ErrInvalid("status", "The status must be accepted or rejected.")
+		return r, domain.ErrInvalid("status", "err.status_accept_reject")
 	}
 	err = s.change(ctx, a, action, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
 		if _, err := s.recipient(tx, a, imageID, memberID); err != nil {
@@ -366,7 +370,7 @@ func (s *Service) AcceptAll(ctx context.Context, a Actor) (int, error) {
 		return 0, err
 	}
 	if len(ids) == 0 {
-		return 0, domain.Errorf(domain.KindConflict, domain.CodeInvalid, "No images are waiting for you to accept.")
+		return 0, domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.nothing_pending")
 	}
 	return len(ids), s.decide(ctx, a, ids, domain.MemberAccepted)
 }
@@ -378,7 +382,7 @@ func (s *Service) decide(ctx context.Context, a Actor, imageIDs []string, status
 	}
 	return s.change(ctx, a, action, target{"image", strings.Join(imageIDs, ",")}, func(tx *store.Tx, p domain.Project) (string, error) {
 		if len(imageIDs) == 0 {
-			return "", domain.ErrInvalid("images", "Select at least one image.")
+			return "", domain.ErrInvalid("images", "err.select_image")
 		}
 		names, err := s.decideMany(tx, a, p, dedupe(imageIDs), status)
 		return strings.Join(names, ", "), err
@@ -406,7 +410,7 @@ func (s *Service) decideMany(tx *store.Tx, a Actor, p domain.Project, ids []stri
 		img, ok := byID[id]
 		switch {
 		case ok && img.ProjectID == p.ID:
-			return nil, domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "The image owner cannot accept or reject its own image; only recipients decide.").About(img.Name)
+			return nil, domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "err.owner_cannot_decide").About(img.Name)
 		case !ok, shares[p.ID+"/"+id].ProjectID == "":
 			return nil, domain.ErrImageNotFound()
 		}
@@ -440,7 +444,7 @@ func (s *Service) decideMany(tx *store.Tx, a Actor, p domain.Project, ids []stri
 		for _, img := range imgs {
 			if limit := s.lim.MaxAcceptedFor(img.Type); perImage[img.ID] > 0 && accepted[img.ID]+perImage[img.ID] > limit {
 				return nil, domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
-					"%s has reached its limit of %d accepted recipients (%s); it stays pending. Ask the owner to stop sharing with another recipient.", img.Name, limit, strings.ToLower(img.Type.Label())).About(img.Name)
+					"err.accepted_limit_accept", img.Name, limit, typeNoun(img.Type)).About(img.Name)
 			}
 		}
 	}

@@ -26,7 +26,7 @@ type ImageChange struct {
 func (s *Service) UpdateImage(ctx context.Context, a Actor, imageID string, ch ImageChange) (domain.Image, error) {
 	var img domain.Image
 	err := s.change(ctx, a, domain.ActUpdateImage, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
-		cur, err := s.ownImageForChange(tx, p, imageID, "")
+		cur, err := s.ownImageForChange(tx, p, imageID, ownerOnly)
 		if err != nil {
 			return "", err
 		}
@@ -67,7 +67,7 @@ func imageColumns(cur domain.Image, ch ImageChange) (map[string]any, []string, e
 	if ch.MinDiskGB != nil {
 		n := *ch.MinDiskGB
 		if n < cur.SizeGB || n > maxImportGB {
-			return nil, nil, domain.ErrInvalid("min_disk", "The minimum disk must be between the image size (%d GB) and %d GB.", cur.SizeGB, maxImportGB)
+			return nil, nil, domain.ErrInvalid("min_disk", "err.min_disk", cur.SizeGB, maxImportGB)
 		}
 		cols["min_disk_gb"] = n
 		what = append(what, fmt.Sprintf("minimum disk %d GB", n))

@@ -110,7 +110,7 @@ func ParseCursor(field, token string) (*Cursor, error) {
 	if token == "" {
 		return nil, nil
 	}
-	bad := domain.ErrInvalid(field, "The %s is not one this server gave out; start from the first page.", field)
+	bad := domain.ErrInvalid(field, "err.paging_token", field)
 	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(token, "="))
 	if err != nil {
 		return nil, bad

@@ -68,7 +68,7 @@ func (tx *Tx) Trail(accountID string, f TrailFilter, p Page) (Window[domain.Audi
 	if p.After != nil {
 		id, err := strconv.ParseInt(p.After.ID, 10, 64)
 		if err != nil {
-			return Window[domain.AuditEvent]{}, domain.ErrInvalid("cursor", "The page cursor is not one this server gave out.")
+			return Window[domain.AuditEvent]{}, domain.ErrInvalid("cursor", "err.cursor")
 		}
 		if p.Backward {
 			q, order = q.Where("id > ?", id), "id ASC"

@@ -262,7 +262,7 @@ func (p *tab) share(row, recipient string) {
 	p.click(row+" .act-share", "#share-dialog #share-form")
 	p.typeInto("#recipients", recipient)
 	p.click("#share-submit", "#flashes .flash-success")
-	p.wantText("#flashes .flash-success", "1 recipient(s) added")
+	p.wantText("#flashes .flash-success", "1 recipient added")
 }
 
 // act runs a user action that replaces the page or a dialog (a click, a
