@@ -71,6 +71,10 @@ type Problem struct {
 	Code    string // the IMS code, e.g. IMG.0098
 	Message string
 	Subject string // the offending input (a recipient ID, a field, an image name)
+	// Each lists every refusal when one request was refused for several
+	// reasons at once (every bad recipient of a batch); Message is then
+	// what they have in common.
+	Each []Problem
 }
 
 // SubjectLabel is the subject to show before the message: none when the

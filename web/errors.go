@@ -59,7 +59,15 @@ func titleOf(c echo.Context, status int) string {
 // user's language.
 func problemOf(c echo.Context, err error) *views.Problem {
 	e := domain.AsError(err)
-	return &views.Problem{Code: e.Code, Message: e.In(langOf(c)), Subject: e.Subject}
+	l := langOf(c)
+	pr := &views.Problem{Code: e.Code, Message: e.In(l), Subject: e.Subject}
+	if len(e.Each) > 1 {
+		pr.Message = tn(c, "problem.each", len(e.Each))
+		for _, each := range e.Each {
+			pr.Each = append(pr.Each, views.Problem{Code: each.Code, Message: each.In(l), Subject: each.Subject})
+		}
+	}
+	return pr
 }
 
 // refused re-renders a form with the refusal next to its cause. A missing

@@ -112,6 +112,21 @@ func (e *Error) About(subject string) *Error {
 	return &c
 }
 
+// Join reports every refusal of one request at once: nil for none, the
+// refusal itself for one, and for several the first with Each listing them
+// all (so that a caller that reads one error reads the first).
+func Join(es []*Error) error {
+	switch len(es) {
+	case 0:
+		return nil
+	case 1:
+		return es[0]
+	}
+	first := *es[0]
+	first.Each = es
+	return &first
+}
+
 // AsError returns err as an *Error; anything else becomes an internal error
 // whose message hides the details.
 func AsError(err error) *Error {

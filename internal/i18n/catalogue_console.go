@@ -45,6 +45,8 @@ var consoleMessages = map[string][2]string{
 	"error.title.429":             {"Too many attempts", "尝试次数过多"},
 	"error.title.503":             {"Busy right now", "系统繁忙"},
 	"error.title.other":           {"Something went wrong", "出错了"},
+	"problem.each.one":            {"Nothing was changed: fix this and try again.", "未做任何更改：请修正以下问题后重试。"},
+	"problem.each":                {"Nothing was changed: fix these %s problems and try again.", "未做任何更改：请修正以下 %s 个问题后重试。"},
 	"err.language":                {"Choose 中文 or English.", "请选择中文或 English。"},
 	"err.select_images_to_accept": {"Select at least one image to accept.", "请至少选择一个要接受的镜像。"},
 

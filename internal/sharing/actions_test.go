@@ -152,3 +152,42 @@ func TestS23_ReplicationDestinationsAreTheAccountsOtherRegions(t *testing.T) {
 		t.Errorf("S16/S23: pending recipient: in-region %v, cross %v, destinations %v", r.InRegion, r.CrossRegion, r.Destinations)
 	}
 }
+
+// TestS05_EveryBadRecipientIsNamedAtOnce: a submission with several bad
+// recipients among good ones is refused whole, naming each bad one with
+// its own reason, and nothing is shared; too-long entries are all named
+// by ParseRecipients.
+func TestS05_EveryBadRecipientIsNamedAtOnce(t *testing.T) {
+	e := newEnv(t, 0)
+	owner, rec := e.actor("owner", ""), e.actor("rec", "")
+	img := e.image(owner, "img", domain.TypeSystem)
+	bad := map[string]string{
+		"0123456789abcdef0123456789abcdef": domain.CodeNotInRegion, // nobody
+		owner.ProjectID:                    domain.CodeSelfShare,
+		"not-an-id":                        domain.CodeInvalid,
+		"organizations::" + e.accountID("owner") + ":ou:o-test1/ou-zz": domain.CodeNotInRegion,
+	}
+	in := []string{rec.ProjectID}
+	for id := range bad {
+		in = append(in, id)
+	}
+	_, err := e.svc.Share(e.ctx, owner, []string{img.ID}, in)
+	got := domain.AsError(err)
+	if got == nil || len(got.Each) != len(bad) {
+		t.Fatalf("S05: got %v with %d refusals, want one per bad recipient (%d)", err, len(got.Each), len(bad))
+	}
+	for _, each := range got.Each {
+		if want := bad[each.Subject]; want == "" || each.Code != want {
+			t.Errorf("S05: refusal %v for %q, want code %q", each, each.Subject, want)
+		}
+	}
+	if n := e.pending(rec); n != 0 {
+		t.Errorf("S05: all or nothing: the good recipient has %d pending", n)
+	}
+
+	long := strings.Repeat("a", 300)
+	_, err = sharing.ParseRecipients(long+"1,"+rec.ProjectID+"\n"+long+"2", 100)
+	if got := domain.AsError(err); got == nil || len(got.Each) != 2 {
+		t.Errorf("S05: two entries too long: got %v, want both named", err)
+	}
+}

@@ -10,8 +10,9 @@ import (
 
 // ParseRecipients splits what an owner typed in the recipients box (S05):
 // IDs and URNs separated by commas, semicolons, newlines or spaces.
-// Duplicates are merged (first occurrence kept); more than max distinct
-// entries is refused, naming the first one over the limit.
+// Duplicates are merged (first occurrence kept). Every entry too long to
+// be a recipient is refused at once (domain.Join), and more than max
+// distinct entries is refused, naming the first one over the limit.
 func ParseRecipients(text string, max int) ([]string, error) {
 	if err := domain.CheckText("recipients", text, RecipientsTextLimit(max), true); err != nil {
 		return nil, err
@@ -21,9 +22,11 @@ func ParseRecipients(text string, max int) ([]string, error) {
 	})
 	seen := make(map[string]bool, len(fields))
 	var out []string
+	var bad []*domain.Error
 	for _, f := range fields {
 		if len(f) > maxRecipientLen {
-			return nil, domain.ErrInvalid("recipients", "err.recipient_too_long", f)
+			bad = append(bad, domain.ErrInvalid("recipients", "err.recipient_too_long", f))
+			continue
 		}
 		f = normalizeRecipient(f)
 		if seen[f] {
@@ -31,9 +34,13 @@ func ParseRecipients(text string, max int) ([]string, error) {
 		}
 		seen[f] = true
 		if len(out) == max {
-			return nil, domain.ErrInvalid(f, "err.too_many_recipients_parse", max, f)
+			bad = append(bad, domain.ErrInvalid(f, "err.too_many_recipients_parse", max, f))
+			break
 		}
 		out = append(out, f)
+	}
+	if err := domain.Join(bad); err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, domain.ErrInvalid("recipients", "err.enter_recipient")

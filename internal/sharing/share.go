@@ -2,6 +2,7 @@ package sharing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -68,13 +69,24 @@ func (s *Service) ShareWith(ctx context.Context, a Actor, imageIDs []string, rec
 		if err != nil {
 			return "", err
 		}
+		// Every bad recipient is named at once (S05: the owner fixes them
+		// in one go); nothing is applied while any is.
 		resolved := make([]recipient, 0, len(recipients))
+		var bad []*domain.Error
 		for _, in := range recipients {
 			r, err := resolveRecipient(tx, p, region, in)
-			if err != nil {
+			var e *domain.Error
+			switch {
+			case errors.As(err, &e) && (e.Kind == domain.KindInvalid || e.Kind == domain.KindNotFound):
+				bad = append(bad, e)
+			case err != nil:
 				return "", err
+			default:
+				resolved = append(resolved, r)
 			}
-			resolved = append(resolved, r)
+		}
+		if err := domain.Join(bad); err != nil {
+			return "", err
 		}
 		if items, err = s.shareMany(tx, imgs, resolved, opts); err != nil {
 			return "", err
@@ -99,10 +111,14 @@ func (s *Service) shareMany(tx *store.Tx, imgs []domain.Image, rs []recipient, o
 	if err != nil {
 		return nil, err
 	}
+	var refused []*domain.Error
 	for _, img := range imgs {
 		if e := s.shareRefusal(img, accepted[img.ID]); e != nil {
-			return nil, e.About(img.Name)
+			refused = append(refused, e.About(img.Name))
 		}
+	}
+	if err := domain.Join(refused); err != nil {
+		return nil, err
 	}
 	existing := map[string]domain.Grant{} // image/kind/target
 	for kind, targets := range targetsByKind(rs) {
