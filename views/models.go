@@ -200,6 +200,31 @@ type ShareView struct {
 // Single reports whether the dialog is for one image (the Stop Sharing tab needs one).
 func (v ShareView) Single() bool { return len(v.Images) == 1 }
 
+// StopConfirmView asks to confirm stopping sharing with recipients.
+type StopConfirmView struct {
+	Dialog     Dialog
+	Image      ImageRef
+	All        bool
+	Recipients []RecipientRow // the first of them
+	More       string         // how many more, in words ("" when none)
+	Members    []string       // what the confirmation sends back
+	Problem    *Problem
+}
+
+// RejectView asks to confirm rejecting shared images.
+type RejectView struct {
+	Dialog  Dialog
+	Images  []SharedRef
+	Problem *Problem
+}
+
+// SharedRef names an image shared with the viewer and who shares it.
+type SharedRef struct {
+	ID    string
+	Name  string
+	Owner string // the owner's account name
+}
+
 // ImageDetail is the image details page.
 type ImageDetail struct {
 	Row          ImageRow

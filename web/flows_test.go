@@ -93,7 +93,15 @@ func TestS13_RejectThenAcceptAgain(t *testing.T) {
 	img := f.imageID("acme", "cn-north-4", "centos-7.9-base")
 	f.share(f.actor("acme", "cn-north-4"), img, world.ProjectID("bravo", "cn-north-4"))
 	bob := f.login("bravo", "bob")
-	r := bob.submit("/shared/decide", url.Values{"op": {"reject"}, "image": {img}, "back": {"/shared?view=pending"}}).want(http.StatusSeeOther)
+	// Reject asks first (issue 10), naming the image and who shares it.
+	ask := bob.submit("/shared/decide", url.Values{"op": {"reject"}, "image": {img}, "back": {"/shared?view=pending"}}).want(http.StatusOK)
+	if got := ask.find("#reject-dialog li"); !strings.Contains(got, "centos-7.9-base") || !strings.Contains(got, "acme") {
+		t.Errorf("the reject confirmation: got %q, want the image and its owner", got)
+	}
+	if pending := f.pendingOf("bravo"); pending != 1 {
+		t.Errorf("asking to reject rejected already: %d pending", pending)
+	}
+	r := bob.submit("/shared/reject", url.Values{"image": {img}, "back": {"/shared?view=pending"}}).want(http.StatusSeeOther)
 	if got := r.header.Get("Location"); got != "/shared?view=pending" {
 		t.Errorf("reject returns to %q, want the pending view", got)
 	}
@@ -286,7 +294,13 @@ func TestS21_StopSharing(t *testing.T) {
 	if got := details.find(`#recipients-table tr[data-member="` + bobProject + `"]`); !strings.Contains(got, "Accepted") || !strings.Contains(got, "bravo") && !strings.Contains(got, "cn-north-4") {
 		t.Errorf("details recipients row: got %q", got)
 	}
-	r := alice.submit("/images/"+img+"/stop", url.Values{"member": {bobProject}, "back": {"/images/" + img}}).want(http.StatusSeeOther)
+	// Stop Sharing asks first (issue 10), listing whom it stops sharing with.
+	ask := alice.submit("/images/"+img+"/stop", url.Values{"member": {bobProject}, "back": {"/images/" + img}}).want(http.StatusOK)
+	ask.wantHas(`#stop-confirm-dialog #recipients-table tr[data-member="` + bobProject + `"]`).wantHas(`#stop-confirm-form input[name="confirmed"]`)
+	if !bob.get("/shared").has(`tr[data-image-id="` + img + `"]`) {
+		t.Fatalf("asking to stop sharing stopped it already")
+	}
+	r := alice.submit("/images/"+img+"/stop", url.Values{"member": {bobProject}, "back": {"/images/" + img}, "confirmed": {"true"}}).want(http.StatusSeeOther)
 	if got := alice.follow(r).flash(); !strings.Contains(got, "Stopped sharing with 1") {
 		t.Errorf("stop feedback: got %q", got)
 	}

@@ -47,6 +47,7 @@ func (h *console) routes() {
 	// Images Shared with Me.
 	e.GET("/shared", h.shared, in...).Name = "shared"
 	e.POST("/shared/decide", h.decide, in...).Name = "shared.decide"
+	e.POST("/shared/reject", h.reject, in...).Name = "shared.reject"
 	e.GET("/shared/accept", h.acceptDialog, in...).Name = "shared.accept"
 	e.POST("/shared/accept", h.accept, in...).Name = "shared.accept.post"
 	e.POST("/shared/accept-all", h.acceptAll, in...).Name = "shared.acceptall"

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
 	"imageshare/internal/sharing"
 	"imageshare/views"
 )
@@ -105,18 +106,41 @@ func shareSummary(c echo.Context, items []sharing.ShareItem, images int) string 
 }
 
 type stopForm struct {
-	Members []string `form:"member"`
-	All     bool     `form:"all"`
-	Back    string   `form:"back"`
+	Members   []string `form:"member"`
+	All       bool     `form:"all"`
+	Back      string   `form:"back"`
+	Confirmed bool     `form:"confirmed"`
 }
 
-// stopSharing removes selected recipients, or all of them (S21).
+// stopConfirmShown is how many recipients a confirmation lists.
+const stopConfirmShown = 50
+
+// stopSharing removes selected recipients, or all of them (S21), once the
+// user has confirmed it: a submission without confirmed asks first.
 func (h *console) stopSharing(c echo.Context) error {
 	var f stopForm
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
 	ctx, a, id := c.Request().Context(), actor(c), c.Param("id")
+	rerender := func(status int, pr *views.Problem) error {
+		return h.renderShare(c, status, shareForm{Images: []string{id}, Tab: "stop", Back: f.Back}, pr)
+	}
+	if !f.Confirmed {
+		img, rs, err := h.sh.StopSharingPreview(ctx, a, id, f.Members, f.All)
+		if err != nil {
+			return h.refused(c, err, f.Members, rerender)
+		}
+		v := views.StopConfirmView{Dialog: dialog("stop-confirm-dialog", t(c, "action.stop_sharing"), localPath(f.Back, h.url("images"))),
+			Image: views.ImageRef{ID: img.ID, Name: img.Name}, All: f.All, Members: f.Members}
+		if len(rs) > stopConfirmShown {
+			v.More = t(c, "stop.more", i18n.Number(len(rs)-stopConfirmShown))
+			rs = rs[:stopConfirmShown]
+		}
+		v.Recipients = recipientRows(c, rs)
+		p := h.page(c, v.Dialog.Title, "images")
+		return h.render(c, http.StatusOK, p, views.StopConfirmDialog(p, v))
+	}
 	var err error
 	if f.All {
 		err = h.sh.StopSharingAll(ctx, a, id)
@@ -124,9 +148,7 @@ func (h *console) stopSharing(c echo.Context) error {
 		err = h.sh.StopSharing(ctx, a, id, f.Members)
 	}
 	if err != nil {
-		return h.refused(c, err, f.Members, func(status int, pr *views.Problem) error {
-			return h.renderShare(c, status, shareForm{Images: []string{id}, Tab: "stop", Back: f.Back}, pr)
-		})
+		return h.refused(c, err, f.Members, rerender)
 	}
 	msg := t(c, "stop.done", tn(c, "count.recipients", len(f.Members)))
 	if f.All {

@@ -2,11 +2,11 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/sharing"
 	"imageshare/views"
 )
 
@@ -74,21 +74,45 @@ func (h *console) decide(c echo.Context) error {
 	if f.Op == "accept" {
 		return h.renderAccept(c, http.StatusOK, f, nil)
 	}
+	return h.renderReject(c, http.StatusOK, f, nil)
+}
+
+// renderReject asks to confirm rejecting the selected images.
+func (h *console) renderReject(c echo.Context, status int, f decideForm, pr *views.Problem) error {
+	v := views.RejectView{Dialog: dialog("reject-dialog", t(c, "reject.title"), h.sharedBack(f.Back)), Problem: pr}
+	ims, err := h.sh.SharedWith(c.Request().Context(), actor(c), f.Images)
+	if err != nil {
+		return err
+	}
+	v.Images = sharedRefs(ims)
+	if len(f.Images) == 0 && v.Problem == nil {
+		v.Problem = problemOf(c, domain.ErrInvalid("images", "err.select_image"))
+	}
+	p := h.page(c, v.Dialog.Title, "shared")
+	return h.render(c, status, p, views.RejectDialog(p, v))
+}
+
+// sharedRefs names images shared with the viewer with who shares them.
+func sharedRefs(ims []sharing.SharedImage) []views.SharedRef {
+	out := make([]views.SharedRef, 0, len(ims))
+	for _, im := range ims {
+		out = append(out, views.SharedRef{ID: im.ID, Name: im.Name, Owner: im.OwnerAccountName})
+	}
+	return out
+}
+
+// reject rejects the selected images (S13, S15), once confirmed.
+func (h *console) reject(c echo.Context) error {
+	var f decideForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
 	if err := h.sh.Reject(c.Request().Context(), actor(c), f.Images); err != nil {
 		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
-			return h.renderShared(c, status, sharedQuery{View: viewOf(f.Back)}, pr)
+			return h.renderReject(c, status, f, pr)
 		})
 	}
 	return h.done(c, h.sharedBack(f.Back), t(c, "reject.done", tn(c, "count.images", len(f.Images))))
-}
-
-// viewOf is the Shared with Me view a back link names.
-func viewOf(back string) string {
-	u, err := url.Parse(back)
-	if err != nil {
-		return ""
-	}
-	return u.Query().Get("view")
 }
 
 // acceptDialog asks to confirm accepting the selected images, or all

@@ -193,6 +193,9 @@ var consoleMessages = map[string][2]string{
 	"stop.all":                     {"Stop Sharing with All", "全部停止共享"},
 	"stop.done":                    {"Stopped sharing with %s. They can no longer use the image.", "已停止共享给 %s，对方不能再使用该镜像。"},
 	"stop.done.all":                {"Stopped sharing with all recipients. They can no longer use the image.", "已停止共享给所有接收方，对方不能再使用该镜像。"},
+	"stop.confirm":                 {"Stop sharing %s with these recipients?", "停止将 %s 共享给以下接收方？"},
+	"stop.confirm.all":             {"Stop sharing %s with all its recipients?", "停止将 %s 共享给所有接收方？"},
+	"stop.more":                    {"and %s more", "另有 %s 个"},
 	"recipients.select_all":        {"Select all recipients", "全选接收方"},
 	"recipients.empty":             {"The image is not shared with anyone.", "该镜像尚未共享给任何人。"},
 	"recipients.more":              {"Only the first recipients are shown.", "仅显示前面的接收方。"},
@@ -219,6 +222,10 @@ var consoleMessages = map[string][2]string{
 	"accept.all.one":        {"Accept the %s image waiting for you?", "接受等待您接受的 %s 个镜像？"},
 	"accept.all":            {"Accept all %s images waiting for you?", "接受全部 %s 个等待您接受的镜像？"},
 	"accept.done":           {"Accepted %s: you can now create servers or disks from them.", "已接受 %s：现在可以用它们创建云服务器或磁盘。"},
+	"reject.title":          {"Reject Shared Images", "拒绝共享镜像"},
+	"reject.confirm":        {"Reject these images?", "拒绝以下镜像？"},
+	"reject.hint":           {"Rejected images leave your list; you can accept them again under Rejected Images while the owner still shares them.", "拒绝后镜像将从列表中移除；只要所有者仍在共享，您可以在“已拒绝的镜像”中重新接受。"},
+	"shared.from":           {"%s, shared by %s", "%s（共享者：%s）"},
 	"reject.done":           {"Rejected %s. Find them under Rejected Images to accept them again.", "已拒绝 %s。可在“已拒绝的镜像”中重新接受。"},
 
 	// Servers and disks.
@@ -233,6 +240,7 @@ var consoleMessages = map[string][2]string{
 	"server.done.no_eip":    {"Server %s is running in %s from image %s. It has no EIP: EIPs are never shared.", "云服务器 %s 已在 %s 运行，镜像为 %s。它没有弹性公网 IP：弹性公网 IP 从不共享。"},
 	"changeos.runs":         {"Server %s runs %s.", "云服务器 %s 当前运行 %s。"},
 	"changeos.image":        {"New image", "新镜像"},
+	"changeos.warning":      {"Changing the OS replaces the system disk: the data on it will be lost. Data disks are kept.", "切换操作系统会替换系统盘：系统盘上的数据将会丢失。数据盘保留。"},
 	"changeos.done":         {"The server's OS has been changed.", "云服务器的操作系统已切换。"},
 	"reinstall.confirm":     {"Reinstall the OS of %s from the image %s?", "用镜像 %[2]s 重装 %[1]s 的操作系统？"},
 	"reinstall.warning":     {"The data on the server's system disk will be lost; data disks are kept.", "云服务器系统盘上的数据将会丢失；数据盘保留。"},

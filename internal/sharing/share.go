@@ -303,25 +303,9 @@ func (s *Service) stopSharing(ctx context.Context, a Actor, imageID string, memb
 		if err != nil {
 			return "", err
 		}
-		var remove []domain.Grant
-		if all {
-			if remove, err = tx.Grants(img.ID); err != nil {
-				return "", err
-			}
-		} else {
-			if len(members) == 0 {
-				return "", domain.ErrInvalid("members", "err.select_recipients_stop")
-			}
-			for _, m := range dedupe(members) {
-				g, ok, err := s.grantNamed(tx, img.ID, m)
-				if err != nil {
-					return "", err
-				}
-				if !ok {
-					return "", domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "err.not_a_recipient", m).About(m)
-				}
-				remove = append(remove, g)
-			}
+		remove, err := s.grantsToRemove(tx, img.ID, members, all)
+		if err != nil {
+			return "", err
 		}
 		var affected, ids, labels []string
 		for _, g := range remove {
@@ -338,6 +322,71 @@ func (s *Service) stopSharing(ctx context.Context, a Actor, imageID string, memb
 		}
 		return fmt.Sprintf("stopped sharing %s with %s", img.Name, strings.Join(labels, ", ")), s.syncShares(tx, []domain.Image{img}, affected)
 	})
+}
+
+// grantsToRemove are the grants of an image that stopping sharing with
+// members (or all of them) removes; an unknown member is refused.
+func (s *Service) grantsToRemove(tx *store.Tx, imageID string, members []string, all bool) ([]domain.Grant, error) {
+	if all {
+		return tx.Grants(imageID)
+	}
+	if len(members) == 0 {
+		return nil, domain.ErrInvalid("members", "err.select_recipients_stop")
+	}
+	var remove []domain.Grant
+	for _, m := range dedupe(members) {
+		g, ok, err := s.grantNamed(tx, imageID, m)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "err.not_a_recipient", m).About(m)
+		}
+		remove = append(remove, g)
+	}
+	return remove, nil
+}
+
+// StopSharingPreview answers what StopSharing (or StopSharingAll, with
+// all) would remove, refusing what it would refuse, and changes nothing:
+// the confirmation a console asks before it stops sharing.
+func (s *Service) StopSharingPreview(ctx context.Context, a Actor, imageID string, members []string, all bool) (img ImageView, out []Recipient, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		if img, err = s.imageView(tx, a, imageID, false); err != nil {
+			return err
+		}
+		if !img.Owned {
+			return domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, ownerOnly).About(img.Name)
+		}
+		gs, err := s.grantsToRemove(tx, imageID, members, all)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.MembersOf(grantIDs(gs))
+		out = recipientsFrom(ms)
+		return err
+	})
+	return img, out, err
+}
+
+// SharedWith returns images shared with the actor's project, with who
+// shares them: what an accept or reject dialog shows. An image not shared
+// with the project is not found; the owner's own is refused (S13).
+func (s *Service) SharedWith(ctx context.Context, a Actor, imageIDs []string) (out []SharedImage, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		for _, id := range dedupe(imageIDs) {
+			v, err := s.imageView(tx, a, id, false)
+			if err != nil {
+				return err
+			}
+			if v.Owned {
+				return domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "err.owner_cannot_decide").About(v.Name)
+			}
+			out = append(out, SharedImage{Image: v.Image, Status: v.ShareStatus, OwnerAccountName: v.OwnerAccountName})
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Accept accepts images shared with the actor's project (S13, S15): every

@@ -146,7 +146,10 @@ func TestE2E_S13_S14_RejectThenAcceptFromRejected(t *testing.T) {
 		t.Fatalf("pending view: row status: got %q, want pending; page: %s", got, bob.pageText())
 	}
 	bob.do("select the image", click(row+" input.row-check"))
-	bob.click("#reject-selected", "#flashes .flash-success")
+	bob.click("#reject-selected", "#reject-dialog #reject-confirm")
+	bob.wantText(`#reject-dialog li[data-image-id="`+img+`"]`, "centos-7.9-base, shared by acme")
+	bob.screenshot("06a-reject-confirm")
+	bob.click("#reject-confirm", "#flashes .flash-success")
 	bob.wantText("#flashes .flash-success", "Rejected 1 image.")
 	bob.wantNone("#pending-badge", "S14: badge after rejecting the only pending image")
 	bob.wantNone("#pending-banner", "S14: banner after rejecting the only pending image")
@@ -212,7 +215,10 @@ func TestE2E_S21_StopSharing(t *testing.T) {
 	}
 	alice.do("select the recipient", click(member))
 	alice.screenshot("03b-stop-sharing-dialog")
-	alice.click("#stop-selected", "#flashes .flash-success")
+	alice.click("#stop-selected", "#stop-confirm-dialog #stop-confirm")
+	alice.wantText("#stop-confirm-dialog", "Stop sharing ubuntu-22.04-web with these recipients?")
+	alice.screenshot("03c-stop-sharing-confirm")
+	alice.click("#stop-confirm", "#flashes .flash-success")
 	alice.wantText("#flashes .flash-success", "Stopped sharing with 1 recipient.")
 	if got := alice.text(row + " .recipients"); got != "0" {
 		t.Errorf("recipients column after stopping: got %q, want 0", got)
@@ -222,7 +228,9 @@ func TestE2E_S21_StopSharing(t *testing.T) {
 	if got := alice.attr(`#recipients-table tr[data-member="`+bobProject+`"]`, "data-status"); got != "pending" {
 		t.Fatalf("image details: recipient status %q, want pending", got)
 	}
-	alice.click("#delete-all-recipients", "#flashes .flash-success")
+	alice.click("#delete-all-recipients", "#stop-confirm-dialog #stop-confirm")
+	alice.wantText("#stop-confirm-dialog", "with all its recipients?")
+	alice.click("#stop-confirm", "#flashes .flash-success")
 	alice.wantText("#flashes .flash-success", "Stopped sharing with all recipients")
 	alice.wantNone("#recipients-table tr[data-member]", "recipients after Delete All")
 
