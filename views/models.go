@@ -258,7 +258,9 @@ type SharedRow struct {
 type SharedView struct {
 	View        string // accepted, pending or rejected
 	Pending     int
-	PendingText string // how many are pending, in words
+	PendingText string      // how many are pending, in words
+	Waiting     []SharedRef // the latest pending images, with who shares them
+	WaitingMore string      // how many more, in words ("" when none)
 	Rows        []SharedRow
 	Pager       Pager
 	Problem     *Problem
@@ -268,7 +270,8 @@ type SharedView struct {
 type AcceptView struct {
 	Dialog    Dialog
 	All       bool
-	Images    []ImageRef
+	Images    []SharedRef
+	More      string // how many more than listed, in words ("" when none)
 	Count     int
 	CountText string // "Accept all 3 images waiting for you?"
 	Problem   *Problem

@@ -134,7 +134,7 @@ func (h *console) stopSharing(c echo.Context) error {
 		v := views.StopConfirmView{Dialog: dialog("stop-confirm-dialog", t(c, "action.stop_sharing"), localPath(f.Back, h.url("images"))),
 			Image: views.ImageRef{ID: img.ID, Name: img.Name}, All: f.All, Members: f.Members}
 		if len(rs) > stopConfirmShown {
-			v.More = t(c, "stop.more", i18n.Number(len(rs)-stopConfirmShown))
+			v.More = t(c, "list.more", i18n.Number(len(rs)-stopConfirmShown))
 			rs = rs[:stopConfirmShown]
 		}
 		v.Recipients = recipientRows(c, rs)

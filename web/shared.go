@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
 	"imageshare/internal/sharing"
 	"imageshare/views"
 )
@@ -48,6 +49,10 @@ func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *vi
 	})
 	v.Pager.Summary = tn(c, "count.images", res.Counts.Of(q.View))
 	v.PendingText = tn(c, "shared.banner", v.Pending)
+	v.Waiting = sharedRefs(res.Waiting)
+	if n := v.Pending - len(v.Waiting); n > 0 {
+		v.WaitingMore = t(c, "list.more", i18n.Number(n))
+	}
 	p := h.page(c, t(c, "nav.shared"), "shared")
 	return h.render(c, status, p, views.SharedPage(p, v))
 }
@@ -115,6 +120,9 @@ func (h *console) reject(c echo.Context) error {
 	return h.done(c, h.sharedBack(f.Back), t(c, "reject.done", tn(c, "count.images", len(f.Images))))
 }
 
+// acceptAllShown is how many pending images Accept All names.
+const acceptAllShown = 50
+
 // acceptDialog asks to confirm accepting the selected images, or all
 // pending ones, with the S22 warning.
 func (h *console) acceptDialog(c echo.Context) error {
@@ -129,18 +137,23 @@ func (h *console) renderAccept(c echo.Context, status int, f decideForm, pr *vie
 	ctx, a := c.Request().Context(), actor(c)
 	v := views.AcceptView{Dialog: dialog("accept-dialog", t(c, "accept.title"), h.sharedBack(f.Back)), All: f.All, Problem: pr}
 	if f.All {
-		n, err := h.sh.PendingCount(ctx, a)
+		// Accept All names what it accepts and who shares it (S22: accept
+		// only from accounts you trust).
+		res, err := h.sh.SharedImages(ctx, a, domain.MemberPending, sharing.Page{Limit: acceptAllShown})
 		if err != nil {
 			return err
 		}
-		v.Count, v.CountText = n, tn(c, "accept.all", n)
-	}
-	for _, id := range f.Images {
-		iv, err := h.sh.ImageWithCounts(ctx, a, id)
+		n := res.Counts.Pending
+		v.Count, v.CountText, v.Images = n, tn(c, "accept.all", n), sharedRefs(res.Rows)
+		if more := n - len(res.Rows); more > 0 {
+			v.More = t(c, "list.more", i18n.Number(more))
+		}
+	} else {
+		ims, err := h.sh.SharedWith(ctx, a, f.Images)
 		if err != nil {
 			return err
 		}
-		v.Images = append(v.Images, views.ImageRef{ID: iv.ID, Name: iv.Name})
+		v.Images = sharedRefs(ims)
 	}
 	if !f.All && len(f.Images) == 0 && v.Problem == nil {
 		v.Problem = problemOf(c, domain.ErrInvalid("images", "err.select_images_to_accept"))

@@ -195,7 +195,7 @@ var consoleMessages = map[string][2]string{
 	"stop.done.all":                {"Stopped sharing with all recipients. They can no longer use the image.", "已停止共享给所有接收方，对方不能再使用该镜像。"},
 	"stop.confirm":                 {"Stop sharing %s with these recipients?", "停止将 %s 共享给以下接收方？"},
 	"stop.confirm.all":             {"Stop sharing %s with all its recipients?", "停止将 %s 共享给所有接收方？"},
-	"stop.more":                    {"and %s more", "另有 %s 个"},
+	"list.more":                    {"and %s more", "另有 %s 个"},
 	"recipients.select_all":        {"Select all recipients", "全选接收方"},
 	"recipients.empty":             {"The image is not shared with anyone.", "该镜像尚未共享给任何人。"},
 	"recipients.more":              {"Only the first recipients are shown.", "仅显示前面的接收方。"},

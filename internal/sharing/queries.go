@@ -116,7 +116,13 @@ type SharedCounts = store.ShareCounts
 type SharedImagesPage struct {
 	Window[SharedImage]
 	Counts SharedCounts
+	// Waiting are the most recently shared of the pending images (at most
+	// WaitingShown): what the banner names, with who shares them.
+	Waiting []SharedImage
 }
+
+// WaitingShown is how many pending images a page names in its banner.
+const WaitingShown = 3
 
 // SharedImages lists a page of the images shared with the actor's project
 // in a status, most recently shared first (S10, S14).
@@ -132,15 +138,29 @@ func (s *Service) SharedImages(ctx context.Context, a Actor, status string, p Pa
 		if err != nil {
 			return err
 		}
-		out.Window = Window[SharedImage]{Next: w.Next, Prev: w.Prev}
-		for _, r := range w.Rows {
-			out.Rows = append(out.Rows, SharedImage{Image: r.Image, Status: r.ShareStatus, SharedAt: r.SharedAt, OwnerAccountName: r.OwnerAccountName,
-				Offers: s.imageOffers(ImageState{Image: r.Image, ShareStatus: r.ShareStatus})})
+		out.Window = Window[SharedImage]{Next: w.Next, Prev: w.Prev, Rows: s.sharedRows(w.Rows)}
+		if out.Counts, err = tx.ShareCounts(a.ProjectID); err != nil || out.Counts.Pending == 0 {
+			return err
 		}
-		out.Counts, err = tx.ShareCounts(a.ProjectID)
+		if status == domain.MemberPending && p.After == nil {
+			out.Waiting = out.Rows[:min(len(out.Rows), WaitingShown)]
+			return nil
+		}
+		waiting, err := tx.SharedImages(a.ProjectID, domain.MemberPending, Page{Limit: WaitingShown})
+		out.Waiting = s.sharedRows(waiting.Rows)
 		return err
 	})
 	return out, err
+}
+
+// sharedRows are rows of Images Shared with Me with their offers.
+func (s *Service) sharedRows(rs []store.SharedImage) []SharedImage {
+	out := make([]SharedImage, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, SharedImage{Image: r.Image, Status: r.ShareStatus, SharedAt: r.SharedAt, OwnerAccountName: r.OwnerAccountName,
+			Offers: s.imageOffers(ImageState{Image: r.Image, ShareStatus: r.ShareStatus})})
+	}
+	return out
 }
 
 // PendingCount is the number on the red-dot badge (S14): one row to read.
