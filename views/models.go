@@ -48,6 +48,8 @@ type User struct {
 	ProjectName string
 	Projects    []Option // the account's projects in the region
 	Pending     int      // images waiting for the project to accept (S14)
+	PendingText string   // the same, in words: "3 images pending"
+	LiveURL     string   // where the badge polls for changes
 }
 
 // MultiProject reports whether the project selector is shown.
@@ -256,14 +258,29 @@ type SharedRow struct {
 
 // SharedView is the Images Shared with Me tab.
 type SharedView struct {
-	View        string // accepted, pending or rejected
-	Pending     int
-	PendingText string      // how many are pending, in words
-	Waiting     []SharedRef // the latest pending images, with who shares them
-	WaitingMore string      // how many more, in words ("" when none)
+	View    string // accepted, pending or rejected
+	Pending int
+	Banner  Banner
 	Rows        []SharedRow
 	Pager       Pager
 	Problem     *Problem
+}
+
+// Banner is the pending banner of Images Shared with Me (S14).
+type Banner struct {
+	Shown   bool   // the view has a banner (not Rejected Images)
+	View    string // the view it is on
+	Pending int
+	Text    string      // how many are pending, in words
+	Waiting []SharedRef // the latest pending images, with who shares them
+	More    string      // how many more, in words ("" when none)
+}
+
+// LiveView is what the header's badge poll answers: the badge, and the
+// banner when the page has one.
+type LiveView struct {
+	User   User
+	Banner *Banner
 }
 
 // AcceptView is the accept dialog.

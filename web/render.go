@@ -56,6 +56,7 @@ func (h *console) page(c echo.Context, title, tab string) views.Page {
 	}
 	// The badge is a convenience: a failure to count must not fail the page.
 	u.Pending, _ = h.sh.PendingCount(c.Request().Context(), v.Actor())
+	u.PendingText, u.LiveURL = tn(c, "nav.pending", u.Pending), h.liveURL(u.Pending, "")
 	p.User = u
 	return p
 }

@@ -16,6 +16,10 @@ func (h *console) routes() {
 	e.POST("/login", h.login, open...).Name = "login.post"
 	e.POST("/language", h.setLanguage, open...).Name = "language"
 
+	// The badge's poll: the session alone, no CSRF (it changes nothing),
+	// checked against the user in its one query (live.go).
+	e.GET("/pending", h.pendingLive, h.loadSession).Name = "pending"
+
 	// Everything else needs a session; the Actor comes from it.
 	in := []echo.MiddlewareFunc{h.loadSession, h.csrf, h.requireLogin}
 	e.GET("/", h.home, in...).Name = "home"

@@ -40,7 +40,8 @@ func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *vi
 	if err != nil {
 		return err
 	}
-	v := views.SharedView{View: q.View, Pending: res.Counts.Pending, Problem: pr}
+	v := views.SharedView{View: q.View, Pending: res.Counts.Pending, Problem: pr,
+		Banner: bannerOf(c, q.View, res.Counts.Pending, res.Waiting)}
 	for _, r := range res.Rows {
 		v.Rows = append(v.Rows, h.sharedRow(c, r))
 	}
@@ -48,13 +49,22 @@ func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *vi
 		return views.Query(h.url("shared"), "view", q.View, param, token)
 	})
 	v.Pager.Summary = tn(c, "count.images", res.Counts.Of(q.View))
-	v.PendingText = tn(c, "shared.banner", v.Pending)
-	v.Waiting = sharedRefs(res.Waiting)
-	if n := v.Pending - len(v.Waiting); n > 0 {
-		v.WaitingMore = t(c, "list.more", i18n.Number(n))
-	}
 	p := h.page(c, t(c, "nav.shared"), "shared")
+	if v.Banner.Shown {
+		// The poll brings the banner too, and the count it knows is the page's.
+		p.User.Pending, p.User.LiveURL = res.Counts.Pending, h.liveURL(res.Counts.Pending, q.View)
+	}
 	return h.render(c, status, p, views.SharedPage(p, v))
+}
+
+// bannerOf is the pending banner of a view of Images Shared with Me.
+func bannerOf(c echo.Context, view string, pending int, waiting []sharing.SharedImage) views.Banner {
+	b := views.Banner{Shown: view != domain.MemberRejected, View: view, Pending: pending,
+		Text: tn(c, "shared.banner", pending), Waiting: sharedRefs(waiting)}
+	if n := pending - len(waiting); n > 0 {
+		b.More = t(c, "list.more", i18n.Number(n))
+	}
+	return b
 }
 
 // sharedBack is where a decision returns: the view it was made from.

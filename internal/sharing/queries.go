@@ -169,6 +169,14 @@ func (s *Service) PendingCount(ctx context.Context, a Actor) (int, error) {
 	return c.Pending, err
 }
 
+// PendingForUser is the badge of a user's project, checked in the same one
+// statement: the project must be the user's account's and the user
+// enabled (ok is false otherwise). The console's live badge polls it
+// without loading anything else.
+func (s *Service) PendingForUser(ctx context.Context, userID, projectID string) (n int, ok bool, err error) {
+	return s.st.One(ctx).PendingForUser(userID, projectID)
+}
+
 // ImageView is an image as the actor sees it.
 type ImageView struct {
 	domain.Image

@@ -1,6 +1,10 @@
 package store
 
-import "imageshare/internal/domain"
+import (
+	"database/sql"
+
+	"imageshare/internal/domain"
+)
 
 // ImagesByID returns the images with the given IDs that exist, in ID
 // order, without locking them (reads; LockImages is for changes).
@@ -17,4 +21,17 @@ func (tx *Tx) ImagesByID(ids []string) ([]domain.Image, error) {
 		return err
 	})
 	return out, err
+}
+
+// PendingForUser is the pending count of a project (S14) for a user who
+// may work in it: the project is the user's account's and the user is
+// enabled; ok is false otherwise. One statement: the console's live badge
+// polls it.
+func (tx *Tx) PendingForUser(userID, projectID string) (n int, ok bool, err error) {
+	ok, err = tx.row(func(r *sql.Rows) error { return r.Scan(&n) },
+		`SELECT COALESCE(share_counts.pending, 0) FROM users
+		JOIN projects ON projects.account_id = users.account_id
+		LEFT JOIN share_counts ON share_counts.project_id = projects.id
+		WHERE users.id = ? AND projects.id = ? AND users.disabled = ?`, userID, projectID, false)
+	return n, ok, err
 }
