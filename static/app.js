@@ -51,3 +51,53 @@
     }
   });
 })();
+
+// Copy buttons: the value stays selectable text without JavaScript; with
+// it, a button copies it and says so (on the button, and to screen readers
+// through the page's status region).
+(function () {
+  "use strict";
+
+  function reveal(root) {
+    root.querySelectorAll(".copy-btn[hidden]").forEach(function (b) { b.hidden = false; });
+  }
+
+  function announce(text) {
+    var live = document.getElementById("announce");
+    if (live) { live.textContent = ""; live.textContent = text; }
+  }
+
+  function fallbackCopy(el) {
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    return ok;
+  }
+
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest(".copy-btn");
+    if (!btn) { return; }
+    var el = document.getElementById(btn.dataset.copy);
+    if (!el) { return; }
+    var text = el.textContent.trim();
+    var done = function () {
+      var label = btn.textContent;
+      btn.textContent = btn.dataset.done;
+      announce(btn.dataset.done + ": " + text);
+      setTimeout(function () { btn.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { if (fallbackCopy(el)) { done(); } });
+    } else if (fallbackCopy(el)) {
+      done();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { reveal(document); });
+  document.addEventListener("htmx:afterSwap", function (ev) { reveal(ev.detail && ev.detail.target || document); });
+  document.addEventListener("htmx:oobAfterSwap", function (ev) { reveal(ev.detail && ev.detail.target || document); });
+})();

@@ -478,7 +478,7 @@ func TestCredentialsShowWhatToShareWith(t *testing.T) {
 	f := newFixture(t)
 	r := f.login("bravo", "bob").get("/credentials").want(http.StatusOK)
 	r.wantText("#account-id", world.AccountID("bravo"))
-	r.wantText(`#projects-table tr[data-region="cn-north-4"] .project-id`, world.ProjectID("bravo", "cn-north-4"))
+	r.wantText(`#projects-table tr[data-region="cn-north-4"] .copy-value`, world.ProjectID("bravo", "cn-north-4"))
 	if got := r.find("#org-urns"); !strings.Contains(got, "ou:o-acme01/ou-engineering") || !strings.Contains(got, "organization:o-acme01") {
 		t.Errorf("organization URNs: got %q", got)
 	}

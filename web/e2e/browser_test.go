@@ -252,7 +252,7 @@ func (p *tab) projectID(region, project string) string {
 	p.t.Helper()
 	p.do("open the user menu", click("#user-menu"), waitVisible("#menu-credentials"))
 	p.click("#menu-credentials", "#projects-table")
-	return p.text(`#projects-table tr[data-region=` + jsString(region) + `][data-project=` + jsString(project) + `] .project-id`)
+	return p.text(`#projects-table tr[data-region=` + jsString(region) + `][data-project=` + jsString(project) + `] .copy-value`)
 }
 
 // share shares the image of a Private Images row with one recipient
