@@ -196,7 +196,8 @@ type ShareView struct {
 	Refusal    *Problem // why the image cannot be shared, if it cannot
 	Current    []RecipientRow
 	Problem    *Problem
-	Owned      bool // the viewer owns the (single) image: only then is Stop Sharing offered
+	Owned      bool      // the viewer owns the (single) image: only then is Stop Sharing offered
+	Orgs       []OrgNode // the organizations the owner may share with (S05)
 }
 
 // Single reports whether the dialog is for one image (the Stop Sharing tab needs one).
@@ -225,6 +226,19 @@ type SharedRef struct {
 	ID    string
 	Name  string
 	Owner string // the owner's account name
+}
+
+// OrgNode is a node of an organization tree: the organization, its root
+// or an OU, with its URN and its children.
+type OrgNode struct {
+	ID        string
+	Name      string
+	Kind      string // organization, root, ou
+	KindLabel string
+	URN       string
+	Here      bool // the viewer's account is directly in it
+	Chosen    bool // picked in the share dialog
+	Children  []OrgNode
 }
 
 // ImageDetail is the image details page.
@@ -453,7 +467,7 @@ type CredentialsView struct {
 	Site        string
 	UserName    string
 	Projects    []ProjectCredential
-	OrgURNs     []string
+	Orgs        []OrgNode
 	AccessKeys  AccessKeysView
 }
 

@@ -103,7 +103,8 @@ func (h *console) renderCredentials(c echo.Context, status int, pr *views.Proble
 	if err != nil {
 		return err
 	}
-	cv := views.CredentialsView{AccountName: cr.AccountName, AccountID: cr.AccountID, Site: cr.Site, UserName: v.UserName, OrgURNs: cr.OrgURNs}
+	cv := views.CredentialsView{AccountName: cr.AccountName, AccountID: cr.AccountID, Site: labelOf(c, "site."+cr.Site, cr.Site),
+		UserName: v.UserName, Orgs: orgNodes(c, cr.Orgs, nil)}
 	for _, p := range cr.Projects {
 		cv.Projects = append(cv.Projects, views.ProjectCredential{RegionID: p.RegionID, RegionName: p.RegionName, Name: p.Name, ID: p.ProjectID, Current: p.ProjectID == v.Project.ID})
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -148,6 +149,17 @@ func originText(c echo.Context, im domain.Image) string {
 		return t(c, "origin.import")
 	}
 	return "-"
+}
+
+// orgNodes are organization trees as the console shows them; chosen are
+// the URNs picked in a form.
+func orgNodes(c echo.Context, ns []domain.OrgTreeNode, chosen []string) []views.OrgNode {
+	out := make([]views.OrgNode, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, views.OrgNode{ID: n.ID, Name: n.Name, Kind: n.Kind, KindLabel: labelOf(c, "org."+n.Kind, n.Kind),
+			URN: n.URN(), Here: n.Here, Chosen: slices.Contains(chosen, n.URN()), Children: orgNodes(c, n.Children, chosen)})
+	}
+	return out
 }
 
 // imageOptions lists images for a select box, marking the selected one.

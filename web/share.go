@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,6 +17,12 @@ type shareForm struct {
 	Tab        string   `query:"tab"`
 	Back       string   `query:"back" form:"back"`
 	Recipients string   `form:"recipients"`
+	Orgs       []string `form:"org"` // URNs picked in the organization tree
+}
+
+// recipientsText is what the owner named: the box and the picked URNs.
+func (f shareForm) recipientsText() string {
+	return strings.TrimSpace(f.Recipients + "\n" + strings.Join(f.Orgs, "\n"))
 }
 
 // shareDialog is the Share Image dialog for one image (/images/:id/share,
@@ -66,6 +73,13 @@ func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views
 			v.Refusal = shareProblem(c, iv.Name, iv.Offers)
 		}
 	}
+	if v.Owned && v.Refusal == nil && v.Tab != "stop" {
+		orgs, err := h.sh.OrgTargets(ctx, a)
+		if err != nil {
+			return err
+		}
+		v.Orgs = orgNodes(c, orgs, f.Orgs)
+	}
 	p := h.page(c, t(c, "share.title"), "images")
 	return h.render(c, status, p, views.ShareDialog(p, v))
 }
@@ -78,7 +92,7 @@ func (h *console) share(c echo.Context) error {
 		return err
 	}
 	rerender := func(status int, pr *views.Problem) error { return h.renderShare(c, status, f, pr) }
-	recipients, err := sharing.ParseRecipients(f.Recipients, h.sh.Limits().MaxRecipients)
+	recipients, err := sharing.ParseRecipients(f.recipientsText(), h.sh.Limits().MaxRecipients)
 	if err != nil {
 		return h.refused(c, err, nil, rerender)
 	}

@@ -288,6 +288,9 @@ type Credentials struct {
 	Site        string
 	Projects    []ProjectCredential
 	OrgURNs     []string // the organization nodes the account is in, top first
+	// Orgs are the organizations the account is of, whole (root and OUs
+	// with their URNs), its own node marked: what its users may share with.
+	Orgs []domain.OrgTreeNode
 }
 
 // ProjectCredential is one project with its region's name.
@@ -320,6 +323,9 @@ func (s *Service) Credentials(ctx context.Context, accountID string) (c Credenti
 		}
 		for _, p := range projects {
 			c.Projects = append(c.Projects, ProjectCredential{RegionID: p.RegionID, RegionName: names[p.RegionID], ProjectID: p.ID, Name: p.Name})
+		}
+		if c.Orgs, err = tx.OrgTrees(accountID); err != nil {
+			return err
 		}
 		node, ok, err := tx.OrgMembership(accountID)
 		if err != nil || !ok {

@@ -1,6 +1,8 @@
 package sharing
 
 import (
+	"context"
+	"slices"
 	"strings"
 
 	"imageshare/internal/domain"
@@ -149,17 +151,28 @@ func isURN(s string) bool { return strings.HasPrefix(s, "organizations::") }
 // organization does not exist, so no outsider can push offers into it.
 func resolveURN(tx *store.Tx, urn, ownerID string) (domain.OrgNode, error) {
 	node, err := nodeOfURN(tx, urn)
-	if err != nil || node.MgmtAccountID == ownerID {
+	if err != nil {
 		return node, err
 	}
-	mine, in, err := tx.OrgMembership(ownerID)
+	orgs, err := tx.OrgsOf(ownerID)
 	switch {
 	case err != nil:
 		return domain.OrgNode{}, err
-	case !in || mine.OrgID != node.OrgID:
+	case !slices.Contains(orgs, node.OrgID):
 		return domain.OrgNode{}, urnNotFound(urn)
 	}
 	return node, nil
+}
+
+// OrgTargets are the organizations the actor's account may share with
+// (S05: those it is of), as trees of their root and OUs with names and
+// URNs: the share dialog's picker. The account's own node is marked.
+func (s *Service) OrgTargets(ctx context.Context, a Actor) (out []domain.OrgTreeNode, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		out, err = tx.OrgTrees(a.AccountID)
+		return err
+	})
+	return out, err
 }
 
 func urnNotFound(urn string) *domain.Error {

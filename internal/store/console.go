@@ -35,3 +35,38 @@ func (tx *Tx) PendingForUser(userID, projectID string) (n int, ok bool, err erro
 		WHERE users.id = ? AND projects.id = ? AND users.disabled = ?`, userID, projectID, false)
 	return n, ok, err
 }
+
+// OrgsOf returns the IDs of the organizations an account is of (SPEC §1,
+// S05): the one it is a member of and those it manages, by ID.
+func (tx *Tx) OrgsOf(accountID string) ([]string, error) {
+	var ids []string
+	err := tx.rows(func(r *sql.Rows) error {
+		ids = append(ids, "")
+		return r.Scan(&ids[len(ids)-1])
+	}, `SELECT org_id FROM org_members WHERE account_id = ?
+		UNION SELECT org_id FROM org_nodes WHERE kind = ? AND mgmt_account_id = ? ORDER BY 1`,
+		accountID, domain.NodeOrganization, accountID)
+	return ids, err
+}
+
+// OrgTrees are the trees of the organizations an account is of (OrgsOf),
+// its own node marked.
+func (tx *Tx) OrgTrees(accountID string) ([]domain.OrgTreeNode, error) {
+	orgs, err := tx.OrgsOf(accountID)
+	if err != nil || len(orgs) == 0 {
+		return nil, err
+	}
+	here, _, err := tx.OrgMembership(accountID)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.OrgTreeNode
+	for _, org := range orgs {
+		nodes, err := tx.OrgTree(org)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, domain.OrgTree(nodes, here.ID)...)
+	}
+	return out, nil
+}
