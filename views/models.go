@@ -275,9 +275,9 @@ type SharedView struct {
 	View    string // accepted, pending or rejected
 	Pending int
 	Banner  Banner
-	Rows        []SharedRow
-	Pager       Pager
-	Problem     *Problem
+	Rows    []SharedRow
+	Pager   Pager
+	Problem *Problem
 }
 
 // Banner is the pending banner of Images Shared with Me (S14).
