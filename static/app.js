@@ -14,12 +14,34 @@
     return false;
   }
 
-  // Region and project selectors submit on change.
+  // Region and project selectors switch when a choice is made with the
+  // pointer, but not on every arrow key: a keyboard user moves through the
+  // options and switches with Enter, or by leaving the list.
+  function autosubmit(sel) {
+    if (!sel.form || sel.value === sel.dataset.initial) { return; }
+    sel.dataset.initial = sel.value;
+    if (sel.form.requestSubmit) { sel.form.requestSubmit(); } else { sel.form.submit(); }
+  }
+  function isAuto(t) { return t && t.matches && t.matches("select[data-autosubmit]"); }
+  document.addEventListener("pointerdown", function (ev) {
+    if (isAuto(ev.target)) { ev.target.dataset.keyboard = ""; }
+  }, true);
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    if (!isAuto(t)) { return; }
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      autosubmit(t);
+    } else if (ev.key !== "Tab" && ev.key !== "Shift") {
+      t.dataset.keyboard = "1";
+    }
+  }, true);
+  document.addEventListener("focusout", function (ev) {
+    if (isAuto(ev.target) && ev.target.dataset.keyboard === "1") { autosubmit(ev.target); }
+  });
   document.addEventListener("change", function (ev) {
     var t = ev.target;
-    if (t.matches && t.matches("select[data-autosubmit]") && t.form) {
-      if (t.form.requestSubmit) { t.form.requestSubmit(); } else { t.form.submit(); }
-    }
+    if (isAuto(t) && t.dataset.keyboard !== "1") { autosubmit(t); }
     if (t.matches && t.matches("input[data-select-all]")) {
       var form = t.form || t.closest("form");
       if (!form) { return; }

@@ -155,14 +155,16 @@ type Pager struct {
 
 // ImagesView is the Private Images tab.
 type ImagesView struct {
-	Rows        []ImageRow
-	Name        string
-	Type        string
-	TypeOptions []Option
-	Pager       Pager
-	QuotaUsed   int
-	QuotaLimit  int
-	Problem     *Problem
+	Rows         []ImageRow
+	Name         string
+	Type         string
+	TypeOptions  []Option
+	Pager        Pager
+	QuotaUsed    int
+	QuotaLimit   int
+	QuotaAccount string // whose quota it is (S11: per account and region)
+	QuotaRegion  string
+	Problem      *Problem
 }
 
 // Dialog frames a dialog: in place over the page with JavaScript, as a page
@@ -475,6 +477,7 @@ type CredentialsView struct {
 type LoginView struct {
 	Account string
 	User    string
+	Next    string // the page asked for, where a login goes
 	Problem *Problem
 }
 

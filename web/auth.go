@@ -13,14 +13,25 @@ type loginForm struct {
 	Account  string `form:"account"`
 	User     string `form:"user"`
 	Password string `form:"password"`
+	Next     string `query:"next" form:"next"`
+}
+
+// next is where a login goes: the page the user asked for when the login
+// page came in its way, if it is a path of this console.
+func (h *console) next(f loginForm) string {
+	return localPath(f.Next, h.url("images"))
 }
 
 func (h *console) loginPage(c echo.Context) error {
+	var f loginForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
 	if uid, _ := session(c).Values[keyUser].(string); uid != "" {
-		return c.Redirect(http.StatusSeeOther, h.url("images"))
+		return c.Redirect(http.StatusSeeOther, h.next(f))
 	}
 	pg := h.page(c, t(c, "login.title"), "")
-	return h.render(c, http.StatusOK, pg, views.LoginPage(pg, views.LoginView{}))
+	return h.render(c, http.StatusOK, pg, views.LoginPage(pg, views.LoginView{Next: localPath(f.Next, "")}))
 }
 
 // login checks the credentials (throttled, and recorded either way, by the
@@ -38,12 +49,13 @@ func (h *console) login(c echo.Context) error {
 		}
 		pg := h.page(c, t(c, "login.title"), "")
 		// The form keeps what was typed, but never more than a valid name.
-		return h.render(c, statusOf(e), pg, views.LoginPage(pg, views.LoginView{Account: domain.Clip(f.Account, 64), User: domain.Clip(f.User, 64), Problem: problemOf(c, e)}))
+		return h.render(c, statusOf(e), pg, views.LoginPage(pg, views.LoginView{Account: domain.Clip(f.Account, 64), User: domain.Clip(f.User, 64),
+			Next: localPath(f.Next, ""), Problem: problemOf(c, e)}))
 	}
 	if err := h.startSession(c, p); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, h.url("images"))
+	return c.Redirect(http.StatusSeeOther, h.next(f))
 }
 
 func (h *console) logout(c echo.Context) error {

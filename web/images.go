@@ -34,7 +34,9 @@ func (h *console) renderImages(c echo.Context, status int, q imagesQuery, pr *vi
 	if err != nil {
 		return err
 	}
-	v := views.ImagesView{Name: q.Name, Type: q.Type, QuotaUsed: res.Quota.Used, QuotaLimit: res.Quota.Limit, Problem: pr}
+	vw := viewerOf(c)
+	v := views.ImagesView{Name: q.Name, Type: q.Type, QuotaUsed: res.Quota.Used, QuotaLimit: res.Quota.Limit, Problem: pr,
+		QuotaAccount: vw.AccountName, QuotaRegion: vw.Region.Name}
 	for _, typ := range domain.ImageTypes {
 		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == q.Type})
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"imageshare/internal/domain"
 	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
+	"imageshare/views"
 )
 
 // The console session is kept in the database (dbStore): it names the
@@ -143,12 +145,32 @@ func (h *console) toLogin(c echo.Context, msg string) error {
 	if err := h.saveSession(c); err != nil {
 		return err
 	}
-	login := h.url("login")
+	login := views.Query(h.url("login"), "next", askedFor(c))
 	if isHTMX(c) {
 		c.Response().Header().Set("HX-Redirect", login)
 		return c.NoContent(http.StatusUnauthorized)
 	}
 	return c.Redirect(http.StatusSeeOther, login)
+}
+
+// askedFor is the page a request that met the login page asked for, to go
+// to after the login: a page (GET) of this console, or for htmx the page
+// it was made from; "" for anything else.
+func askedFor(c echo.Context) string {
+	r := c.Request()
+	var asked string
+	switch {
+	case isHTMX(c):
+		if u, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil && u.Path != "" {
+			asked = u.RequestURI()
+		}
+	case r.Method == http.MethodGet:
+		asked = r.URL.RequestURI()
+	}
+	if asked == "/" {
+		return ""
+	}
+	return localPath(asked, "")
 }
 
 // startSession renews the session at login: nothing of the session before

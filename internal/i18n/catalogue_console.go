@@ -25,6 +25,8 @@ var consoleMessages = map[string][2]string{
 	"image.id_of":                 {"ID of %s", "%s 的 ID"},
 	"recipients.id":               {"recipient ID of %s", "接收方 %s 的 ID"},
 	"credentials.project_id_of":   {"project ID of %s", "项目 %s 的 ID"},
+	"skip":                        {"Skip to content", "跳到正文"},
+	"header.switch_hint":          {"Arrow keys only move the choice; press Enter or leave the list to switch.", "方向键只移动选项；按回车或离开列表即切换。"},
 	"header.switch":               {"Switch", "切换"},
 	"header.language":             {"Language", "语言"},
 	"dialog.close":                {"Close", "关闭"},
@@ -141,7 +143,7 @@ var consoleMessages = map[string][2]string{
 	"filter.search":           {"Search", "搜索"},
 
 	// Private Images.
-	"images.quota":                  {"Quota: %d / %d images", "配额：%d / %d 个镜像"},
+	"images.quota":                  {"Private images of account %s in %s: %d / %d", "账号 %s 在 %s 的私有镜像：%d / %d"},
 	"images.bulk_hint":              {"Select images, then Share to share several at once.", "选择多个镜像后点击“共享”，可一次共享多个。"},
 	"images.empty":                  {"No private images yet. Create one from a server, a data disk or an image file.", "还没有私有镜像。可以从云服务器、数据盘或镜像文件创建。"},
 	"images.empty.filtered":         {"No private images match the filter.", "没有符合筛选条件的私有镜像。"},
