@@ -435,10 +435,13 @@ type RestoreView struct {
 type TraceRow struct {
 	Time        string
 	User        string
-	Project     string
+	Project     string // its name, where known
+	ProjectID   string
 	Action      string // the operation's code (filters, tests)
 	ActionLabel string // its name in words
-	Target      string
+	TargetKind  string // image, server, … in words
+	Target      string // its name, where the account may still see it
+	TargetID    string
 	Result      string
 	ResultLabel string
 	Detail      string
@@ -450,6 +453,8 @@ type TraceView struct {
 	Actions []Option
 	Results []Option
 	Text    string
+	From    string // the time range, as datetime-local fields hold it (UTC)
+	To      string
 	Pager   Pager
 }
 

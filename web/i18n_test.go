@@ -85,6 +85,9 @@ func TestIssue10_EveryKeyHasATranslation(t *testing.T) {
 	for _, s := range []string{"400", "401", "403", "404", "409", "422", "429", "503"} {
 		dynamic = append(dynamic, "error.title."+s)
 	}
+	for _, k := range []string{"image", "server", "disk", "user", "access_key"} {
+		dynamic = append(dynamic, "target."+k)
+	}
 	dynamic = append(dynamic, "result."+domain.ResultSuccess, "result."+domain.ResultFailure, "server.status.running", "disk.status.available", "site.cn", "site.intl")
 	for _, k := range dynamic {
 		if !i18n.Has(k) {

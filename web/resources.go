@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"imageshare/internal/domain"
 	"imageshare/internal/sharing"
 	"imageshare/views"
 )
@@ -296,44 +295,4 @@ func (h *console) restoreDisk(c echo.Context) error {
 		})
 	}
 	return h.done(c, h.url("disks"), t(c, "restore.done"))
-}
-
-type traceQuery struct {
-	Action string `query:"action"`
-	Result string `query:"result"`
-	Text   string `query:"q"`
-	listQuery
-}
-
-// trace is the account's audit trail, newest first (S25).
-func (h *console) trace(c echo.Context) error {
-	var q traceQuery
-	if err := c.Bind(&q); err != nil {
-		return err
-	}
-	pg, err := q.page()
-	if err != nil {
-		return err
-	}
-	res, err := h.sh.Trail(c.Request().Context(), actor(c), sharing.TrailFilter{Action: q.Action, Result: q.Result, Text: q.Text}, pg)
-	if err != nil {
-		return err
-	}
-	v := views.TraceView{Text: q.Text}
-	for _, a := range domain.AuditActions {
-		v.Actions = append(v.Actions, views.Option{Value: a, Label: labelOf(c, "audit."+a, a), Selected: a == q.Action})
-	}
-	for _, r := range []string{domain.ResultSuccess, domain.ResultFailure} {
-		v.Results = append(v.Results, views.Option{Value: r, Label: labelOf(c, "result."+r, r), Selected: r == q.Result})
-	}
-	for _, e := range res.Rows {
-		v.Rows = append(v.Rows, views.TraceRow{Time: fmtTime(e.Time), User: e.UserName, Project: e.ProjectID,
-			Action: e.Action, ActionLabel: labelOf(c, "audit."+e.Action, e.Action), Target: e.TargetType + " " + e.TargetID,
-			Result: e.Result, ResultLabel: labelOf(c, "result."+e.Result, e.Result), Detail: e.Detail})
-	}
-	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
-		return views.Query(h.url("trace"), "action", q.Action, "result", q.Result, "q", q.Text, param, token)
-	})
-	p := h.page(c, t(c, "nav.trace"), "trace")
-	return h.render(c, http.StatusOK, p, views.TracePage(p, v))
 }

@@ -214,9 +214,9 @@ type Disk struct {
 
 // AuditEvent is one line of an account's trail (S25).
 type AuditEvent struct {
-	ID         int64     `gorm:"primaryKey;autoIncrement;index:idx_audit_trail,priority:2"`
-	Time       time.Time `gorm:"not null"`
-	AccountID  string    `gorm:"size:32;index:idx_audit_trail,priority:1"` // (account_id, id): the trail, newest first
+	ID         int64     `gorm:"primaryKey;autoIncrement;index:idx_audit_time,priority:3"`
+	Time       time.Time `gorm:"not null;index:idx_audit_time,priority:2"`
+	AccountID  string    `gorm:"size:32;index:idx_audit_time,priority:1"` // (account_id, time, id): the trail, newest first, from a time on
 	UserID     string    `gorm:"size:32"`
 	UserName   string    `gorm:"size:64"`
 	ProjectID  string    `gorm:"size:32"`

@@ -271,6 +271,14 @@ var consoleMessages = map[string][2]string{
 	"trace.all_results":        {"All results", "全部结果"},
 	"trace.search.placeholder": {"User, resource or detail", "用户、资源或详情"},
 	"trace.time":               {"Time (UTC)", "时间（UTC）"},
+	"trace.from":               {"From (UTC)", "开始时间（UTC）"},
+	"trace.to":                 {"To (UTC)", "结束时间（UTC）"},
+	"target.image":             {"Image", "镜像"},
+	"target.server":            {"Server", "云服务器"},
+	"target.disk":              {"Disk", "磁盘"},
+	"target.user":              {"User", "用户"},
+	"target.access_key":        {"Access key", "访问密钥"},
+	"err.time_input":           {"Enter a date and time such as 2026-11-30T09:00.", "请输入日期和时间，例如 2026-11-30T09:00。"},
 	"trace.empty":              {"No events match.", "没有符合条件的事件。"},
 
 	// My Credentials and access keys.

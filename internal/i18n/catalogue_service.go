@@ -97,6 +97,7 @@ var serviceMessages = map[string][2]string{
 	"type.full_ecs.noun":                 {"full-ECS image", "整机镜像"},
 	"site.cn":                            {"Chinese Mainland website", "中国站"},
 	"site.intl":                          {"International website", "国际站"},
+	"err.time_range":                     {"The end of the time range must be after its start.", "时间范围的结束必须晚于开始。"},
 	"err.unknown_use":                    {"Unknown use %q.", "未知用途 %q。"},
 	"status.queued":                      {"Queued", "排队中"},
 	"status.saving":                      {"Saving", "创建中"},

@@ -3,6 +3,7 @@ package sharing_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"imageshare/internal/domain"
 	"imageshare/internal/sharing"
@@ -189,5 +190,58 @@ func TestS05_EveryBadRecipientIsNamedAtOnce(t *testing.T) {
 	_, err = sharing.ParseRecipients(long+"1,"+rec.ProjectID+"\n"+long+"2", 100)
 	if got := domain.AsError(err); got == nil || len(got.Each) != 2 {
 		t.Errorf("S05: two entries too long: got %v, want both named", err)
+	}
+}
+
+// TestS25_TrailPagesEveryWayAtSize: more events than a page, many at the
+// same instant (the test clock stands still): every page forward and back
+// agrees with the whole trail, newest first, with no repeat or gap.
+func TestS25_TrailPagesEveryWayAtSize(t *testing.T) {
+	e := newEnv(t, 0)
+	owner := e.actor("owner", "")
+	for i := 0; i < 23; i++ {
+		e.image(owner, "img-"+strings.Repeat("x", i%3)+string(rune('a'+i)), domain.TypeSystem)
+		if i%5 == 0 {
+			e.clock.Advance(time.Second)
+		}
+	}
+	all, err := e.svc.Trail(e.ctx, owner, sharing.TrailFilter{}, sharing.Page{Limit: 1000})
+	e.must(err, "trail")
+	if len(all.Rows) < 23 {
+		t.Fatalf("the trail has %d events, want 23 or more", len(all.Rows))
+	}
+	for i := 1; i < len(all.Rows); i++ {
+		a, b := all.Rows[i-1], all.Rows[i]
+		if a.Time.Before(b.Time) || a.Time.Equal(b.Time) && a.ID < b.ID {
+			t.Fatalf("not newest first at %d: %v/%d then %v/%d", i, a.Time, a.ID, b.Time, b.ID)
+		}
+	}
+	var ids []int64
+	var pages []sharing.Window[sharing.TrailRow]
+	p := sharing.Page{Limit: 5}
+	for {
+		w, err := e.svc.Trail(e.ctx, owner, sharing.TrailFilter{}, p)
+		e.must(err, "page")
+		pages = append(pages, w)
+		for _, r := range w.Rows {
+			ids = append(ids, r.ID)
+		}
+		if w.Next == nil {
+			break
+		}
+		p.After = w.Next
+	}
+	for i, r := range all.Rows {
+		if i >= len(ids) || ids[i] != r.ID {
+			t.Fatalf("forward paging: got %v, want the trail's order", ids)
+		}
+	}
+	// Back from the last page: each Previous is the page before.
+	for i := len(pages) - 1; i > 0; i-- {
+		w, err := e.svc.Trail(e.ctx, owner, sharing.TrailFilter{}, sharing.Page{Limit: 5, After: pages[i].Prev, Backward: true})
+		e.must(err, "previous")
+		if len(w.Rows) != len(pages[i-1].Rows) || w.Rows[0].ID != pages[i-1].Rows[0].ID {
+			t.Fatalf("Previous from page %d: got %d rows from %d, want page %d", i+1, len(w.Rows), w.Rows[0].ID, i)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package sharing
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"imageshare/internal/domain"
@@ -504,12 +505,53 @@ func (s *Service) Disks(ctx context.Context, a Actor, p Page) (Window[DiskRow], 
 	return Window[DiskRow]{Rows: diskRows(w.Rows), Next: w.Next, Prev: w.Prev}, err
 }
 
-// Trail lists a page of the actor account's audit trail, newest first (S25).
-func (s *Service) Trail(ctx context.Context, a Actor, f TrailFilter, p Page) (Window[domain.AuditEvent], error) {
+// TrailRow is an event of the trail with the names of its project and
+// target, where the account may still see them.
+type TrailRow struct {
+	domain.AuditEvent
+	ProjectName string
+	TargetName  string
+}
+
+// Trail lists a page of the actor account's audit trail, newest first (S25),
+// with the names of the projects and of the images, servers and disks the
+// events acted on.
+func (s *Service) Trail(ctx context.Context, a Actor, f TrailFilter, p Page) (out Window[TrailRow], err error) {
 	if err := domain.CheckText("search", f.Text, maxSearchLen, false); err != nil {
-		return Window[domain.AuditEvent]{}, err
+		return out, err
 	}
-	return s.st.One(ctx).Trail(a.AccountID, f, p)
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return out, domain.ErrInvalid("to", "err.time_range")
+	}
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		w, err := tx.Trail(a.AccountID, f, p)
+		if err != nil {
+			return err
+		}
+		ids := map[string][]string{}
+		for _, e := range w.Rows {
+			id, _, _ := strings.Cut(e.TargetID, " ") // "id +N" names several
+			ids[e.TargetType] = append(ids[e.TargetType], id)
+		}
+		names, err := tx.TargetNames(a.AccountID, ids["image"], ids["server"], ids["disk"])
+		if err != nil {
+			return err
+		}
+		projects, err := tx.Projects(a.AccountID, "")
+		if err != nil {
+			return err
+		}
+		for _, pr := range projects {
+			names[pr.ID] = pr.Name
+		}
+		out = Window[TrailRow]{Next: w.Next, Prev: w.Prev}
+		for _, e := range w.Rows {
+			id, _, _ := strings.Cut(e.TargetID, " ")
+			out.Rows = append(out.Rows, TrailRow{AuditEvent: e, ProjectName: names[e.ProjectID], TargetName: names[id]})
+		}
+		return nil
+	})
+	return out, err
 }
 
 // ResyncAccounts recomputes what is shared with the accounts' projects after

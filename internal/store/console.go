@@ -70,3 +70,38 @@ func (tx *Tx) OrgTrees(accountID string) ([]domain.OrgTreeNode, error) {
 	}
 	return out, nil
 }
+
+// TargetNames maps IDs of images, servers and disks to their names, for
+// an account's trail: only those the account may see now (its own, and
+// images shared with one of its projects); deleted ones are absent.
+func (tx *Tx) TargetNames(accountID string, images, servers, disks []string) (map[string]string, error) {
+	names := map[string]string{}
+	scan := func(r *sql.Rows) error {
+		var id, name string
+		if err := r.Scan(&id, &name); err != nil {
+			return err
+		}
+		names[id] = name
+		return nil
+	}
+	queries := []struct {
+		ids  []string
+		q    string
+		args []any
+	}{
+		{images, `SELECT id, name FROM images WHERE id IN (…) AND (account_id = ? OR EXISTS (SELECT 1 FROM project_shares ps
+			JOIN projects ON projects.id = ps.project_id WHERE ps.image_id = images.id AND projects.account_id = ?))`, []any{accountID, accountID}},
+		{servers, `SELECT id, name FROM servers WHERE id IN (…) AND account_id = ?`, []any{accountID}},
+		{disks, `SELECT id, name FROM disks WHERE id IN (…) AND account_id = ?`, []any{accountID}},
+	}
+	for _, qq := range queries {
+		err := chunks(dedupe(qq.ids), func(part []string) error {
+			q, args := with(qq.q, part)
+			return tx.rows(scan, q, append(args, qq.args...)...)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
+}

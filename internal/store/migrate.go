@@ -40,6 +40,9 @@ var migrations = []struct {
 		`INSERT INTO image_counts (account_id, region_id, images)
 			SELECT account_id, region_id, COUNT(*) FROM images GROUP BY account_id, region_id`,
 	}},
+	{"console: the trail by time (idx_audit_time replaces idx_audit_trail)", []string{
+		`DROP INDEX IF EXISTS idx_audit_trail`,
+	}},
 }
 
 // schemaVersion is the version a database has once every migration ran.
