@@ -153,8 +153,38 @@ type Pager struct {
 	Summary string
 }
 
+// ListControls are a list's sortable columns and page sizes.
+type ListControls struct {
+	Sorts []SortLink
+	Sizes []Option
+	Size  int
+	Sort  string // the sort and order parameters in force ("" for defaults)
+	Order string
+}
+
+// SortLink is a sortable column header: a link to the list sorted by it
+// (the other way when it is the sort in force).
+type SortLink struct {
+	Key    string
+	Label  string
+	Href   string
+	Active bool
+	Desc   bool // in force, descending
+}
+
+// Of returns the sortable column of a key.
+func (lc ListControls) Of(key string) SortLink {
+	for _, s := range lc.Sorts {
+		if s.Key == key {
+			return s
+		}
+	}
+	return SortLink{Key: key}
+}
+
 // ImagesView is the Private Images tab.
 type ImagesView struct {
+	Controls     ListControls
 	Rows         []ImageRow
 	Name         string
 	Type         string
@@ -245,16 +275,16 @@ type OrgNode struct {
 
 // ImageDetail is the image details page.
 type ImageDetail struct {
-	Row          ImageRow
-	Owned        bool
-	OwnerAccount string
-	ShareStatus  string
-	Origin       string
-	Updated      string
-	Recipients   []RecipientRow
-	MoreShown    bool   // the recipients list was cut
-	AddTenant    Action // Share, as the recipients section offers it
-	Problem      *Problem
+	RecipientsPager Pager
+	Row             ImageRow
+	Owned           bool
+	OwnerAccount    string
+	ShareStatus     string
+	Origin          string
+	Updated         string
+	Recipients      []RecipientRow
+	AddTenant       Action // Share, as the recipients section offers it
+	Problem         *Problem
 }
 
 // SharedRow is one image of Images Shared with Me.
@@ -274,12 +304,18 @@ type SharedRow struct {
 
 // SharedView is the Images Shared with Me tab.
 type SharedView struct {
-	View    string // accepted, pending or rejected
-	Pending int
-	Banner  Banner
-	Rows    []SharedRow
-	Pager   Pager
-	Problem *Problem
+	Controls    ListControls
+	Name        string // the name search
+	Owner       string // the owner search
+	Type        string
+	TypeOptions []Option
+	Filtered    bool
+	View        string // accepted, pending or rejected
+	Pending     int
+	Banner      Banner
+	Rows        []SharedRow
+	Pager       Pager
+	Problem     *Problem
 }
 
 // Banner is the pending banner of Images Shared with Me (S14).
@@ -364,9 +400,11 @@ type ServerRow struct {
 
 // ServersView is the Servers page.
 type ServersView struct {
-	Rows    []ServerRow
-	Pager   Pager
-	Problem *Problem
+	Controls ListControls
+	Name     string // the name search
+	Rows     []ServerRow
+	Pager    Pager
+	Problem  *Problem
 }
 
 // ServerForm is the Apply for Server dialog.
@@ -408,9 +446,11 @@ type DiskRow struct {
 
 // DisksView is the Disks page.
 type DisksView struct {
-	Rows    []DiskRow
-	Pager   Pager
-	Problem *Problem
+	Controls ListControls
+	Name     string // the name search
+	Rows     []DiskRow
+	Pager    Pager
+	Problem  *Problem
 }
 
 // DiskForm is the Create Data Disk dialog.
@@ -449,13 +489,14 @@ type TraceRow struct {
 
 // TraceView is the Trace page.
 type TraceView struct {
-	Rows    []TraceRow
-	Actions []Option
-	Results []Option
-	Text    string
-	From    string // the time range, as datetime-local fields hold it (UTC)
-	To      string
-	Pager   Pager
+	Controls ListControls
+	Rows     []TraceRow
+	Actions  []Option
+	Results  []Option
+	Text     string
+	From     string // the time range, as datetime-local fields hold it (UTC)
+	To       string
+	Pager    Pager
 }
 
 // ProjectCredential is one project on My Credentials.
@@ -579,6 +620,16 @@ func tabRoute(tab string) string {
 		return "images"
 	}
 	return tab
+}
+
+func ariaSort(s SortLink) string {
+	switch {
+	case !s.Active:
+		return "none"
+	case s.Desc:
+		return "descending"
+	}
+	return "ascending"
 }
 
 func boolText(b bool) string {

@@ -9,31 +9,40 @@ import (
 	"imageshare/views"
 )
 
+// resourceQuery is the URL of the Servers or Disks list.
+type resourceQuery struct {
+	Name string `query:"name"`
+	ListQuery
+}
+
+// resourceColumns are the columns Servers and Disks sort by.
+func resourceColumns(c echo.Context) []sortColumn {
+	return []sortColumn{{"name", t(c, "col.name")}, {"", t(c, "col.created")}}
+}
+
 // servers lists the project's servers.
 func (h *console) servers(c echo.Context) error {
-	var q listQuery
+	var q resourceQuery
 	if err := c.Bind(&q); err != nil {
 		return err
 	}
-	return h.renderServers(c, http.StatusOK, q, nil)
-}
-
-func (h *console) renderServers(c echo.Context, status int, q listQuery, pr *views.Problem) error {
 	pg, err := q.page()
 	if err != nil {
 		return err
 	}
-	res, err := h.sh.Servers(c.Request().Context(), actor(c), pg)
+	res, err := h.sh.ServerList(c.Request().Context(), actor(c), sharing.ResourceFilter{Name: q.Name, Sort: q.sort()}, pg)
 	if err != nil {
 		return err
 	}
-	v := views.ServersView{Problem: pr}
+	links := listLinks{h.url("servers"), []string{"name", q.Name}}
+	v := views.ServersView{Name: q.Name, Controls: q.controls(c, resourceColumns(c), links.to)}
 	for _, s := range res.Rows {
 		v.Rows = append(v.Rows, h.serverRow(c, s))
 	}
-	v.Pager = pager(res.Next, res.Prev, func(param, token string) string { return views.Query(h.url("servers"), param, token) })
+	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
+	v.Pager.Summary = summary(c, q.Name != "", res.Total, len(res.Rows), res.Next != nil, "count.servers")
 	p := h.page(c, t(c, "nav.servers"), "servers")
-	return h.render(c, status, p, views.ServersPage(p, v))
+	return h.render(c, http.StatusOK, p, views.ServersPage(p, v))
 }
 
 type serverForm struct {
@@ -180,7 +189,7 @@ func (h *console) reinstall(c echo.Context) error {
 
 // disks lists the project's data disks.
 func (h *console) disks(c echo.Context) error {
-	var q listQuery
+	var q resourceQuery
 	if err := c.Bind(&q); err != nil {
 		return err
 	}
@@ -188,15 +197,17 @@ func (h *console) disks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.sh.Disks(c.Request().Context(), actor(c), pg)
+	res, err := h.sh.DiskList(c.Request().Context(), actor(c), sharing.ResourceFilter{Name: q.Name, Sort: q.sort()}, pg)
 	if err != nil {
 		return err
 	}
-	var v views.DisksView
+	links := listLinks{h.url("disks"), []string{"name", q.Name}}
+	v := views.DisksView{Name: q.Name, Controls: q.controls(c, resourceColumns(c), links.to)}
 	for _, d := range res.Rows {
 		v.Rows = append(v.Rows, h.diskRow(c, d))
 	}
-	v.Pager = pager(res.Next, res.Prev, func(param, token string) string { return views.Query(h.url("disks"), param, token) })
+	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
+	v.Pager.Summary = summary(c, q.Name != "", res.Total, len(res.Rows), res.Next != nil, "count.disks")
 	p := h.page(c, t(c, "nav.disks"), "disks")
 	return h.render(c, http.StatusOK, p, views.DisksPage(p, v))
 }

@@ -12,8 +12,11 @@ import (
 )
 
 type sharedQuery struct {
-	View string `query:"view"`
-	listQuery
+	View  string `query:"view"`
+	Name  string `query:"name"`
+	Owner string `query:"owner"`
+	Type  string `query:"type"`
+	ListQuery
 }
 
 // shared is Images Shared with Me: accepted images, or the pending or
@@ -36,25 +39,38 @@ func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *vi
 	if err != nil {
 		return err
 	}
-	res, err := h.sh.SharedImages(c.Request().Context(), actor(c), q.View, pg)
+	f := sharing.SharedFilter{Name: q.Name, Owner: q.Owner, Type: domain.ImageType(q.Type), Sort: q.sort()}
+	res, err := h.sh.SharedList(c.Request().Context(), actor(c), q.View, f, pg)
 	if err != nil {
 		return err
 	}
+	links := listLinks{h.url("shared"), []string{"view", viewParamOf(q.View), "name", q.Name, "owner", q.Owner, "type", q.Type}}
 	v := views.SharedView{View: q.View, Pending: res.Counts.Pending, Problem: pr,
-		Banner: bannerOf(c, q.View, res.Counts.Pending, res.Waiting)}
+		Banner: bannerOf(c, q.View, res.Counts.Pending, res.Waiting),
+		Name:   q.Name, Owner: q.Owner, Type: q.Type, Filtered: f.Name != "" || f.Owner != "" || f.Type != "",
+		Controls: q.controls(c, []sortColumn{{"name", t(c, "col.name")}, {"", t(c, "col.shared")}}, links.to)}
+	for _, typ := range domain.ImageTypes {
+		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == q.Type})
+	}
 	for _, r := range res.Rows {
 		v.Rows = append(v.Rows, h.sharedRow(c, r))
 	}
-	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
-		return views.Query(h.url("shared"), "view", q.View, param, token)
-	})
-	v.Pager.Summary = tn(c, "count.images", res.Counts.Of(q.View))
+	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
+	v.Pager.Summary = summary(c, v.Filtered, res.Counts.Of(q.View), len(res.Rows), res.Next != nil, "count.images")
 	p := h.page(c, t(c, "nav.shared"), "shared")
 	if v.Banner.Shown {
 		// The poll brings the banner too, and the count it knows is the page's.
 		p.User.Pending, p.User.LiveURL = res.Counts.Pending, h.liveURL(res.Counts.Pending, q.View)
 	}
 	return h.render(c, status, p, views.SharedPage(p, v))
+}
+
+// viewParamOf is the view query parameter: none for the default view.
+func viewParamOf(view string) string {
+	if view == domain.MemberAccepted {
+		return ""
+	}
+	return view
 }
 
 // bannerOf is the pending banner of a view of Images Shared with Me.

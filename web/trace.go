@@ -17,7 +17,7 @@ type traceQuery struct {
 	Text   string `query:"q"`
 	From   string `query:"from"` // datetime-local, UTC
 	To     string `query:"to"`
-	listQuery
+	ListQuery
 }
 
 // timeInput is the layout of a datetime-local field.
@@ -62,7 +62,7 @@ func (h *console) trace(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.TraceView{Text: q.Text, From: q.From, To: q.To}
+	v := views.TraceView{Text: q.Text, From: q.From, To: q.To, Controls: q.controls(c, nil, nil)}
 	for _, a := range domain.AuditActions {
 		v.Actions = append(v.Actions, views.Option{Value: a, Label: labelOf(c, "audit."+a, a), Selected: a == q.Action})
 	}
@@ -72,9 +72,8 @@ func (h *console) trace(c echo.Context) error {
 	for _, e := range res.Rows {
 		v.Rows = append(v.Rows, traceRow(c, e))
 	}
-	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
-		return views.Query(h.url("trace"), "action", q.Action, "result", q.Result, "q", q.Text, "from", q.From, "to", q.To, param, token)
-	})
+	links := listLinks{h.url("trace"), []string{"action", q.Action, "result", q.Result, "q", q.Text, "from", q.From, "to", q.To}}
+	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
 	p := h.page(c, t(c, "nav.trace"), "trace")
 	return h.render(c, http.StatusOK, p, views.TracePage(p, v))
 }

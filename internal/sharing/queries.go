@@ -51,6 +51,7 @@ func (s *Service) ownImage(im domain.Image, accepted, recipients int) OwnImage {
 type OwnImagesPage struct {
 	Window[OwnImage]
 	Quota Quota
+	Total int // the project's private images
 }
 
 // OwnImages lists a page of the actor project's private images, newest
@@ -72,7 +73,11 @@ func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page)
 		for _, r := range w.Rows {
 			out.Rows = append(out.Rows, s.ownImage(r.Image, r.Accepted, r.Grants))
 		}
-		out.Quota, err = s.quota(tx, proj)
+		if out.Quota, err = s.quota(tx, proj); err != nil {
+			return err
+		}
+		c, err := tx.ProjectCounts(proj.ID)
+		out.Total = c.Images
 		return err
 	})
 	return out, err
@@ -125,17 +130,32 @@ type SharedImagesPage struct {
 // WaitingShown is how many pending images a page names in its banner.
 const WaitingShown = 3
 
+// SharedFilter narrows and orders Images Shared with Me.
+type SharedFilter = store.SharedFilter
+
 // SharedImages lists a page of the images shared with the actor's project
 // in a status, most recently shared first (S10, S14).
 func (s *Service) SharedImages(ctx context.Context, a Actor, status string, p Page) (out SharedImagesPage, err error) {
+	return s.SharedList(ctx, a, status, SharedFilter{}, p)
+}
+
+// SharedList lists a page of the images shared with the actor's project in
+// a status, filtered and ordered as f says.
+func (s *Service) SharedList(ctx context.Context, a Actor, status string, f SharedFilter, p Page) (out SharedImagesPage, err error) {
 	if status != domain.MemberPending && status != domain.MemberAccepted && status != domain.MemberRejected {
 		return out, domain.ErrInvalid("member_status", "err.member_status")
+	}
+	if err := domain.CheckText("name", f.Name, maxFilterLen, false); err != nil {
+		return out, err
+	}
+	if err := domain.CheckText("owner", f.Owner, maxFilterLen, false); err != nil {
+		return out, err
 	}
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		if _, err := s.project(tx, a); err != nil {
 			return err
 		}
-		w, err := tx.SharedImages(a.ProjectID, status, p)
+		w, err := tx.SharedList(a.ProjectID, status, f, p)
 		if err != nil {
 			return err
 		}
@@ -143,7 +163,7 @@ func (s *Service) SharedImages(ctx context.Context, a Actor, status string, p Pa
 		if out.Counts, err = tx.ShareCounts(a.ProjectID); err != nil || out.Counts.Pending == 0 {
 			return err
 		}
-		if status == domain.MemberPending && p.After == nil {
+		if status == domain.MemberPending && p.After == nil && f == (SharedFilter{}) {
 			out.Waiting = out.Rows[:min(len(out.Rows), WaitingShown)]
 			return nil
 		}
@@ -479,20 +499,53 @@ func (s *Service) quota(tx *store.Tx, p domain.Project) (Quota, error) {
 	return Quota{RegionID: p.RegionID, Used: n, Limit: s.lim.MaxImagesPerRegion}, err
 }
 
+// ResourceFilter narrows and orders servers and disks.
+type ResourceFilter = store.ResourceFilter
+
+// ListSort orders a console list: by its time or by name, either way.
+type ListSort = store.ListSort
+
+// ServersPage is a page of Servers with the project's number of servers.
+type ServersPage struct {
+	Window[ServerRow]
+	Total int
+}
+
+// DisksPage is a page of Disks with the project's number of disks.
+type DisksPage struct {
+	Window[DiskRow]
+	Total int
+}
+
 // Servers lists a page of the actor project's servers, newest first, with
 // the actions each offers.
-func (s *Service) Servers(ctx context.Context, a Actor, p Page) (out Window[ServerRow], err error) {
+func (s *Service) Servers(ctx context.Context, a Actor, p Page) (Window[ServerRow], error) {
+	out, err := s.ServerList(ctx, a, ResourceFilter{}, p)
+	return out.Window, err
+}
+
+// ServerList lists a page of the actor project's servers, filtered and
+// ordered as f says, with the actions each offers and their total.
+func (s *Service) ServerList(ctx context.Context, a Actor, f ResourceFilter, p Page) (out ServersPage, err error) {
+	if err := domain.CheckText("name", f.Name, maxFilterLen, false); err != nil {
+		return out, err
+	}
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		proj, err := s.project(tx, a)
 		if err != nil {
 			return err
 		}
-		w, err := tx.Servers(proj.ID, p)
+		w, err := tx.Servers(proj.ID, f, p)
 		if err != nil {
 			return err
 		}
 		rows, err := s.serverRows(tx, proj, w.Rows)
-		out = Window[ServerRow]{Rows: rows, Next: w.Next, Prev: w.Prev}
+		if err != nil {
+			return err
+		}
+		out.Window = Window[ServerRow]{Rows: rows, Next: w.Next, Prev: w.Prev}
+		c, err := tx.ProjectCounts(proj.ID)
+		out.Total = c.Servers
 		return err
 	})
 	return out, err
@@ -501,8 +554,27 @@ func (s *Service) Servers(ctx context.Context, a Actor, p Page) (out Window[Serv
 // Disks lists a page of the actor project's disks, newest first, with the
 // actions each offers.
 func (s *Service) Disks(ctx context.Context, a Actor, p Page) (Window[DiskRow], error) {
-	w, err := s.st.One(ctx).Disks(a.ProjectID, p)
-	return Window[DiskRow]{Rows: diskRows(w.Rows), Next: w.Next, Prev: w.Prev}, err
+	out, err := s.DiskList(ctx, a, ResourceFilter{}, p)
+	return out.Window, err
+}
+
+// DiskList lists a page of the actor project's disks, filtered and ordered
+// as f says, with the actions each offers and their total.
+func (s *Service) DiskList(ctx context.Context, a Actor, f ResourceFilter, p Page) (out DisksPage, err error) {
+	if err := domain.CheckText("name", f.Name, maxFilterLen, false); err != nil {
+		return out, err
+	}
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		w, err := tx.Disks(a.ProjectID, f, p)
+		if err != nil {
+			return err
+		}
+		out.Window = Window[DiskRow]{Rows: diskRows(w.Rows), Next: w.Next, Prev: w.Prev}
+		c, err := tx.ProjectCounts(a.ProjectID)
+		out.Total = c.Disks
+		return err
+	})
+	return out, err
 }
 
 // TrailRow is an event of the trail with the names of its project and

@@ -145,7 +145,7 @@ func (s *Service) CreateServer(ctx context.Context, a Actor, spec ServerSpec) (d
 			// none, because EIPs are never shared (S18).
 			srv.EIP = newEIP()
 		}
-		return fmt.Sprintf("server %s from %s in %s", name, img.Name, spec.AZ), tx.Create(&srv)
+		return fmt.Sprintf("server %s from %s in %s", name, img.Name, spec.AZ), tx.CreateServer(&srv)
 	})
 	return srv, err
 }
@@ -190,7 +190,7 @@ func (s *Service) CreateDisk(ctx context.Context, a Actor, spec DiskSpec) (domai
 		if disk.Name, err = validateName("name", name); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("disk %s (%d GB) in %s", disk.Name, disk.SizeGB, spec.AZ), tx.Create(&disk)
+		return fmt.Sprintf("disk %s (%d GB) in %s", disk.Name, disk.SizeGB, spec.AZ), tx.CreateDisk(&disk)
 	})
 	return disk, err
 }

@@ -638,7 +638,8 @@ func (s *Service) syncShares(tx *store.Tx, imgs []domain.Image, accountIDs []str
 				if img.ProjectID == pid {
 					continue // an owner does not share with itself
 				}
-				share := domain.ProjectShare{ProjectID: pid, ImageID: img.ID, OwnerAccountID: img.AccountID, ImageCreatedAt: img.CreatedAt, UpdatedAt: now}
+				share := domain.ProjectShare{ProjectID: pid, ImageID: img.ID, OwnerAccountID: img.AccountID, ImageCreatedAt: img.CreatedAt,
+					ImageName: img.Name, UpdatedAt: now}
 				var statuses []string
 				for _, g := range byImage[img.ID] {
 					if g.Kind == domain.GrantProject && g.TargetID != pid {

@@ -105,3 +105,41 @@ func (tx *Tx) TargetNames(accountID string, images, servers, disks []string) (ma
 	}
 	return names, nil
 }
+
+// AddProjectCounts moves a project's counters of images, servers and disks
+// by delta. CreateImage, DeleteImage, CreateServer and CreateDisk keep
+// them; bulk loaders that insert rows directly call it themselves.
+func (tx *Tx) AddProjectCounts(projectID string, delta domain.ProjectCount) error {
+	if delta.Images == 0 && delta.Servers == 0 && delta.Disks == 0 {
+		return nil
+	}
+	_, err := tx.exec(`INSERT INTO project_counts (project_id, images, servers, disks) VALUES (?, ?, ?, ?)
+		ON CONFLICT (project_id) DO UPDATE SET images = project_counts.images + excluded.images,
+			servers = project_counts.servers + excluded.servers, disks = project_counts.disks + excluded.disks`,
+		projectID, delta.Images, delta.Servers, delta.Disks)
+	return err
+}
+
+// ProjectCounts reads a project's counters (the lists' totals).
+func (tx *Tx) ProjectCounts(projectID string) (domain.ProjectCount, error) {
+	c := domain.ProjectCount{ProjectID: projectID}
+	_, err := tx.row(func(r *sql.Rows) error { return r.Scan(&c.Images, &c.Servers, &c.Disks) },
+		`SELECT images, servers, disks FROM project_counts WHERE project_id = ?`, projectID)
+	return c, err
+}
+
+// CreateServer inserts a server and counts it in its project.
+func (tx *Tx) CreateServer(s *domain.Server) error {
+	if err := tx.Create(s); err != nil {
+		return err
+	}
+	return tx.AddProjectCounts(s.ProjectID, domain.ProjectCount{Servers: 1})
+}
+
+// CreateDisk inserts a disk and counts it in its project.
+func (tx *Tx) CreateDisk(d *domain.Disk) error {
+	if err := tx.Create(d); err != nil {
+		return err
+	}
+	return tx.AddProjectCounts(d.ProjectID, domain.ProjectCount{Disks: 1})
+}

@@ -40,8 +40,17 @@ var migrations = []struct {
 		`INSERT INTO image_counts (account_id, region_id, images)
 			SELECT account_id, region_id, COUNT(*) FROM images GROUP BY account_id, region_id`,
 	}},
-	{"console: the trail by time (idx_audit_time replaces idx_audit_trail)", []string{
+	{"console: the trail by time, lists by name, project counters", []string{
+		// idx_audit_time replaces idx_audit_trail.
 		`DROP INDEX IF EXISTS idx_audit_trail`,
+		`UPDATE project_shares SET image_name = COALESCE((SELECT images.name FROM images WHERE images.id = project_shares.image_id), '')`,
+		`DELETE FROM project_counts`,
+		`INSERT INTO project_counts (project_id, images, servers, disks)
+			SELECT projects.id,
+				(SELECT COUNT(*) FROM images WHERE images.project_id = projects.id),
+				(SELECT COUNT(*) FROM servers WHERE servers.project_id = projects.id),
+				(SELECT COUNT(*) FROM disks WHERE disks.project_id = projects.id)
+			FROM projects`,
 	}},
 }
 

@@ -13,14 +13,6 @@ func (tx *Tx) Server(projectID, id string) (domain.Server, error) {
 	return s, take(tx.db.Where("project_id = ? AND id = ?", projectID, id), &s, domain.ErrNotFound("server").About(id))
 }
 
-// Servers returns a page of a project's servers, newest first (idx_server_project).
-func (tx *Tx) Servers(projectID string, p Page) (Window[domain.Server], error) {
-	var ss []domain.Server
-	cond, order, args := keyset(p, "created_at", "id", true)
-	err := tx.db.Raw(`SELECT * FROM servers WHERE project_id = ?`+cond+order, append([]any{projectID}, args...)...).Scan(&ss).Error
-	return window(ss, p, func(s domain.Server) Cursor { return Cursor{Time: s.CreatedAt, ID: s.ID} }), wrap(err)
-}
-
 // UpdateServer sets the given columns of a project's server.
 func (tx *Tx) UpdateServer(projectID, id string, cols map[string]any) error {
 	res := tx.db.Model(&domain.Server{}).Where("project_id = ? AND id = ?", projectID, id).Updates(cols)
@@ -34,14 +26,6 @@ func (tx *Tx) UpdateServer(projectID, id string, cols map[string]any) error {
 func (tx *Tx) Disk(projectID, id string) (domain.Disk, error) {
 	var d domain.Disk
 	return d, take(tx.db.Where("project_id = ? AND id = ?", projectID, id), &d, domain.ErrNotFound("disk").About(id))
-}
-
-// Disks returns a page of a project's disks, newest first (idx_disk_project).
-func (tx *Tx) Disks(projectID string, p Page) (Window[domain.Disk], error) {
-	var ds []domain.Disk
-	cond, order, args := keyset(p, "created_at", "id", true)
-	err := tx.db.Raw(`SELECT * FROM disks WHERE project_id = ?`+cond+order, append([]any{projectID}, args...)...).Scan(&ds).Error
-	return window(ds, p, func(d domain.Disk) Cursor { return Cursor{Time: d.CreatedAt, ID: d.ID} }), wrap(err)
 }
 
 // TrailFilter narrows an account's trail.
