@@ -8,20 +8,7 @@ import (
 
 // ImagesByID returns the images with the given IDs that exist, in ID
 // order, without locking them (reads; LockImages is for changes).
-func (tx *Tx) ImagesByID(ids []string) ([]domain.Image, error) {
-	var out []domain.Image
-	err := chunks(sortedCopy(ids), func(part []string) error {
-		q, args := with(`SELECT `+imageRow+` FROM images WHERE images.id IN (…) ORDER BY images.id`, part)
-		ims, err := tx.images(q, args...)
-		for _, im := range ims {
-			if len(out) == 0 || out[len(out)-1].ID != im.ID { // the padding repeats IDs
-				out = append(out, im)
-			}
-		}
-		return err
-	})
-	return out, err
-}
+func (tx *Tx) ImagesByID(ids []string) ([]domain.Image, error) { return tx.imagesIn(ids, "") }
 
 // PendingForUser is the pending count of a project (S14) for a user who
 // may work in it: the project is the user's account's and the user is

@@ -107,9 +107,15 @@ func (tx *Tx) LockImages(ids []string) ([]domain.Image, error) {
 	if tx.s.dialect == "postgres" {
 		lock = " FOR UPDATE"
 	}
+	return tx.imagesIn(ids, lock)
+}
+
+// imagesIn returns the images with the given IDs that exist, in ID order;
+// suffix ends the query (a lock clause, or nothing).
+func (tx *Tx) imagesIn(ids []string, suffix string) ([]domain.Image, error) {
 	var out []domain.Image
 	err := chunks(sortedCopy(ids), func(part []string) error {
-		q, args := with(`SELECT `+imageRow+` FROM images WHERE images.id IN (…) ORDER BY images.id`+lock, part)
+		q, args := with(`SELECT `+imageRow+` FROM images WHERE images.id IN (…) ORDER BY images.id`+suffix, part)
 		ims, err := tx.images(q, args...)
 		for _, im := range ims {
 			if len(out) == 0 || out[len(out)-1].ID != im.ID { // the padding repeats IDs
