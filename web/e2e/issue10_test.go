@@ -219,7 +219,8 @@ func TestE2E_Issue10_KeyboardAndChinese(t *testing.T) {
 	srv := a.serverID("acme")
 	ubuntu := a.imageID("acme", "cn-north-4", "ubuntu-22.04-web")
 	alice.open("/servers", "#servers")
-	if why := alice.attr("#server-"+srv+"-reinstall", "data-reason"); !strings.Contains(why, "不是由镜像创建的") {
+	why, _ := chromedp.Run(alice.ctx, chromedp.Evaluate[string](`document.querySelector(`+jsString("#server-"+srv+"-reinstall .why")+`).textContent`))
+	if !strings.Contains(why, "不是由镜像创建的") {
 		t.Errorf("Reinstall OS of a server made from no image: reason %q", why)
 	}
 	alice.click(`#apply-server`, "#server-dialog #server-form")
