@@ -58,10 +58,23 @@ var actionClasses = map[sharing.Action]string{
 	sharing.ActionRestoreDisk: "act-restore",
 }
 
+// actionLabels are the actions' names in each language, made once: a page
+// shows one per action per row.
+var actionLabels = func() map[i18n.Lang]map[sharing.Action]string {
+	out := map[i18n.Lang]map[sharing.Action]string{}
+	for _, l := range i18n.Langs {
+		out[l] = map[sharing.Action]string{}
+		for _, a := range sharing.AllActions {
+			out[l][a] = i18n.Text(l, "action."+string(a))
+		}
+	}
+	return out
+}()
+
 // actionView is an offer as a row shows it; href is where the action's
 // dialog is (the console's routing, not a rule).
 func actionView(c echo.Context, rowID string, o sharing.Offer, href string) views.Action {
-	a := views.Action{ID: rowID + "-" + string(o.Action), Class: actionClasses[o.Action], Label: t(c, "action."+string(o.Action)), Href: href}
+	a := views.Action{ID: rowID + "-" + string(o.Action), Class: actionClasses[o.Action], Label: actionLabels[langOf(c)][o.Action], Href: href}
 	if o.Why != nil {
 		a.Why, a.Code = o.Why.In(langOf(c)), o.Why.Code
 	}

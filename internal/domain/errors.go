@@ -76,8 +76,8 @@ type Error struct {
 
 // In is the error's message in a language.
 func (e *Error) In(l i18n.Lang) string {
-	if e.Key == "" {
-		return e.Message
+	if e.Key == "" || l == i18n.En {
+		return e.Message // rendered in English when it was made
 	}
 	return i18n.Text(l, e.Key, e.Args...)
 }
