@@ -14,12 +14,34 @@
     return false;
   }
 
-  // Region and project selectors submit on change.
+  // Region and project selectors switch when a choice is made with the
+  // pointer, but not on every arrow key: a keyboard user moves through the
+  // options and switches with Enter, or by leaving the list.
+  function autosubmit(sel) {
+    if (!sel.form || sel.value === sel.dataset.initial) { return; }
+    sel.dataset.initial = sel.value;
+    if (sel.form.requestSubmit) { sel.form.requestSubmit(); } else { sel.form.submit(); }
+  }
+  function isAuto(t) { return t && t.matches && t.matches("select[data-autosubmit]"); }
+  document.addEventListener("pointerdown", function (ev) {
+    if (isAuto(ev.target)) { ev.target.dataset.keyboard = ""; }
+  }, true);
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    if (!isAuto(t)) { return; }
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      autosubmit(t);
+    } else if (ev.key !== "Tab" && ev.key !== "Shift") {
+      t.dataset.keyboard = "1";
+    }
+  }, true);
+  document.addEventListener("focusout", function (ev) {
+    if (isAuto(ev.target) && ev.target.dataset.keyboard === "1") { autosubmit(ev.target); }
+  });
   document.addEventListener("change", function (ev) {
     var t = ev.target;
-    if (t.matches && t.matches("select[data-autosubmit]") && t.form) {
-      if (t.form.requestSubmit) { t.form.requestSubmit(); } else { t.form.submit(); }
-    }
+    if (isAuto(t) && t.dataset.keyboard !== "1") { autosubmit(t); }
     if (t.matches && t.matches("input[data-select-all]")) {
       var form = t.form || t.closest("form");
       if (!form) { return; }
@@ -46,7 +68,8 @@
   // Upload Image File: the form is sent with XMLHttpRequest, whose upload
   // reports progress, to a progress bar; the server answers as to htmx
   // (HX-Location on success, the dialog with the reason on a refusal).
-  // Without JavaScript the form posts as it is.
+  // Without JavaScript the form posts as it is. Its messages come in the
+  // page's language from the form's data attributes.
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (!form.matches || !form.matches("form[data-upload]") || !window.FormData || !window.XMLHttpRequest) { return; }
@@ -67,7 +90,7 @@
       if (!e.lengthComputable || !bar) { return; }
       bar.setAttribute("max", e.total);
       bar.setAttribute("value", e.loaded);
-      say(Math.floor(100 * e.loaded / e.total) + "%" + (e.loaded === e.total ? ": checking the data…" : ""));
+      say(Math.floor(100 * e.loaded / e.total) + "%" + (e.loaded === e.total ? form.dataset.checking : ""));
     });
     xhr.addEventListener("load", function () {
       var next = xhr.getResponseHeader("HX-Location");
@@ -79,12 +102,12 @@
       if (dialog && xhr.responseText) {
         dialog.outerHTML = xhr.responseText;
       } else {
-        say("The upload was refused (HTTP " + xhr.status + ").");
+        say(form.dataset.refused.replace("%d", xhr.status));
         if (submit) { submit.disabled = false; }
       }
     });
     xhr.addEventListener("error", function () {
-      say("The upload failed: the connection was lost. Try again.");
+      say(form.dataset.lost);
       if (submit) { submit.disabled = false; }
     });
     xhr.send(new FormData(form));
@@ -97,4 +120,54 @@
       if (first) { first.focus(); }
     }
   });
+})();
+
+// Copy buttons: the value stays selectable text without JavaScript; with
+// it, a button copies it and says so (on the button, and to screen readers
+// through the page's status region).
+(function () {
+  "use strict";
+
+  function reveal(root) {
+    root.querySelectorAll(".copy-btn[hidden]").forEach(function (b) { b.hidden = false; });
+  }
+
+  function announce(text) {
+    var live = document.getElementById("announce");
+    if (live) { live.textContent = ""; live.textContent = text; }
+  }
+
+  function fallbackCopy(el) {
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    return ok;
+  }
+
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest(".copy-btn");
+    if (!btn) { return; }
+    var el = document.getElementById(btn.dataset.copy);
+    if (!el) { return; }
+    var text = el.textContent.trim();
+    var done = function () {
+      var label = btn.textContent;
+      btn.textContent = btn.dataset.done;
+      announce(btn.dataset.done + ": " + text);
+      setTimeout(function () { btn.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { if (fallbackCopy(el)) { done(); } });
+    } else if (fallbackCopy(el)) {
+      done();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { reveal(document); });
+  document.addEventListener("htmx:afterSwap", function (ev) { reveal(ev.detail && ev.detail.target || document); });
+  document.addEventListener("htmx:oobAfterSwap", function (ev) { reveal(ev.detail && ev.detail.target || document); });
 })();

@@ -22,7 +22,15 @@ type Page struct {
 	User    *User // nil when nobody is logged in
 	Flashes []Flash
 	URL     URLFunc
+	// T renders a message of the catalogue in the page's language.
+	T     TextFunc
+	Lang  string   // the page's language, as HTML's lang attribute names it
+	Langs []Option // the languages to switch to
+	Here  string   // the page's own path and query, where a switch returns
 }
+
+// TextFunc renders a message of the catalogue: key with its arguments.
+type TextFunc func(key string, args ...any) string
 
 // Assets are the content-hashed URLs of the static files.
 type Assets struct {
@@ -40,6 +48,8 @@ type User struct {
 	ProjectName string
 	Projects    []Option // the account's projects in the region
 	Pending     int      // images waiting for the project to accept (S14)
+	PendingText string   // the same, in words: "3 images pending"
+	LiveURL     string   // where the badge polls for changes
 }
 
 // MultiProject reports whether the project selector is shown.
@@ -63,6 +73,10 @@ type Problem struct {
 	Code    string // the IMS code, e.g. IMG.0098
 	Message string
 	Subject string // the offending input (a recipient ID, a field, an image name)
+	// Each lists every refusal when one request was refused for several
+	// reasons at once (every bad recipient of a batch); Message is then
+	// what they have in common.
+	Each []Problem
 }
 
 // SubjectLabel is the subject to show before the message: none when the
@@ -74,23 +88,30 @@ func (p Problem) SubjectLabel() string {
 	return p.Subject
 }
 
-// Reason is why an action is not offered; "" means it is.
-type Reason string
+// Action is one action of a row or a page: a link that opens its dialog,
+// or, when a rule forbids it, its label disabled with the reason, which
+// keyboard, touch and screen-reader users can reach too.
+type Action struct {
+	ID    string // unique on the page; the reason's element is ID + "-why"
+	Class string // what the action is: act-share, act-server, …
+	Label string
+	Href  string
+	Why   string // "" when the action is offered
+	Code  string // the refusal's IMS code
+	File  bool   // a file to download, not a dialog
+}
 
 // Allowed reports whether the action is offered.
-func (r Reason) Allowed() bool { return r == "" }
+func (a Action) Allowed() bool { return a.Why == "" }
 
-// Actions lists the image actions with the reason each one is refused.
-type Actions struct {
-	Share                Reason
-	StopSharing          Reason
-	Replicate            Reason
-	ReplicateCrossRegion Reason
-	CreateServer         Reason
-	CreateDisk           Reason
-	Delete               Reason
-	Upload               Reason // offered only when allowed (a queued image)
-	Download             Reason // offered only when allowed (data to download)
+// ActionOf returns the action of a class among as; ok is false when none.
+func ActionOf(as []Action, class string) (Action, bool) {
+	for _, a := range as {
+		if a.Class == class {
+			return a, true
+		}
+	}
+	return Action{}, false
 }
 
 // ImageRef names an image.
@@ -117,8 +138,10 @@ type ImageRow struct {
 	Encrypted   bool
 	Recipients  int
 	Accepted    int
+	AcceptedMax int // the most S09 allows
 	Created     string
-	Actions     Actions
+	Actions     []Action
+	Selectable  bool // can be selected to share with others at once
 }
 
 // Saving reports whether the image is still being made (a queued image
@@ -134,16 +157,48 @@ type Pager struct {
 	Summary string
 }
 
+// ListControls are a list's sortable columns and page sizes.
+type ListControls struct {
+	Sorts []SortLink
+	Sizes []Option
+	Size  int
+	Sort  string // the sort and order parameters in force ("" for defaults)
+	Order string
+}
+
+// SortLink is a sortable column header: a link to the list sorted by it
+// (the other way when it is the sort in force).
+type SortLink struct {
+	Key    string
+	Label  string
+	Href   string
+	Active bool
+	Desc   bool // in force, descending
+}
+
+// Of returns the sortable column of a key.
+func (lc ListControls) Of(key string) SortLink {
+	for _, s := range lc.Sorts {
+		if s.Key == key {
+			return s
+		}
+	}
+	return SortLink{Key: key}
+}
+
 // ImagesView is the Private Images tab.
 type ImagesView struct {
-	Rows        []ImageRow
-	Name        string
-	Type        string
-	TypeOptions []Option
-	Pager       Pager
-	QuotaUsed   int
-	QuotaLimit  int
-	Problem     *Problem
+	Controls     ListControls
+	Rows         []ImageRow
+	Name         string
+	Type         string
+	TypeOptions  []Option
+	Pager        Pager
+	QuotaUsed    int
+	QuotaLimit   int
+	QuotaAccount string // whose quota it is (S11: per account and region)
+	QuotaRegion  string
+	Problem      *Problem
 }
 
 // Dialog frames a dialog: in place over the page with JavaScript, as a page
@@ -174,26 +229,66 @@ type ShareView struct {
 	Tab        string // share or stop
 	Recipients string // what was typed
 	Max        int
-	Refusal    Reason // why the image cannot be shared, if it cannot
+	Refusal    *Problem // why the image cannot be shared, if it cannot
 	Current    []RecipientRow
 	Problem    *Problem
-	Owned      bool // the viewer owns the (single) image: only then is Stop Sharing offered
+	Owned      bool      // the viewer owns the (single) image: only then is Stop Sharing offered
+	Orgs       []OrgNode // the organizations the owner may share with (S05)
 }
 
 // Single reports whether the dialog is for one image (the Stop Sharing tab needs one).
 func (v ShareView) Single() bool { return len(v.Images) == 1 }
 
+// StopConfirmView asks to confirm stopping sharing with recipients.
+type StopConfirmView struct {
+	Dialog     Dialog
+	Image      ImageRef
+	All        bool
+	Recipients []RecipientRow // the first of them
+	More       string         // how many more, in words ("" when none)
+	Members    []string       // what the confirmation sends back
+	Problem    *Problem
+}
+
+// RejectView asks to confirm rejecting shared images.
+type RejectView struct {
+	Dialog  Dialog
+	Images  []SharedRef
+	Problem *Problem
+}
+
+// SharedRef names an image shared with the viewer and who shares it.
+type SharedRef struct {
+	ID    string
+	Name  string
+	Owner string // the owner's account name
+}
+
+// OrgNode is a node of an organization tree: the organization, its root
+// or an OU, with its URN and its children.
+type OrgNode struct {
+	ID        string
+	Name      string
+	Kind      string // organization, root, ou
+	KindLabel string
+	URN       string
+	Here      bool // the viewer's account is directly in it
+	Chosen    bool // picked in the share dialog
+	Children  []OrgNode
+}
+
 // ImageDetail is the image details page.
 type ImageDetail struct {
-	Row          ImageRow
-	Owned        bool
-	OwnerAccount string
-	ShareStatus  string
-	Origin       string
-	Updated      string
-	Recipients   []RecipientRow
-	MoreShown    bool // the recipients list was cut
-	Problem      *Problem
+	RecipientsPager Pager
+	Row             ImageRow
+	Owned           bool
+	OwnerAccount    string
+	ShareStatus     string
+	Origin          string
+	Updated         string
+	Recipients      []RecipientRow
+	AddTenant       Action // Share, as the recipients section offers it
+	Problem         *Problem
 	// The image's data, when it has some: its exact size, MD5 checksum
 	// and SHA-512 hash; and its formats.
 	DataSize string
@@ -215,25 +310,51 @@ type SharedRow struct {
 	Status       string
 	StatusLabel  string
 	SharedAt     string
-	Actions      Actions
+	Actions      []Action
 }
 
 // SharedView is the Images Shared with Me tab.
 type SharedView struct {
-	View    string // accepted, pending or rejected
+	Controls    ListControls
+	Name        string // the name search
+	Owner       string // the owner search
+	Type        string
+	TypeOptions []Option
+	Filtered    bool
+	View        string // accepted, pending or rejected
+	Pending     int
+	Banner      Banner
+	Rows        []SharedRow
+	Pager       Pager
+	Problem     *Problem
+}
+
+// Banner is the pending banner of Images Shared with Me (S14).
+type Banner struct {
+	Shown   bool   // the view has a banner (not Rejected Images)
+	View    string // the view it is on
 	Pending int
-	Rows    []SharedRow
-	Pager   Pager
-	Problem *Problem
+	Text    string      // how many are pending, in words
+	Waiting []SharedRef // the latest pending images, with who shares them
+	More    string      // how many more, in words ("" when none)
+}
+
+// LiveView is what the header's badge poll answers: the badge, and the
+// banner when the page has one.
+type LiveView struct {
+	User   User
+	Banner *Banner
 }
 
 // AcceptView is the accept dialog.
 type AcceptView struct {
-	Dialog  Dialog
-	All     bool
-	Images  []ImageRef
-	Count   int
-	Problem *Problem
+	Dialog    Dialog
+	All       bool
+	Images    []SharedRef
+	More      string // how many more than listed, in words ("" when none)
+	Count     int
+	CountText string // "Accept all 3 images waiting for you?"
+	Problem   *Problem
 }
 
 // ReplicateView is the Replicate dialog.
@@ -241,8 +362,8 @@ type ReplicateView struct {
 	Dialog       Dialog
 	Image        ImageRef
 	Name         string
-	InRegion     Reason
-	CrossRegion  Reason
+	InRegion     *Problem // why in-region replication is refused, if it is
+	CrossRegion  *Problem // why cross-region replication is refused, if it is
 	Destinations []Option
 	Problem      *Problem
 	CrossProblem *Problem
@@ -252,17 +373,18 @@ type ReplicateView struct {
 type UploadView struct {
 	Dialog  Dialog
 	Image   ImageRef
-	Refusal Reason // why the image takes no data, if it does not
+	Why     string // why the image takes no data, if it does not
 	MaxSize string // the server's limit, as shown
 	Problem *Problem
 }
 
 // DeleteView confirms deleting an image.
 type DeleteView struct {
-	Dialog     Dialog
-	Image      ImageRef
-	Recipients int
-	Problem    *Problem
+	Dialog            Dialog
+	Image             ImageRef
+	Recipients        int
+	RecipientsWarning string // what deleting does to them, in words
+	Problem           *Problem
 }
 
 // CreateImageView is the Create Image dialog.
@@ -294,13 +416,16 @@ type ServerRow struct {
 	EIP       string
 	Status    string
 	Created   string
+	Actions   []Action
 }
 
 // ServersView is the Servers page.
 type ServersView struct {
-	Rows    []ServerRow
-	Pager   Pager
-	Problem *Problem
+	Controls ListControls
+	Name     string // the name search
+	Rows     []ServerRow
+	Pager    Pager
+	Problem  *Problem
 }
 
 // ServerForm is the Apply for Server dialog.
@@ -320,6 +445,13 @@ type ChangeOSView struct {
 	Problem *Problem
 }
 
+// ReinstallView confirms reinstalling a server's OS.
+type ReinstallView struct {
+	Dialog  Dialog
+	Server  ServerRow
+	Problem *Problem
+}
+
 // DiskRow is one data disk.
 type DiskRow struct {
 	ID        string
@@ -330,13 +462,16 @@ type DiskRow struct {
 	ImageName string
 	Status    string
 	Created   string
+	Actions   []Action
 }
 
 // DisksView is the Disks page.
 type DisksView struct {
-	Rows    []DiskRow
-	Pager   Pager
-	Problem *Problem
+	Controls ListControls
+	Name     string // the name search
+	Rows     []DiskRow
+	Pager    Pager
+	Problem  *Problem
 }
 
 // DiskForm is the Create Data Disk dialog.
@@ -359,22 +494,30 @@ type RestoreView struct {
 
 // TraceRow is one audit event.
 type TraceRow struct {
-	Time    string
-	User    string
-	Project string
-	Action  string
-	Target  string
-	Result  string
-	Detail  string
+	Time        string
+	User        string
+	Project     string // its name, where known
+	ProjectID   string
+	Action      string // the operation's code (filters, tests)
+	ActionLabel string // its name in words
+	TargetKind  string // image, server, … in words
+	Target      string // its name, where the account may still see it
+	TargetID    string
+	Result      string
+	ResultLabel string
+	Detail      string
 }
 
 // TraceView is the Trace page.
 type TraceView struct {
-	Rows    []TraceRow
-	Actions []Option
-	Results []Option
-	Text    string
-	Pager   Pager
+	Controls ListControls
+	Rows     []TraceRow
+	Actions  []Option
+	Results  []Option
+	Text     string
+	From     string // the time range, as datetime-local fields hold it (UTC)
+	To       string
+	Pager    Pager
 }
 
 // ProjectCredential is one project on My Credentials.
@@ -393,7 +536,7 @@ type CredentialsView struct {
 	Site        string
 	UserName    string
 	Projects    []ProjectCredential
-	OrgURNs     []string
+	Orgs        []OrgNode
 	AccessKeys  AccessKeysView
 }
 
@@ -401,6 +544,7 @@ type CredentialsView struct {
 type LoginView struct {
 	Account string
 	User    string
+	Next    string // the page asked for, where a login goes
 	Problem *Problem
 }
 
@@ -412,18 +556,41 @@ type ErrorView struct {
 }
 
 // Query returns base with the given key/value pairs as its query string,
-// skipping empty values.
+// skipping empty values, keys in order as url.Values.Encode writes them.
+// Pages build hundreds of these (a link per action per row): it writes the
+// string directly rather than through a url.Values map.
 func Query(base string, kv ...string) string {
-	q := url.Values{}
+	var pairs [16][2]string
+	ps := pairs[:0]
 	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] != "" {
-			q.Add(kv[i], kv[i+1])
+		if kv[i+1] == "" {
+			continue
 		}
+		p := [2]string{kv[i], kv[i+1]}
+		j := len(ps)
+		ps = append(ps, p)
+		for ; j > 0 && ps[j-1][0] > p[0]; j-- { // stable: equal keys keep their order
+			ps[j] = ps[j-1]
+		}
+		ps[j] = p
 	}
-	if len(q) == 0 {
+	if len(ps) == 0 {
 		return base
 	}
-	return base + "?" + q.Encode()
+	var b strings.Builder
+	b.Grow(len(base) + 64)
+	b.WriteString(base)
+	for i, p := range ps {
+		if i == 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p[0]))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p[1]))
+	}
+	return b.String()
 }
 
 // HXHeaders is the hx-headers value that sends the CSRF token with every
@@ -454,31 +621,11 @@ func orDash(s string) string {
 	return s
 }
 
-func emptySuffix(name, typ string) string {
-	if name != "" || typ != "" {
-		return " match the filter"
-	}
-	return " yet"
-}
-
-// eitherAllowed is "" when any of the actions is allowed, else the first refusal.
-func eitherAllowed(rs ...Reason) Reason {
-	for _, r := range rs {
-		if r.Allowed() {
-			return ""
-		}
-	}
-	if len(rs) == 0 {
-		return ""
-	}
-	return rs[0]
-}
-
-func yesNo(b bool) string {
+func yesNo(p Page, b bool) string {
 	if b {
-		return "Yes"
+		return p.T("yes")
 	}
-	return "No"
+	return p.T("no")
 }
 
 func backTo(p Page, owned bool) string {
@@ -488,19 +635,11 @@ func backTo(p Page, owned bool) string {
 	return p.URL("shared")
 }
 
-func backLabel(owned bool) string {
+func backLabel(p Page, owned bool) string {
 	if owned {
-		return "Private Images"
+		return p.T("nav.images")
 	}
-	return "Images Shared with Me"
-}
-
-// plural picks the singular or plural form for a count.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return p.T("nav.shared")
 }
 
 func acceptAction(p Page, all bool) string {
@@ -525,4 +664,28 @@ func tabRoute(tab string) string {
 		return "images"
 	}
 	return tab
+}
+
+func ariaSort(s SortLink) string {
+	switch {
+	case !s.Active:
+		return "none"
+	case s.Desc:
+		return "descending"
+	}
+	return "ascending"
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func currentText(b bool) string {
+	if b {
+		return "page"
+	}
+	return "false"
 }

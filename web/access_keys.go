@@ -22,7 +22,7 @@ func (h *console) accessKeysView(c echo.Context, pr *views.Problem) (views.Acces
 	ks, err := h.id.AccessKeys(c.Request().Context(), viewerOf(c).Principal)
 	v := views.AccessKeysView{Max: domain.MaxAccessKeysPerUser, CanAdd: len(ks) < domain.MaxAccessKeysPerUser, Problem: pr}
 	for _, k := range ks {
-		used := "Never"
+		used := t(c, "ak.never")
 		if !k.LastUsedAt.IsZero() {
 			used = fmtTime(k.LastUsedAt)
 		}
@@ -43,7 +43,7 @@ func (h *console) createAccessKey(c echo.Context) error {
 		})
 	}
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
-	p := h.page(c, "Access Key Created", "credentials")
+	p := h.page(c, t(c, "ak.created"), "credentials")
 	return h.render(c, http.StatusOK, p, views.AccessKeyCreatedPage(p, views.AccessKeyCreatedView{UserName: v.UserName, AK: k.ID, SK: sk}))
 }
 
@@ -89,9 +89,9 @@ func (h *console) setAccessKeyEnabled(c echo.Context) error {
 	if err := h.id.SetAccessKeyEnabled(c.Request().Context(), viewerOf(c).Principal, ak, f.Enabled, consoleChannel); err != nil {
 		return err
 	}
-	msg := "Access key " + ak + " is disabled: requests signed with it are refused."
+	msg := t(c, "ak.disabled.done", ak)
 	if f.Enabled {
-		msg = "Access key " + ak + " is enabled."
+		msg = t(c, "ak.enabled.done", ak)
 	}
 	return h.done(c, h.url("credentials"), msg)
 }
@@ -106,9 +106,9 @@ func (h *console) accessKeyDeleteDialog(c echo.Context) error {
 	}
 	for _, k := range ks {
 		if k.ID == ak {
-			p := h.page(c, "Delete Access Key", "credentials")
+			p := h.page(c, t(c, "ak.delete"), "credentials")
 			return h.render(c, http.StatusOK, p, views.AccessKeyDeleteDialog(p, views.AccessKeyDeleteView{
-				Dialog: dialog("access-key-delete-dialog", "Delete Access Key", h.url("credentials")), AK: ak}))
+				Dialog: dialog("access-key-delete-dialog", p.Title, h.url("credentials")), AK: ak}))
 		}
 	}
 	return domain.ErrNotFound("access key").About(ak)
@@ -120,5 +120,5 @@ func (h *console) deleteAccessKey(c echo.Context) error {
 	if err := h.id.DeleteAccessKey(c.Request().Context(), viewerOf(c).Principal, ak, consoleChannel); err != nil {
 		return err
 	}
-	return h.done(c, h.url("credentials"), "Access key "+ak+" has been deleted.")
+	return h.done(c, h.url("credentials"), t(c, "ak.deleted.done", ak))
 }

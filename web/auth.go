@@ -13,14 +13,25 @@ type loginForm struct {
 	Account  string `form:"account"`
 	User     string `form:"user"`
 	Password string `form:"password"`
+	Next     string `query:"next" form:"next"`
+}
+
+// next is where a login goes: the page the user asked for when the login
+// page came in its way, if it is a path of this console.
+func (h *console) next(f loginForm) string {
+	return localPath(f.Next, h.url("images"))
 }
 
 func (h *console) loginPage(c echo.Context) error {
-	if uid, _ := session(c).Values[keyUser].(string); uid != "" {
-		return c.Redirect(http.StatusSeeOther, h.url("images"))
+	var f loginForm
+	if err := c.Bind(&f); err != nil {
+		return err
 	}
-	pg := h.page(c, "Log In", "")
-	return h.render(c, http.StatusOK, pg, views.LoginPage(pg, views.LoginView{}))
+	if uid, _ := session(c).Values[keyUser].(string); uid != "" {
+		return c.Redirect(http.StatusSeeOther, h.next(f))
+	}
+	pg := h.page(c, t(c, "login.title"), "")
+	return h.render(c, http.StatusOK, pg, views.LoginPage(pg, views.LoginView{Next: localPath(f.Next, "")}))
 }
 
 // login checks the credentials (throttled, and recorded either way, by the
@@ -36,14 +47,15 @@ func (h *console) login(c echo.Context) error {
 		if e.Kind == domain.KindInternal {
 			return err
 		}
-		pg := h.page(c, "Log In", "")
+		pg := h.page(c, t(c, "login.title"), "")
 		// The form keeps what was typed, but never more than a valid name.
-		return h.render(c, statusOf(e), pg, views.LoginPage(pg, views.LoginView{Account: domain.Clip(f.Account, 64), User: domain.Clip(f.User, 64), Problem: problemOf(e)}))
+		return h.render(c, statusOf(e), pg, views.LoginPage(pg, views.LoginView{Account: domain.Clip(f.Account, 64), User: domain.Clip(f.User, 64),
+			Next: localPath(f.Next, ""), Problem: problemOf(c, e)}))
 	}
 	if err := h.startSession(c, p); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, h.url("images"))
+	return c.Redirect(http.StatusSeeOther, h.next(f))
 }
 
 func (h *console) logout(c echo.Context) error {
@@ -103,13 +115,14 @@ func (h *console) renderCredentials(c echo.Context, status int, pr *views.Proble
 	if err != nil {
 		return err
 	}
-	cv := views.CredentialsView{AccountName: cr.AccountName, AccountID: cr.AccountID, Site: cr.Site, UserName: v.UserName, OrgURNs: cr.OrgURNs}
+	cv := views.CredentialsView{AccountName: cr.AccountName, AccountID: cr.AccountID, Site: labelOf(c, "site."+cr.Site, cr.Site),
+		UserName: v.UserName, Orgs: orgNodes(c, cr.Orgs, nil)}
 	for _, p := range cr.Projects {
 		cv.Projects = append(cv.Projects, views.ProjectCredential{RegionID: p.RegionID, RegionName: p.RegionName, Name: p.Name, ID: p.ProjectID, Current: p.ProjectID == v.Project.ID})
 	}
 	if cv.AccessKeys, err = h.accessKeysView(c, pr); err != nil {
 		return err
 	}
-	pg := h.page(c, "My Credentials", "credentials")
+	pg := h.page(c, t(c, "nav.credentials"), "credentials")
 	return h.render(c, status, pg, views.CredentialsPage(pg, cv))
 }

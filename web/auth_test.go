@@ -19,13 +19,40 @@ func TestLoginRequired(t *testing.T) {
 	c := f.client()
 	for _, path := range []string{"/", "/images", "/shared", "/servers", "/disks", "/trace", "/credentials"} {
 		r := c.get(path)
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
-			t.Errorf("GET %s logged out: got %d to %q, want 303 to /login", path, r.status, r.header.Get("Location"))
+		want := "/login?next=" + url.QueryEscape(path) // the page asked for, after the login
+		if path == "/" {
+			want = "/login"
+		}
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != want {
+			t.Errorf("GET %s logged out: got %d to %q, want 303 to %s", path, r.status, r.header.Get("Location"), want)
 		}
 	}
-	r := c.get("/images", "HX-Request", "true")
-	if r.status != http.StatusUnauthorized || r.header.Get("HX-Redirect") != "/login" {
-		t.Errorf("htmx request logged out: got %d HX-Redirect %q, want 401 and HX-Redirect /login", r.status, r.header.Get("HX-Redirect"))
+	r := c.get("/images", "HX-Request", "true", "HX-Current-URL", c.f.srv.URL+"/shared?view=rejected")
+	if r.status != http.StatusUnauthorized || r.header.Get("HX-Redirect") != "/login?next=%2Fshared%3Fview%3Drejected" {
+		t.Errorf("htmx request logged out: got %d HX-Redirect %q, want 401 and HX-Redirect to the login of the page", r.status, r.header.Get("HX-Redirect"))
+	}
+}
+
+// TestIssue10_LoginReturnsToThePageAskedFor: after the login the user is on
+// the page it asked for, never off the site.
+func TestIssue10_LoginReturnsToThePageAskedFor(t *testing.T) {
+	f := newFixture(t)
+	c := f.client()
+	login := c.follow(c.get("/trace?action=login")).want(http.StatusOK)
+	next, _ := login.doc.Find(`#login-form input[name="next"]`).Attr("value")
+	if next != "/trace?action=login" {
+		t.Fatalf("the login form carries next %q, want the page asked for", next)
+	}
+	r := c.submit("/login", url.Values{"account": {"acme"}, "user": {"alice"}, "password": {demoPassword}, "next": {next}}).want(http.StatusSeeOther)
+	if got := r.header.Get("Location"); got != "/trace?action=login" {
+		t.Errorf("after the login: %q, want the page asked for", got)
+	}
+	for _, evil := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example"} {
+		d := f.client()
+		r := d.submit("/login", url.Values{"account": {"acme"}, "user": {"alice"}, "password": {demoPassword}, "next": {evil}}).want(http.StatusSeeOther)
+		if got := r.header.Get("Location"); got != "/images" {
+			t.Errorf("next %q: went to %q, want /images", evil, got)
+		}
 	}
 }
 

@@ -57,7 +57,11 @@ func (h *console) url(name string, params ...any) string {
 		for i+1 < len(path) && path[i+1] != '/' {
 			i++ // the parameter's name
 		}
-		b.WriteString(url.PathEscape(fmt.Sprint(params[n])))
+		p, ok := params[n].(string)
+		if !ok {
+			p = fmt.Sprint(params[n])
+		}
+		b.WriteString(url.PathEscape(p))
 		n++
 	}
 	return b.String()

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"slices"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
 	"imageshare/internal/sharing"
 	"imageshare/views"
 )
@@ -21,34 +24,30 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format(timeLayout)
 }
 
-var statusLabels = map[string]string{
-	domain.StatusQueued: "Waiting for upload", domain.StatusSaving: "Saving", domain.StatusActive: "Normal", domain.StatusError: "Error",
-	domain.MemberPending: "Pending", domain.MemberAccepted: "Accepted", domain.MemberRejected: "Rejected",
-}
-
-func statusLabel(s string) string {
-	if l, ok := statusLabels[s]; ok {
-		return l
+// statusLabel is an image or share status as the console names it.
+func statusLabel(c echo.Context, s string) string {
+	if s == "" {
+		return ""
 	}
-	return s
+	return labelOf(c, "status."+s, s)
 }
 
-func (h *console) actions(st sharing.ImageState) views.Actions {
-	a := h.sh.Actions(st)
-	return views.Actions{
-		Share: views.Reason(a.Share), StopSharing: views.Reason(a.StopSharing),
-		Replicate: views.Reason(a.Replicate), ReplicateCrossRegion: views.Reason(a.ReplicateCrossRegion),
-		CreateServer: views.Reason(a.CreateServer), CreateDisk: views.Reason(a.CreateDisk), Delete: views.Reason(a.Delete),
-		Upload: views.Reason(a.Upload), Download: views.Reason(a.Download),
+// labelOf is the catalogue's text of key, or fallback for a value the
+// catalogue does not know.
+func labelOf(c echo.Context, key, fallback string) string {
+	if !i18n.Has(key) {
+		return fallback
 	}
+	return t(c, key)
 }
 
-// imageStatusLabel is an image's status in the console's words.
-func imageStatusLabel(im domain.Image) string {
+// imageStatusLabel is an image's status in the console's words: "Uploading"
+// while its data arrives.
+func imageStatusLabel(c echo.Context, im domain.Image) string {
 	if im.Uploading() {
-		return "Uploading"
+		return t(c, "status.uploading")
 	}
-	return statusLabel(im.Status)
+	return statusLabel(c, im.Status)
 }
 
 // sizeLabel is an image's size as the lists show it: its data's, when it
@@ -64,10 +63,10 @@ func sizeLabel(im domain.Image) string {
 }
 
 // bytesLabel is a byte count in the largest unit of 1,024 that keeps it at
-// one or more, with one decimal: "512 bytes", "2.9 MB", "40.0 GB".
+// one or more, with one decimal: "512 B", "2.9 MB", "40.0 GB".
 func bytesLabel(n int64) string {
 	if n < 1024 {
-		return countOf(int(n), "byte", "bytes")
+		return i18n.Number(int(n)) + " B"
 	}
 	units := []string{"KB", "MB", "GB", "TB"}
 	v, u := float64(n)/1024, 0
@@ -78,65 +77,156 @@ func bytesLabel(n int64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64) + " " + units[u]
 }
 
-func (h *console) imageRowView(st sharing.ImageState) views.ImageRow {
-	im := st.Image
+// typeLabel is an image type as the console names it.
+func typeLabel(c echo.Context, typ domain.ImageType) string {
+	if typ == "" {
+		return ""
+	}
+	return labelOf(c, "type."+string(typ), string(typ))
+}
+
+// actionClasses name the actions in the page (tests and styles find them so).
+var actionClasses = map[sharing.Action]string{
+	sharing.ActionShare: "act-share", sharing.ActionStopSharing: "act-stop", sharing.ActionReplicate: "act-replicate",
+	sharing.ActionReplicateInRegion: "act-replicate", sharing.ActionReplicateCrossRegion: "act-replicate-region",
+	sharing.ActionCreateServer: "act-server", sharing.ActionCreateDisk: "act-disk", sharing.ActionDelete: "act-delete",
+	sharing.ActionChangeOS: "act-changeos", sharing.ActionReinstall: "act-reinstall", sharing.ActionCreateImage: "act-create-image",
+	sharing.ActionRestoreDisk: "act-restore", sharing.ActionUpload: "act-upload", sharing.ActionDownload: "act-download",
+}
+
+// actionLabels are the actions' names in each language, made once: a page
+// shows one per action per row.
+var actionLabels = func() map[i18n.Lang]map[sharing.Action]string {
+	out := map[i18n.Lang]map[sharing.Action]string{}
+	for _, l := range i18n.Langs {
+		out[l] = map[sharing.Action]string{}
+		for _, a := range sharing.AllActions {
+			out[l][a] = i18n.Text(l, "action."+string(a))
+		}
+	}
+	return out
+}()
+
+// actionView is an offer as a row shows it; href is where the action's
+// dialog is (the console's routing, not a rule).
+func actionView(c echo.Context, rowID string, o sharing.Offer, href string) views.Action {
+	a := views.Action{ID: rowID + "-" + string(o.Action), Class: actionClasses[o.Action], Label: actionLabels[langOf(c)][o.Action], Href: href}
+	if o.Why != nil {
+		a.Why, a.Code = o.Why.In(langOf(c)), o.Why.Code
+	}
+	return a
+}
+
+// imageActions are the offers of an image as its row shows them; back is
+// where a dialog returns (the list the row is in). Upload and Download are
+// shown only when offered: most images never take data, and an image
+// without data has nothing to download.
+func (h *console) imageActions(c echo.Context, id string, os sharing.Offers, back string) []views.Action {
+	out := make([]views.Action, 0, len(os))
+	for _, o := range os {
+		var href string
+		switch o.Action {
+		case sharing.ActionShare:
+			href = views.Query(h.url("image.share", id), "back", back)
+		case sharing.ActionStopSharing:
+			href = views.Query(h.url("image.share", id), "tab", "stop", "back", back)
+		case sharing.ActionReplicate:
+			href = h.url("image.replicate", id)
+		case sharing.ActionCreateServer:
+			href = views.Query(h.url("server.new"), "image", id)
+		case sharing.ActionCreateDisk:
+			href = views.Query(h.url("disk.new"), "image", id)
+		case sharing.ActionDelete:
+			href = h.url("image.delete", id)
+		case sharing.ActionUpload, sharing.ActionDownload:
+			if !o.Allowed() {
+				continue
+			}
+			href = h.url("image."+string(o.Action), id)
+		}
+		a := actionView(c, "img-"+id, o, href)
+		a.File = o.Action == sharing.ActionDownload
+		out = append(out, a)
+	}
+	return out
+}
+
+// shareProblem is why an image cannot be shared, if it cannot.
+func shareProblem(c echo.Context, name string, os sharing.Offers) *views.Problem {
+	if o, ok := os.Of(sharing.ActionShare); ok && !o.Allowed() {
+		pr := problemOf(c, o.Why)
+		pr.Subject = name
+		return pr
+	}
+	return nil
+}
+
+func (h *console) imageRowView(c echo.Context, im domain.Image, accepted, acceptedMax, recipients int, os sharing.Offers, back string) views.ImageRow {
+	share, _ := os.Of(sharing.ActionShare)
 	return views.ImageRow{
 		ID: im.ID, Name: im.Name, Description: im.Description,
-		Type: im.Type.Label(), TypeCode: string(im.Type), OS: im.OS, SizeGB: im.SizeGB, Size: sizeLabel(im), MinDiskGB: im.MinDiskGB,
-		Status: im.Status, StatusLabel: imageStatusLabel(im), Progress: im.Progress(h.now()), Uploading: im.Uploading(),
-		Encrypted: im.Encrypted, Recipients: st.Recipients, Accepted: st.Accepted,
-		Created: fmtTime(im.CreatedAt), Actions: h.actions(st),
+		Type: typeLabel(c, im.Type), TypeCode: string(im.Type), OS: im.OS, SizeGB: im.SizeGB, Size: sizeLabel(im), MinDiskGB: im.MinDiskGB,
+		Status: im.Status, StatusLabel: imageStatusLabel(c, im), Progress: im.Progress(h.now()), Uploading: im.Uploading(),
+		Encrypted: im.Encrypted, Recipients: recipients, Accepted: accepted, AcceptedMax: acceptedMax,
+		Created: fmtTime(im.CreatedAt), Actions: h.imageActions(c, im.ID, os, back), Selectable: share.Allowed(),
 	}
 }
 
-func (h *console) ownRow(r sharing.OwnImage) views.ImageRow {
-	return h.imageRowView(sharing.ImageState{Image: r.Image, Owned: true, Accepted: r.Accepted, Recipients: r.Recipients})
+func (h *console) ownRow(c echo.Context, r sharing.OwnImage) views.ImageRow {
+	return h.imageRowView(c, r.Image, r.Accepted, r.AcceptedLimit, r.Recipients, r.Offers, h.url("images"))
 }
 
-func (h *console) sharedRow(r sharing.SharedImage) views.SharedRow {
+func (h *console) sharedRow(c echo.Context, r sharing.SharedImage) views.SharedRow {
 	return views.SharedRow{
-		ID: r.ID, Name: r.Name, OwnerAccount: r.OwnerAccountName, Type: r.Type.Label(), TypeCode: string(r.Type),
-		OS: r.OS, SizeGB: r.SizeGB, Size: sizeLabel(r.Image), Status: r.Status, StatusLabel: imageStatusLabel(r.Image), SharedAt: fmtTime(r.SharedAt),
-		Actions: h.actions(sharing.ImageState{Image: r.Image, ShareStatus: r.Status}),
+		ID: r.ID, Name: r.Name, OwnerAccount: r.OwnerAccountName, Type: typeLabel(c, r.Type), TypeCode: string(r.Type),
+		OS: r.OS, SizeGB: r.SizeGB, Size: sizeLabel(r.Image), Status: r.Status, StatusLabel: statusLabel(c, r.Status), SharedAt: fmtTime(r.SharedAt),
+		Actions: h.imageActions(c, r.ID, r.Offers, h.url("shared")),
 	}
 }
 
-var kindLabels = map[string]string{
-	domain.GrantProject: "Project", domain.GrantDomain: "Account", domain.GrantOrganization: "Organization",
-}
-
-func recipientRows(rs []sharing.Recipient) []views.RecipientRow {
+func recipientRows(c echo.Context, rs []sharing.Recipient) []views.RecipientRow {
 	out := make([]views.RecipientRow, 0, len(rs))
 	for _, r := range rs {
 		out = append(out, views.RecipientRow{
-			Kind: r.Kind, KindLabel: kindLabels[r.Kind], MemberID: r.MemberID, Label: r.Label, Name: r.Name,
-			Status: r.Status, StatusLabel: statusLabel(r.Status), Accepted: r.Accepted, Since: fmtTime(r.CreatedAt),
+			Kind: r.Kind, KindLabel: labelOf(c, "kind."+r.Kind, r.Kind), MemberID: r.MemberID, Label: r.Label, Name: r.Name,
+			Status: r.Status, StatusLabel: statusLabel(c, r.Status), Accepted: r.Accepted, Since: fmtTime(r.CreatedAt),
 		})
 	}
 	return out
 }
 
-func originText(im domain.Image) string {
+func originText(c echo.Context, im domain.Image) string {
 	switch im.OriginKind {
 	case domain.OriginServer:
-		return "Created from server " + im.OriginRef
+		return t(c, "origin.server", im.OriginRef)
 	case domain.OriginDisk:
-		return "Created from data disk " + im.OriginRef
+		return t(c, "origin.disk", im.OriginRef)
 	case domain.OriginReplicated:
-		return "Replicated from image " + im.OriginRef
+		return t(c, "origin.replicated", im.OriginRef)
 	case domain.OriginImport:
-		return "Imported from an image file"
+		return t(c, "origin.import")
 	case domain.OriginRegistered:
-		return "Uploaded image file"
+		return t(c, "origin.registered")
 	}
 	return "-"
 }
 
+// orgNodes are organization trees as the console shows them; chosen are
+// the URNs picked in a form.
+func orgNodes(c echo.Context, ns []domain.OrgTreeNode, chosen []string) []views.OrgNode {
+	out := make([]views.OrgNode, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, views.OrgNode{ID: n.ID, Name: n.Name, Kind: n.Kind, KindLabel: labelOf(c, "org."+n.Kind, n.Kind),
+			URN: n.URN(), Here: n.Here, Chosen: slices.Contains(chosen, n.URN()), Children: orgNodes(c, n.Children, chosen)})
+	}
+	return out
+}
+
 // imageOptions lists images for a select box, marking the selected one.
-func imageOptions(ims []domain.Image, selected string) []views.Option {
+func imageOptions(c echo.Context, ims []domain.Image, selected string) []views.Option {
 	out := make([]views.Option, 0, len(ims))
 	for _, im := range ims {
-		label := im.Name + " (" + im.Type.Label()
+		label := im.Name + " (" + typeLabel(c, im.Type)
 		if im.OS != "" {
 			label += ", " + im.OS
 		}
@@ -154,75 +244,40 @@ func azOptions(azs []domain.AZ, selected string) []views.Option {
 	return out
 }
 
-func serverRow(s domain.Server) views.ServerRow {
-	t := ""
-	if s.ImageType != "" {
-		t = s.ImageType.Label()
+func (h *console) serverRow(c echo.Context, s sharing.ServerRow) views.ServerRow {
+	v := views.ServerRow{
+		ID: s.ID, Name: s.Name, AZ: s.AZ, ImageID: s.ImageID, ImageName: s.ImageName, ImageType: typeLabel(c, s.ImageType), OS: s.OS,
+		DiskGB: s.DiskGB, EIP: s.EIP, Status: labelOf(c, "server.status."+s.Status, s.Status), Created: fmtTime(s.CreatedAt),
 	}
-	return views.ServerRow{
-		ID: s.ID, Name: s.Name, AZ: s.AZ, ImageID: s.ImageID, ImageName: s.ImageName, ImageType: t, OS: s.OS,
-		DiskGB: s.DiskGB, EIP: s.EIP, Status: s.Status, Created: fmtTime(s.CreatedAt),
-	}
-}
-
-func diskRow(d domain.Disk) views.DiskRow {
-	return views.DiskRow{
-		ID: d.ID, Name: d.Name, AZ: d.AZ, SizeGB: d.SizeGB, ImageID: d.ImageID, ImageName: d.ImageName,
-		Status: d.Status, Created: fmtTime(d.CreatedAt),
-	}
-}
-
-// pageSize is how many rows a console list shows.
-const pageSize = 25
-
-// PageQuery is the paging part of a list's URL. Lists are paged by keyset:
-// "after" starts the page after a row (Next), "before" ends it before one
-// (Previous); both are cursors the previous page gave out. It is exported
-// only because Echo binds the fields of embedded structs of exported types.
-type PageQuery struct {
-	After  string `query:"after"`
-	Before string `query:"before"`
-}
-
-// page is the service page the query asks for.
-func (q PageQuery) page() (sharing.Page, error) {
-	p := sharing.Page{Limit: pageSize}
-	var err error
-	switch {
-	case q.Before != "":
-		p.After, err = sharing.ParseCursor("before", q.Before)
-		p.Backward = true
-	case q.After != "":
-		p.After, err = sharing.ParseCursor("after", q.After)
-	}
-	return p, err
-}
-
-// pager links a list's first page and the neighbours of the page shown;
-// link builds the list's URL with one more parameter (none for "").
-func pager(next, prev *sharing.Cursor, link func(param, token string) string) views.Pager {
-	var p views.Pager
-	if prev != nil {
-		p.First, p.Prev = link("", ""), link("before", prev.Token())
-	}
-	if next != nil {
-		p.Next = link("after", next.Token())
-	}
-	return p
-}
-
-// countOf is n with its noun, thousands separated: "1 image", "12,345 images".
-func countOf(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	digits := strconv.Itoa(n)
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
+	for _, o := range s.Offers {
+		var href string
+		switch o.Action {
+		case sharing.ActionChangeOS:
+			href = h.url("server.changeos", s.ID)
+		case sharing.ActionReinstall:
+			href = h.url("server.reinstall", s.ID)
+		case sharing.ActionCreateImage:
+			href = views.Query(h.url("image.create"), "source", "server", "server", s.ID)
 		}
-		b.WriteRune(d)
+		v.Actions = append(v.Actions, actionView(c, "server-"+s.ID, o, href))
 	}
-	return b.String() + " " + many
+	return v
+}
+
+func (h *console) diskRow(c echo.Context, d sharing.DiskRow) views.DiskRow {
+	v := views.DiskRow{
+		ID: d.ID, Name: d.Name, AZ: d.AZ, SizeGB: d.SizeGB, ImageID: d.ImageID, ImageName: d.ImageName,
+		Status: labelOf(c, "disk.status."+d.Status, d.Status), Created: fmtTime(d.CreatedAt),
+	}
+	for _, o := range d.Offers {
+		var href string
+		switch o.Action {
+		case sharing.ActionRestoreDisk:
+			href = h.url("disk.restore", d.ID)
+		case sharing.ActionCreateImage:
+			href = views.Query(h.url("image.create"), "source", "disk", "disk", d.ID)
+		}
+		v.Actions = append(v.Actions, actionView(c, "disk-"+d.ID, o, href))
+	}
+	return v
 }

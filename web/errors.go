@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
 	"imageshare/views"
 )
 
@@ -44,30 +46,28 @@ func statusOf(e *domain.Error) int {
 const retryAfter = "2"
 
 // titleOf is the heading of an error page.
-func titleOf(status int) string {
+func titleOf(c echo.Context, status int) string {
 	switch status {
-	case http.StatusNotFound:
-		return "Not found"
-	case http.StatusForbidden:
-		return "Not allowed"
-	case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		return "Check your request"
-	case http.StatusConflict:
-		return "Cannot do that now"
-	case http.StatusUnauthorized:
-		return "Log in first"
-	case http.StatusTooManyRequests:
-		return "Too many attempts"
-	case http.StatusServiceUnavailable:
-		return "Busy right now"
+	case http.StatusNotFound, http.StatusForbidden, http.StatusBadRequest, http.StatusUnprocessableEntity,
+		http.StatusConflict, http.StatusUnauthorized, http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return t(c, "error.title."+strconv.Itoa(status))
 	}
-	return "Something went wrong"
+	return t(c, "error.title.other")
 }
 
-// problemOf is a refusal as a console shows it next to its cause.
-func problemOf(err error) *views.Problem {
+// problemOf is a refusal as a console shows it next to its cause, in the
+// user's language.
+func problemOf(c echo.Context, err error) *views.Problem {
 	e := domain.AsError(err)
-	return &views.Problem{Code: e.Code, Message: e.Message, Subject: e.Subject}
+	l := langOf(c)
+	pr := &views.Problem{Code: e.Code, Message: e.In(l), Subject: e.Subject}
+	if len(e.Each) > 1 {
+		pr.Message = tn(c, "problem.each", len(e.Each))
+		for _, each := range e.Each {
+			pr.Each = append(pr.Each, views.Problem{Code: each.Code, Message: each.In(l), Subject: each.Subject})
+		}
+	}
+	return pr
 }
 
 // refused re-renders a form with the refusal next to its cause. A missing
@@ -82,7 +82,7 @@ func (h *console) refused(c echo.Context, err error, inputs []string, rerender f
 	case e.Kind == domain.KindNotFound && (e.Subject == "" || !slices.Contains(inputs, e.Subject)):
 		return err
 	}
-	return rerender(statusOf(e), problemOf(e))
+	return rerender(statusOf(e), problemOf(c, e))
 }
 
 // handleError renders whatever error reaches Echo: a domain error with its
@@ -101,10 +101,10 @@ func (h *console) handleError(err error, c echo.Context) {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		status = he.Code
-		msg = httpMessage(he)
+		msg = httpMessage(c, he)
 	} else {
 		e := domain.AsError(err)
-		status, msg = statusOf(e), e.Message
+		status, msg = statusOf(e), e.In(langOf(c))
 	}
 	if status >= http.StatusInternalServerError {
 		// Logged once, here, with the request ID the client can quote.
@@ -120,33 +120,47 @@ func (h *console) handleError(err error, c echo.Context) {
 		return
 	}
 	if !isHTMX(c) && !strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/html") {
-		_ = c.JSON(status, map[string]any{"error": map[string]string{"code": codeFor(status, err), "message": msg}})
+		_ = c.JSON(status, map[string]any{"error": map[string]string{"code": codeFor(status, err), "message": englishMessage(c, status, err)}})
 		return
 	}
-	v := views.ErrorView{Status: status, Title: titleOf(status), Message: msg}
-	var body = views.ErrorPage(v)
+	v := views.ErrorView{Status: status, Title: titleOf(c, status), Message: msg}
+	p := h.page(c, v.Title, "")
+	var body = views.ErrorPage(p, v)
 	if wantsDialog(c) {
-		body = views.ErrorDialog(v)
+		body = views.ErrorDialog(p, v)
 	}
-	if rerr := h.render(c, status, h.page(c, v.Title, ""), body); rerr != nil {
+	if rerr := h.render(c, status, p, body); rerr != nil {
 		h.opts.Logger.Error("rendering an error page", "err", rerr)
 	}
 }
 
-func httpMessage(he *echo.HTTPError) string {
+func httpMessage(c echo.Context, he *echo.HTTPError) string {
 	switch he.Code {
 	case http.StatusNotFound:
-		return "The page does not exist."
+		return t(c, "error.no_page")
 	case http.StatusBadRequest, http.StatusForbidden:
 		if strings.Contains(strings.ToLower(errorText(he)), "csrf") {
-			return "The form has expired or did not come from this console. Reload the page and try again."
+			return t(c, "error.csrf")
 		}
 	case http.StatusRequestEntityTooLarge:
-		return "The request is too large."
+		return t(c, "error.too_large")
 	case http.StatusMethodNotAllowed:
-		return "That cannot be done on this page."
+		return t(c, "error.method")
 	}
 	return http.StatusText(he.Code)
+}
+
+// englishMessage is an error's message for a client that asked for JSON:
+// English, as the API speaks.
+func englishMessage(c echo.Context, status int, err error) string {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		saved := c.Get(ctxLang)
+		c.Set(ctxLang, i18n.En)
+		defer c.Set(ctxLang, saved)
+		return httpMessage(c, he)
+	}
+	return domain.AsError(err).Message
 }
 
 func errorText(he *echo.HTTPError) string {

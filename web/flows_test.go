@@ -31,7 +31,7 @@ func TestSeedFlow_ShareAcceptUse(t *testing.T) {
 		t.Errorf("S22: share dialog warning: got %q", got)
 	}
 	r := alice.submit("/images/share", url.Values{"image": {img}, "recipients": {bobProject}, "back": {"/images"}}).want(http.StatusSeeOther)
-	if got := alice.follow(r).flash(); !strings.Contains(got, "1 recipient(s) added") {
+	if got := alice.follow(r).flash(); !strings.Contains(got, "1 recipient added") {
 		t.Errorf("share feedback: got %q", got)
 	}
 	if got := alice.get("/images").find(`tr[data-name="ubuntu-22.04-web"] .recipients`); got != "1" {
@@ -93,7 +93,15 @@ func TestS13_RejectThenAcceptAgain(t *testing.T) {
 	img := f.imageID("acme", "cn-north-4", "centos-7.9-base")
 	f.share(f.actor("acme", "cn-north-4"), img, world.ProjectID("bravo", "cn-north-4"))
 	bob := f.login("bravo", "bob")
-	r := bob.submit("/shared/decide", url.Values{"op": {"reject"}, "image": {img}, "back": {"/shared?view=pending"}}).want(http.StatusSeeOther)
+	// Reject asks first (issue 10), naming the image and who shares it.
+	ask := bob.submit("/shared/decide", url.Values{"op": {"reject"}, "image": {img}, "back": {"/shared?view=pending"}}).want(http.StatusOK)
+	if got := ask.find("#reject-dialog li"); !strings.Contains(got, "centos-7.9-base") || !strings.Contains(got, "acme") {
+		t.Errorf("the reject confirmation: got %q, want the image and its owner", got)
+	}
+	if pending := f.pendingOf("bravo"); pending != 1 {
+		t.Errorf("asking to reject rejected already: %d pending", pending)
+	}
+	r := bob.submit("/shared/reject", url.Values{"image": {img}, "back": {"/shared?view=pending"}}).want(http.StatusSeeOther)
 	if got := r.header.Get("Location"); got != "/shared?view=pending" {
 		t.Errorf("reject returns to %q, want the pending view", got)
 	}
@@ -286,7 +294,13 @@ func TestS21_StopSharing(t *testing.T) {
 	if got := details.find(`#recipients-table tr[data-member="` + bobProject + `"]`); !strings.Contains(got, "Accepted") || !strings.Contains(got, "bravo") && !strings.Contains(got, "cn-north-4") {
 		t.Errorf("details recipients row: got %q", got)
 	}
-	r := alice.submit("/images/"+img+"/stop", url.Values{"member": {bobProject}, "back": {"/images/" + img}}).want(http.StatusSeeOther)
+	// Stop Sharing asks first (issue 10), listing whom it stops sharing with.
+	ask := alice.submit("/images/"+img+"/stop", url.Values{"member": {bobProject}, "back": {"/images/" + img}}).want(http.StatusOK)
+	ask.wantHas(`#stop-confirm-dialog #recipients-table tr[data-member="` + bobProject + `"]`).wantHas(`#stop-confirm-form input[name="confirmed"]`)
+	if !bob.get("/shared").has(`tr[data-image-id="` + img + `"]`) {
+		t.Fatalf("asking to stop sharing stopped it already")
+	}
+	r := alice.submit("/images/"+img+"/stop", url.Values{"member": {bobProject}, "back": {"/images/" + img}, "confirmed": {"true"}}).want(http.StatusSeeOther)
 	if got := alice.follow(r).flash(); !strings.Contains(got, "Stopped sharing with 1") {
 		t.Errorf("stop feedback: got %q", got)
 	}
@@ -298,8 +312,13 @@ func TestS21_StopSharing(t *testing.T) {
 	if !bob.get("/servers").has(`tr[data-name="before-stop"]`) {
 		t.Errorf("the server made before is gone")
 	}
-	r = bob.submit("/servers/"+f.serverIDNamed("bravo", "before-stop")+"/reinstall", nil).want(http.StatusConflict)
-	if got := r.find("#servers-error"); !strings.Contains(got, "no longer available") {
+	srv := f.serverIDNamed("bravo", "before-stop")
+	reinstall := bob.get("/servers").doc.Find("#server-" + srv + "-reinstall")
+	if !reinstall.Is("details.disabled") || !strings.Contains(reinstall.Find(".why").Text(), "no longer available") {
+		t.Errorf("S21: Reinstall OS after the owner stopped sharing: got %q, want it disabled with the reason", reinstall.Text())
+	}
+	r = bob.submit("/servers/"+srv+"/reinstall", nil).want(http.StatusConflict)
+	if got := r.find("#reinstall-error"); !strings.Contains(got, "no longer available") {
 		t.Errorf("reinstall refusal: got %q", got)
 	}
 	alice.submit("/images/"+img+"/stop", url.Values{"member": {bobProject}}).want(http.StatusNotFound).wantText("#stop-error", "is not a recipient")
@@ -459,7 +478,7 @@ func TestCredentialsShowWhatToShareWith(t *testing.T) {
 	f := newFixture(t)
 	r := f.login("bravo", "bob").get("/credentials").want(http.StatusOK)
 	r.wantText("#account-id", world.AccountID("bravo"))
-	r.wantText(`#projects-table tr[data-region="cn-north-4"] .project-id`, world.ProjectID("bravo", "cn-north-4"))
+	r.wantText(`#projects-table tr[data-region="cn-north-4"] .copy-value`, world.ProjectID("bravo", "cn-north-4"))
 	if got := r.find("#org-urns"); !strings.Contains(got, "ou:o-acme01/ou-engineering") || !strings.Contains(got, "organization:o-acme01") {
 		t.Errorf("organization URNs: got %q", got)
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -52,7 +51,7 @@ func (h *console) renderCreateImage(c echo.Context, status int, f createImageFor
 		}
 	}
 	v := views.CreateImageView{
-		Dialog: dialog("create-image-dialog", "Create Image", h.url("images")), Source: f.Source,
+		Dialog: dialog("create-image-dialog", t(c, "action.create_image"), h.url("images")), Source: f.Source,
 		Name: f.Name, Description: f.Description, OS: f.OS, SizeGB: f.SizeGB, Encrypted: f.Encrypted, Problem: pr,
 	}
 	for _, s := range servers.Rows {
@@ -64,13 +63,13 @@ func (h *console) renderCreateImage(c echo.Context, status int, f createImageFor
 	for _, df := range sharing.DiskFormats {
 		v.DiskFormats = append(v.DiskFormats, views.Option{Value: df, Label: df, Selected: df == f.DiskFormat || f.DiskFormat == "" && df == "raw"})
 	}
-	for _, t := range domain.ImageTypes {
-		if f.Source == "server" && !t.MakesServers() {
+	for _, typ := range domain.ImageTypes {
+		if f.Source == "server" && !typ.MakesServers() {
 			continue
 		}
-		v.Types = append(v.Types, views.Option{Value: string(t), Label: t.Label(), Selected: string(t) == f.Type})
+		v.Types = append(v.Types, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == f.Type})
 	}
-	p := h.page(c, "Create Image", "images")
+	p := h.page(c, t(c, "action.create_image"), "images")
 	return h.render(c, status, p, views.CreateImageDialog(p, v))
 }
 
@@ -92,7 +91,7 @@ func (h *console) createImage(c echo.Context) error {
 	case "upload":
 		spec.OS, spec.ContainerFormat, spec.DiskFormat = f.OS, "bare", f.DiskFormat
 		if img, err = h.sh.RegisterImage(ctx, a, spec); err == nil {
-			return h.done(c, h.url("image.upload", img.ID), fmt.Sprintf("Registered image %s: now choose its file.", img.Name))
+			return h.done(c, h.url("image.upload", img.ID), t(c, "image.registered", img.Name))
 		}
 	default:
 		spec.OS, spec.Encrypted = f.OS, f.Encrypted
@@ -105,7 +104,7 @@ func (h *console) createImage(c echo.Context) error {
 			return h.renderCreateImage(c, status, f, pr)
 		})
 	}
-	return h.done(c, h.url("images"), fmt.Sprintf("Creating image %s: it is saving and will be Normal in a moment.", img.Name))
+	return h.done(c, h.url("images"), t(c, "image.creating", img.Name))
 }
 
 // atoiField reads a whole number typed in a form field.
@@ -115,7 +114,7 @@ func atoiField(field, s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, domain.ErrInvalid(field, "Enter a whole number.")
+		return 0, domain.ErrInvalid(field, "err.whole_number")
 	}
 	return n, nil
 }
@@ -131,34 +130,28 @@ func (h *console) replicateDialog(c echo.Context) error {
 }
 
 func (h *console) renderReplicate(c echo.Context, status int, f replicateForm, pr, crossPr *views.Problem) error {
-	ctx, v := c.Request().Context(), viewerOf(c)
-	iv, err := h.sh.ImageWithCounts(ctx, v.Actor(), c.Param("id"))
+	r, err := h.sh.Replication(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	acts := h.actions(h.imageState(iv))
 	rv := views.ReplicateView{
-		Dialog: dialog("replicate-dialog", "Replicate Image", h.url("images")),
-		Image:  views.ImageRef{ID: iv.ID, Name: iv.Name}, Name: f.Name,
-		InRegion: acts.Replicate, CrossRegion: acts.ReplicateCrossRegion, Problem: pr, CrossProblem: crossPr,
+		Dialog: dialog("replicate-dialog", t(c, "replicate.title"), h.url("images")),
+		Image:  views.ImageRef{ID: r.Image.ID, Name: r.Image.Name}, Name: f.Name,
+		Problem: pr, CrossProblem: crossPr,
 	}
-	if !iv.Owned {
+	if r.InRegion != nil {
+		rv.InRegion = problemOf(c, r.InRegion)
+	}
+	if r.CrossRegion != nil {
+		rv.CrossRegion = problemOf(c, r.CrossRegion)
+	}
+	if !r.Image.Owned {
 		rv.Dialog.Back = h.url("shared")
 	}
-	projects, err := h.id.Projects(ctx, v.AccountID, "")
-	if err != nil {
-		return err
+	for _, d := range r.Destinations {
+		rv.Destinations = append(rv.Destinations, views.Option{Value: d.ProjectID, Label: d.RegionName + " — " + d.ProjectName, Selected: d.ProjectID == f.Project})
 	}
-	names := map[string]string{}
-	for _, r := range v.Regions {
-		names[r.ID] = r.Name
-	}
-	for _, prj := range projects {
-		if prj.RegionID != v.Region.ID {
-			rv.Destinations = append(rv.Destinations, views.Option{Value: prj.ID, Label: names[prj.RegionID] + " — " + prj.Name, Selected: prj.ID == f.Project})
-		}
-	}
-	p := h.page(c, "Replicate Image", "images")
+	p := h.page(c, t(c, "replicate.title"), "images")
 	return h.render(c, status, p, views.ReplicateDialog(p, rv))
 }
 
@@ -174,7 +167,7 @@ func (h *console) replicate(c echo.Context) error {
 			return h.renderReplicate(c, status, f, pr, nil)
 		})
 	}
-	return h.done(c, h.url("images"), fmt.Sprintf("Replicating as %s: the copy is a private image of this project and is saving.", cp.Name))
+	return h.done(c, h.url("images"), t(c, "replicate.done_in_region", cp.Name))
 }
 
 // replicateCrossRegion copies an own image to a project of another region (S23).
@@ -189,7 +182,7 @@ func (h *console) replicateCrossRegion(c echo.Context) error {
 			return h.renderReplicate(c, status, f, nil, pr)
 		})
 	}
-	return h.done(c, h.url("images"), fmt.Sprintf("Replicating to %s as %s: switch to that region to see the copy.", cp.RegionID, cp.Name))
+	return h.done(c, h.url("images"), t(c, "replicate.done_cross_region", cp.RegionID, cp.Name))
 }
 
 // deleteDialog asks to confirm deleting an image.
@@ -198,22 +191,17 @@ func (h *console) deleteDialog(c echo.Context) error {
 }
 
 func (h *console) renderDelete(c echo.Context, status int, pr *views.Problem) error {
-	ctx, a := c.Request().Context(), actor(c)
-	iv, err := h.sh.ImageWithCounts(ctx, a, c.Param("id"))
+	d, err := h.sh.DeletePreview(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	v := views.DeleteView{Dialog: dialog("delete-dialog", "Delete Image", h.url("images")), Image: views.ImageRef{ID: iv.ID, Name: iv.Name}, Problem: pr}
-	if iv.Owned {
-		r, err := h.sh.OwnImage(ctx, a, iv.ID)
-		if err != nil {
-			return err
-		}
-		v.Recipients = r.Recipients
-	} else if v.Problem == nil {
-		v.Problem = &views.Problem{Code: domain.CodeDeleteOwnerOnly, Message: string(h.actions(h.imageState(iv)).Delete)}
+	v := views.DeleteView{Dialog: dialog("delete-dialog", t(c, "delete.title"), h.url("images")),
+		Image: views.ImageRef{ID: d.Image.ID, Name: d.Image.Name}, Recipients: d.Recipients, Problem: pr,
+		RecipientsWarning: tn(c, "delete.recipients_warning", d.Recipients)}
+	if v.Problem == nil && d.Why != nil {
+		v.Problem = problemOf(c, d.Why)
 	}
-	p := h.page(c, "Delete Image", "images")
+	p := h.page(c, t(c, "delete.title"), "images")
 	return h.render(c, status, p, views.DeleteDialog(p, v))
 }
 
@@ -224,5 +212,5 @@ func (h *console) deleteImage(c echo.Context) error {
 			return h.renderDelete(c, status, pr)
 		})
 	}
-	return h.done(c, h.url("images"), "The image has been deleted. Recipients can no longer use it; servers and disks made from it keep running.")
+	return h.done(c, h.url("images"), t(c, "delete.done"))
 }

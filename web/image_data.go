@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/sharing"
 	"imageshare/views"
 	"imageshare/web/datastream"
 )
@@ -28,9 +28,12 @@ func (h *console) renderUpload(c echo.Context, status int, pr *views.Problem) er
 	if err != nil {
 		return err
 	}
-	v := views.UploadView{Dialog: dialog("upload-dialog", "Upload Image File", h.url("images")), Image: views.ImageRef{ID: iv.ID, Name: iv.Name},
-		Refusal: h.actions(h.imageState(iv)).Upload, MaxSize: bytesLabel(h.sh.Limits().MaxImageBytes), Problem: pr}
-	p := h.page(c, "Upload Image File", "images")
+	v := views.UploadView{Dialog: dialog("upload-dialog", t(c, "create.upload"), h.url("images")), Image: views.ImageRef{ID: iv.ID, Name: iv.Name},
+		MaxSize: bytesLabel(h.sh.Limits().MaxImageBytes), Problem: pr}
+	if o, _ := iv.Offers.Of(sharing.ActionUpload); !o.Allowed() {
+		v.Why = o.Why.In(langOf(c))
+	}
+	p := h.page(c, t(c, "create.upload"), "images")
 	return h.render(c, status, p, views.UploadDialog(p, v))
 }
 
@@ -43,7 +46,7 @@ func (h *console) uploadImage(c echo.Context) error {
 	if err == nil {
 		var img domain.Image
 		if img, err = h.sh.UploadData(c.Request().Context(), actor(c), c.Param("id"), file, -1); err == nil {
-			return h.done(c, h.url("images"), fmt.Sprintf("Uploaded %s (%s, MD5 %s): the image is Normal.", img.Name, bytesLabel(img.SizeBytes), img.Checksum))
+			return h.done(c, h.url("images"), t(c, "upload.done", img.Name, bytesLabel(img.SizeBytes), img.Checksum))
 		}
 	}
 	var he *echo.HTTPError
@@ -84,15 +87,15 @@ func (h *console) streamedFile(c echo.Context, field string) (io.Reader, error) 
 	checked, _ := c.Get(ctxCSRFChecked).(bool)
 	mr, err := c.Request().MultipartReader()
 	if err != nil {
-		return nil, domain.ErrInvalid(field, "Choose a file to upload.")
+		return nil, domain.ErrInvalid(field, "err.choose_file")
 	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, domain.ErrInvalid(field, "Choose a file to upload.")
+			return nil, domain.ErrInvalid(field, "err.choose_file")
 		}
 		if err != nil {
-			return nil, domain.ErrInvalid(field, "The upload is not a readable form: %s.", domain.Clip(err.Error(), 80))
+			return nil, domain.ErrInvalid(field, "err.upload_unreadable", domain.Clip(err.Error(), 80))
 		}
 		switch part.FormName() {
 		case "_csrf":
@@ -106,7 +109,7 @@ func (h *console) streamedFile(c echo.Context, field string) (io.Reader, error) 
 				return nil, echo.NewHTTPError(http.StatusBadRequest, "missing csrf token: it must come before the file")
 			}
 			if part.FileName() == "" {
-				return nil, domain.ErrInvalid(field, "Choose a file to upload.")
+				return nil, domain.ErrInvalid(field, "err.choose_file")
 			}
 			return datastream.Body(c.Response(), part), nil
 		default:
@@ -125,7 +128,7 @@ func (h *console) downloadImage(c echo.Context) error {
 		return err
 	}
 	if d.Object == nil {
-		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image has no data to download.")
+		return sharing.ErrNoData()
 	}
 	defer d.Object.Close()
 	datastream.Serve(c.Response(), c.Request(), d.Object, d.Checksum, d.UpdatedAt, fileName(d.Name, d.DiskFormat))

@@ -13,7 +13,7 @@ import (
 type imagesQuery struct {
 	Name string `query:"name"`
 	Type string `query:"type"`
-	PageQuery
+	ListQuery
 }
 
 // images is the Private Images tab.
@@ -30,21 +30,24 @@ func (h *console) renderImages(c echo.Context, status int, q imagesQuery, pr *vi
 	if err != nil {
 		return err
 	}
-	res, err := h.sh.OwnImages(c.Request().Context(), actor(c), sharing.ImageFilter{Name: q.Name, Type: domain.ImageType(q.Type)}, pg)
+	res, err := h.sh.OwnImages(c.Request().Context(), actor(c), sharing.ImageFilter{Name: q.Name, Type: domain.ImageType(q.Type), Sort: q.sort()}, pg)
 	if err != nil {
 		return err
 	}
-	v := views.ImagesView{Name: q.Name, Type: q.Type, QuotaUsed: res.Quota.Used, QuotaLimit: res.Quota.Limit, Problem: pr}
-	for _, t := range domain.ImageTypes {
-		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(t), Label: t.Label(), Selected: string(t) == q.Type})
+	vw := viewerOf(c)
+	links := listLinks{h.url("images"), []string{"name", q.Name, "type", q.Type}}
+	v := views.ImagesView{Name: q.Name, Type: q.Type, QuotaUsed: res.Quota.Used, QuotaLimit: res.Quota.Limit, Problem: pr,
+		QuotaAccount: vw.AccountName, QuotaRegion: vw.Region.Name,
+		Controls: q.controls(c, []sortColumn{{"name", t(c, "col.name")}, {"", t(c, "col.created")}}, links.to)}
+	for _, typ := range domain.ImageTypes {
+		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == q.Type})
 	}
 	for _, r := range res.Rows {
-		v.Rows = append(v.Rows, h.ownRow(r))
+		v.Rows = append(v.Rows, h.ownRow(c, r))
 	}
-	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
-		return views.Query(h.url("images"), "name", q.Name, "type", q.Type, param, token)
-	})
-	p := h.page(c, "Private Images", "images")
+	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
+	v.Pager.Summary = summary(c, q.Name != "" || q.Type != "", res.Total, len(res.Rows), res.Next != nil, "count.images")
+	p := h.page(c, t(c, "nav.images"), "images")
 	return h.render(c, status, p, views.ImagesPage(p, v))
 }
 
@@ -54,12 +57,7 @@ func (h *console) imageRow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return write(c, http.StatusOK, views.ImageTableRow(h.page(c, "", ""), h.ownRow(r)))
-}
-
-// imageState is what decides an image's actions, from the service's view of it.
-func (h *console) imageState(iv sharing.ImageView) sharing.ImageState {
-	return sharing.ImageState{Image: iv.Image, Owned: iv.Owned, ShareStatus: iv.ShareStatus, Accepted: iv.Accepted}
+	return write(c, http.StatusOK, views.ImageTableRow(h.page(c, "", ""), h.ownRow(c, r)))
 }
 
 // imageDetail shows an image's attributes and, to its owner, its recipients.
@@ -73,21 +71,34 @@ func (h *console) renderImageDetail(c echo.Context, status int, pr *views.Proble
 	if err != nil {
 		return err
 	}
-	st := h.imageState(iv)
-	v := views.ImageDetail{Owned: iv.Owned, OwnerAccount: iv.OwnerAccountName, ShareStatus: statusLabel(iv.ShareStatus),
-		Origin: originText(iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr, Formats: formats(iv.Image)}
+	back := h.url("image", iv.ID)
+	v := views.ImageDetail{Owned: iv.Owned, OwnerAccount: iv.OwnerAccountName, ShareStatus: statusLabel(c, iv.ShareStatus),
+		Origin: originText(c, iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr, Formats: formats(iv.Image),
+		Row: h.imageRowView(c, iv.Image, iv.Accepted, iv.AcceptedLimit, iv.Recipients, iv.Offers, back)}
 	if iv.HasData() {
-		v.DataSize, v.Checksum, v.SHA512 = countOf(int(iv.SizeBytes), "byte", "bytes"), iv.Checksum, iv.HashValue
+		v.DataSize, v.Checksum, v.SHA512 = tn(c, "count.bytes", int(iv.SizeBytes)), iv.Checksum, iv.HashValue
 	}
 	if iv.Owned {
-		rs, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: sharing.MaxPage})
+		// The recipients, oldest first, a page at a time.
+		var q ListQuery
+		if err := c.Bind(&q); err != nil {
+			return err
+		}
+		pg, err := q.page()
 		if err != nil {
 			return err
 		}
-		v.Recipients, v.MoreShown = recipientRows(rs.Rows), rs.Next != nil
-		st.Recipients = len(rs.Rows)
+		rs, err := h.sh.Recipients(ctx, a, iv.ID, pg)
+		if err != nil {
+			return err
+		}
+		v.Recipients = recipientRows(c, rs.Rows)
+		v.RecipientsPager = listLinks{base: back}.pager(q, rs.Next, rs.Prev)
+		v.RecipientsPager.Summary = tn(c, "count.recipients", iv.Recipients)
+		share, _ := iv.Offers.Of(sharing.ActionShare)
+		v.AddTenant = actionView(c, "recipients", share, views.Query(h.url("image.share", iv.ID), "back", back))
+		v.AddTenant.Label, v.AddTenant.Class = t(c, "recipients.add"), "btn add-tenant"
 	}
-	v.Row = h.imageRowView(st)
 	tab := "images"
 	if !iv.Owned {
 		tab = "shared"

@@ -72,7 +72,7 @@ func TestTenantIsolation(t *testing.T) {
 		"/images/" + img, "/images/" + img + "/row", "/images/" + img + "/share", "/images/" + img + "/share?tab=stop",
 		"/images/share?image=" + img, "/images/" + img + "/replicate", "/images/" + img + "/delete",
 		"/servers/new?image=" + img, "/disks/new?image=" + data, "/shared/accept?image=" + img,
-		"/servers/" + srv + "/change-os", "/disks/" + disk + "/restore",
+		"/servers/" + srv + "/change-os", "/servers/" + srv + "/reinstall", "/disks/" + disk + "/restore",
 		"/images/no-such-image", "/servers/no-such-server/change-os",
 		"/images/" + img + "/upload", "/images/" + img + "/download",
 	}
@@ -92,6 +92,9 @@ func TestTenantIsolation(t *testing.T) {
 		{"/images/share", url.Values{"image": {img}, "recipients": {bob.ProjectID}}},
 		{"/images/" + img + "/stop", url.Values{"all": {"true"}}},
 		{"/images/" + img + "/stop", url.Values{"member": {bob.ProjectID}}},
+		{"/images/" + img + "/stop", url.Values{"all": {"true"}, "confirmed": {"true"}}},
+		{"/images/" + img + "/stop", url.Values{"member": {bob.ProjectID}, "confirmed": {"true"}}},
+		{"/shared/reject", url.Values{"image": {img}}},
 		{"/images/" + img + "/replicate", url.Values{"name": {"stolen"}}},
 		{"/images/" + img + "/replicate-region", url.Values{"project": {bob.ProjectID}}},
 		{"/images/" + img + "/delete", nil},

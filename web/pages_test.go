@@ -70,8 +70,8 @@ func TestPrivateImagesShowsTheProjectsImages(t *testing.T) {
 	}
 	row := r.doc.Find(`tr[data-name="secure-euleros"]`)
 	share := row.Find(".act-share")
-	if !share.HasClass("disabled") || share.AttrOr("title", "") != "The encrypted image cannot be shared." {
-		t.Errorf("S03: Share of an encrypted image: got class %q title %q, want disabled with the reason", share.AttrOr("class", ""), share.AttrOr("title", ""))
+	if why := strings.TrimSpace(share.Find(".why").Text()); !share.HasClass("disabled") || why != "The encrypted image cannot be shared." || share.AttrOr("data-code", "") != "IMG.0098" {
+		t.Errorf("S03: Share of an encrypted image: got class %q reason %q, want disabled with the reason", share.AttrOr("class", ""), why)
 	}
 	if _, disabled := row.Find("input.row-check").Attr("disabled"); !disabled {
 		t.Errorf("S03: an encrypted image can be selected for sharing")

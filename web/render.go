@@ -11,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"imageshare/internal/i18n"
 	"imageshare/static"
 	"imageshare/views"
 )
@@ -34,7 +35,10 @@ func wantsDialog(c echo.Context) bool {
 
 // page builds the layout data every page shares: the one constructor.
 func (h *console) page(c echo.Context, title, tab string) views.Page {
-	p := views.Page{Title: title, Tab: tab, CSRF: csrfToken(c), Assets: assets, URL: h.url}
+	l := langOf(c)
+	p := views.Page{Title: title, Tab: tab, CSRF: csrfToken(c), Assets: assets, URL: h.url,
+		T: func(key string, args ...any) string { return i18n.Text(l, key, args...) }, Lang: string(l), Langs: langOptions(l),
+		Here: localPath(c.Request().URL.RequestURI(), h.url("home"))}
 	v := viewerOf(c)
 	if v == nil {
 		return p
@@ -52,6 +56,7 @@ func (h *console) page(c echo.Context, title, tab string) views.Page {
 	}
 	// The badge is a convenience: a failure to count must not fail the page.
 	u.Pending, _ = h.sh.PendingCount(c.Request().Context(), v.Actor())
+	u.PendingText, u.LiveURL = tn(c, "nav.pending", u.Pending), h.liveURL(u.Pending, "")
 	p.User = u
 	return p
 }

@@ -1,41 +1,48 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"imageshare/internal/domain"
 	"imageshare/internal/sharing"
 	"imageshare/views"
 )
 
+// resourceQuery is the URL of the Servers or Disks list.
+type resourceQuery struct {
+	Name string `query:"name"`
+	ListQuery
+}
+
+// resourceColumns are the columns Servers and Disks sort by.
+func resourceColumns(c echo.Context) []sortColumn {
+	return []sortColumn{{"name", t(c, "col.name")}, {"", t(c, "col.created")}}
+}
+
 // servers lists the project's servers.
 func (h *console) servers(c echo.Context) error {
-	var q PageQuery
+	var q resourceQuery
 	if err := c.Bind(&q); err != nil {
 		return err
 	}
-	return h.renderServers(c, http.StatusOK, q, nil)
-}
-
-func (h *console) renderServers(c echo.Context, status int, q PageQuery, pr *views.Problem) error {
 	pg, err := q.page()
 	if err != nil {
 		return err
 	}
-	res, err := h.sh.Servers(c.Request().Context(), actor(c), pg)
+	res, err := h.sh.ServerList(c.Request().Context(), actor(c), sharing.ResourceFilter{Name: q.Name, Sort: q.sort()}, pg)
 	if err != nil {
 		return err
 	}
-	v := views.ServersView{Problem: pr}
+	links := listLinks{h.url("servers"), []string{"name", q.Name}}
+	v := views.ServersView{Name: q.Name, Controls: q.controls(c, resourceColumns(c), links.to)}
 	for _, s := range res.Rows {
-		v.Rows = append(v.Rows, serverRow(s))
+		v.Rows = append(v.Rows, h.serverRow(c, s))
 	}
-	v.Pager = pager(res.Next, res.Prev, func(param, token string) string { return views.Query(h.url("servers"), param, token) })
-	p := h.page(c, "Servers", "servers")
-	return h.render(c, status, p, views.ServersPage(p, v))
+	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
+	v.Pager.Summary = summary(c, q.Name != "", res.Total, len(res.Rows), res.Next != nil, "count.servers")
+	p := h.page(c, t(c, "nav.servers"), "servers")
+	return h.render(c, http.StatusOK, p, views.ServersPage(p, v))
 }
 
 type serverForm struct {
@@ -51,7 +58,7 @@ func (h *console) serverDialog(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
-	pr, err := h.unusable(c, f.Image, sharing.UseServer)
+	pr, err := h.unusable(c, f.Image, sharing.ActionCreateServer)
 	if err != nil {
 		return err
 	}
@@ -60,7 +67,7 @@ func (h *console) serverDialog(c echo.Context) error {
 
 // unusable explains why an image named in a link cannot be used for use;
 // an image the project cannot see at all is not found.
-func (h *console) unusable(c echo.Context, imageID string, use sharing.ImageUse) (*views.Problem, error) {
+func (h *console) unusable(c echo.Context, imageID string, use sharing.Action) (*views.Problem, error) {
 	if imageID == "" {
 		return nil, nil
 	}
@@ -68,15 +75,13 @@ func (h *console) unusable(c echo.Context, imageID string, use sharing.ImageUse)
 	if err != nil {
 		return nil, err
 	}
-	acts := h.actions(h.imageState(iv))
-	why := acts.CreateServer
-	if use == sharing.UseDisk {
-		why = acts.CreateDisk
-	}
-	if why.Allowed() {
+	why := iv.Refusal(use)
+	if why == nil {
 		return nil, nil
 	}
-	return &views.Problem{Code: domain.CodeNotAccepted, Message: string(why), Subject: iv.Name}, nil
+	pr := problemOf(c, why)
+	pr.Subject = iv.Name
+	return pr, nil
 }
 
 func (h *console) renderServerDialog(c echo.Context, status int, f serverForm, pr *views.Problem) error {
@@ -89,9 +94,9 @@ func (h *console) renderServerDialog(c echo.Context, status int, f serverForm, p
 	if err != nil {
 		return err
 	}
-	sv := views.ServerForm{Dialog: dialog("server-dialog", "Apply for Server", h.url("servers")),
-		Images: imageOptions(ims, f.Image), AZs: azOptions(azs, f.AZ), Name: f.Name, Problem: pr}
-	p := h.page(c, "Apply for Server", "servers")
+	sv := views.ServerForm{Dialog: dialog("server-dialog", t(c, "action.create_server"), h.url("servers")),
+		Images: imageOptions(c, ims, f.Image), AZs: azOptions(azs, f.AZ), Name: f.Name, Problem: pr}
+	p := h.page(c, t(c, "action.create_server"), "servers")
 	return h.render(c, status, p, views.ServerDialog(p, sv))
 }
 
@@ -107,9 +112,9 @@ func (h *console) createServer(c echo.Context) error {
 			return h.renderServerDialog(c, status, f, pr)
 		})
 	}
-	msg := fmt.Sprintf("Server %s is running in %s from image %s.", srv.Name, srv.AZ, srv.ImageName)
+	msg := t(c, "server.done", srv.Name, srv.AZ, srv.ImageName)
 	if srv.EIP == "" {
-		msg += " It has no EIP: EIPs are never shared."
+		msg = t(c, "server.done.no_eip", srv.Name, srv.AZ, srv.ImageName)
 	}
 	return h.done(c, h.url("servers"), msg)
 }
@@ -133,9 +138,9 @@ func (h *console) renderChangeOS(c echo.Context, status int, f changeOSForm, pr 
 	if err != nil {
 		return err
 	}
-	v := views.ChangeOSView{Dialog: dialog("changeos-dialog", "Change OS", h.url("servers")), Server: serverRow(srv),
-		Images: imageOptions(ims, f.Image), Problem: pr}
-	p := h.page(c, "Change OS", "servers")
+	v := views.ChangeOSView{Dialog: dialog("changeos-dialog", t(c, "action.change_os"), h.url("servers")), Server: h.serverRow(c, srv),
+		Images: imageOptions(c, ims, f.Image), Problem: pr}
+	p := h.page(c, t(c, "action.change_os"), "servers")
 	return h.render(c, status, p, views.ChangeOSDialog(p, v))
 }
 
@@ -150,22 +155,41 @@ func (h *console) changeOS(c echo.Context) error {
 			return h.renderChangeOS(c, status, f, pr)
 		})
 	}
-	return h.done(c, h.url("servers"), "The server's OS has been changed.")
+	return h.done(c, h.url("servers"), t(c, "changeos.done"))
+}
+
+// reinstallDialog asks to confirm reinstalling a server's OS, or shows why
+// it cannot be (S21).
+func (h *console) reinstallDialog(c echo.Context) error {
+	return h.renderReinstall(c, http.StatusOK, nil)
+}
+
+func (h *console) renderReinstall(c echo.Context, status int, pr *views.Problem) error {
+	srv, err := h.sh.Server(c.Request().Context(), actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if o, _ := srv.Offers.Of(sharing.ActionReinstall); pr == nil && !o.Allowed() {
+		pr = problemOf(c, o.Why)
+	}
+	v := views.ReinstallView{Dialog: dialog("reinstall-dialog", t(c, "action.reinstall"), h.url("servers")), Server: h.serverRow(c, srv), Problem: pr}
+	p := h.page(c, t(c, "action.reinstall"), "servers")
+	return h.render(c, status, p, views.ReinstallDialog(p, v))
 }
 
 // reinstall reinstalls a server from its image, if still available (S21).
 func (h *console) reinstall(c echo.Context) error {
 	if err := h.sh.Reinstall(c.Request().Context(), actor(c), c.Param("id")); err != nil {
 		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
-			return h.renderServers(c, status, PageQuery{}, pr)
+			return h.renderReinstall(c, status, pr)
 		})
 	}
-	return h.done(c, h.url("servers"), "The server's OS has been reinstalled.")
+	return h.done(c, h.url("servers"), t(c, "reinstall.done"))
 }
 
 // disks lists the project's data disks.
 func (h *console) disks(c echo.Context) error {
-	var q PageQuery
+	var q resourceQuery
 	if err := c.Bind(&q); err != nil {
 		return err
 	}
@@ -173,16 +197,18 @@ func (h *console) disks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.sh.Disks(c.Request().Context(), actor(c), pg)
+	res, err := h.sh.DiskList(c.Request().Context(), actor(c), sharing.ResourceFilter{Name: q.Name, Sort: q.sort()}, pg)
 	if err != nil {
 		return err
 	}
-	var v views.DisksView
+	links := listLinks{h.url("disks"), []string{"name", q.Name}}
+	v := views.DisksView{Name: q.Name, Controls: q.controls(c, resourceColumns(c), links.to)}
 	for _, d := range res.Rows {
-		v.Rows = append(v.Rows, diskRow(d))
+		v.Rows = append(v.Rows, h.diskRow(c, d))
 	}
-	v.Pager = pager(res.Next, res.Prev, func(param, token string) string { return views.Query(h.url("disks"), param, token) })
-	p := h.page(c, "Disks", "disks")
+	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
+	v.Pager.Summary = summary(c, q.Name != "", res.Total, len(res.Rows), res.Next != nil, "count.disks")
+	p := h.page(c, t(c, "nav.disks"), "disks")
 	return h.render(c, http.StatusOK, p, views.DisksPage(p, v))
 }
 
@@ -199,7 +225,7 @@ func (h *console) diskDialog(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
-	pr, err := h.unusable(c, f.Image, sharing.UseDisk)
+	pr, err := h.unusable(c, f.Image, sharing.ActionCreateDisk)
 	if err != nil {
 		return err
 	}
@@ -216,9 +242,9 @@ func (h *console) renderDiskDialog(c echo.Context, status int, f diskForm, pr *v
 	if err != nil {
 		return err
 	}
-	dv := views.DiskForm{Dialog: dialog("disk-dialog", "Create Data Disk", h.url("disks")),
-		Images: imageOptions(ims, f.Image), AZs: azOptions(azs, f.AZ), Name: f.Name, SizeGB: f.SizeGB, Problem: pr}
-	p := h.page(c, "Create Data Disk", "disks")
+	dv := views.DiskForm{Dialog: dialog("disk-dialog", t(c, "action.create_disk"), h.url("disks")),
+		Images: imageOptions(c, ims, f.Image), AZs: azOptions(azs, f.AZ), Name: f.Name, SizeGB: f.SizeGB, Problem: pr}
+	p := h.page(c, t(c, "action.create_disk"), "disks")
 	return h.render(c, status, p, views.DiskDialog(p, dv))
 }
 
@@ -237,7 +263,7 @@ func (h *console) createDisk(c echo.Context) error {
 	if err != nil {
 		return h.refused(c, err, nil, rerender)
 	}
-	return h.done(c, h.url("disks"), fmt.Sprintf("Data disk %s (%d GB) is available in %s.", d.Name, d.SizeGB, d.AZ))
+	return h.done(c, h.url("disks"), t(c, "disk.done", d.Name, d.SizeGB, d.AZ))
 }
 
 type restoreForm struct {
@@ -259,9 +285,12 @@ func (h *console) renderRestore(c echo.Context, status int, f restoreForm, pr *v
 	if err != nil {
 		return err
 	}
-	v := views.RestoreView{Dialog: dialog("restore-dialog", "Restore Disk from Image", h.url("disks")), Disk: diskRow(d),
-		Images: imageOptions(ims, f.Image), Problem: pr}
-	p := h.page(c, "Restore Disk", "disks")
+	if o, _ := d.Offers.Of(sharing.ActionRestoreDisk); pr == nil && !o.Allowed() {
+		pr = problemOf(c, o.Why)
+	}
+	v := views.RestoreView{Dialog: dialog("restore-dialog", t(c, "action.restore_disk"), h.url("disks")), Disk: h.diskRow(c, d),
+		Images: imageOptions(c, ims, f.Image), Problem: pr}
+	p := h.page(c, t(c, "action.restore_disk"), "disks")
 	return h.render(c, status, p, views.RestoreDialog(p, v))
 }
 
@@ -276,44 +305,5 @@ func (h *console) restoreDisk(c echo.Context) error {
 			return h.renderRestore(c, status, f, pr)
 		})
 	}
-	return h.done(c, h.url("disks"), "The disk has been restored.")
-}
-
-type traceQuery struct {
-	Action string `query:"action"`
-	Result string `query:"result"`
-	Text   string `query:"q"`
-	PageQuery
-}
-
-// trace is the account's audit trail, newest first (S25).
-func (h *console) trace(c echo.Context) error {
-	var q traceQuery
-	if err := c.Bind(&q); err != nil {
-		return err
-	}
-	pg, err := q.page()
-	if err != nil {
-		return err
-	}
-	res, err := h.sh.Trail(c.Request().Context(), actor(c), sharing.TrailFilter{Action: q.Action, Result: q.Result, Text: q.Text}, pg)
-	if err != nil {
-		return err
-	}
-	v := views.TraceView{Text: q.Text}
-	for _, a := range domain.AuditActions {
-		v.Actions = append(v.Actions, views.Option{Value: a, Label: a, Selected: a == q.Action})
-	}
-	for _, r := range []string{domain.ResultSuccess, domain.ResultFailure} {
-		v.Results = append(v.Results, views.Option{Value: r, Label: r, Selected: r == q.Result})
-	}
-	for _, e := range res.Rows {
-		v.Rows = append(v.Rows, views.TraceRow{Time: fmtTime(e.Time), User: e.UserName, Project: e.ProjectID,
-			Action: e.Action, Target: e.TargetType + " " + e.TargetID, Result: e.Result, Detail: e.Detail})
-	}
-	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
-		return views.Query(h.url("trace"), "action", q.Action, "result", q.Result, "q", q.Text, param, token)
-	})
-	p := h.page(c, "Trace", "trace")
-	return h.render(c, http.StatusOK, p, views.TracePage(p, v))
+	return h.done(c, h.url("disks"), t(c, "restore.done"))
 }

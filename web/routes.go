@@ -22,6 +22,11 @@ func (h *console) routes() {
 	open := []echo.MiddlewareFunc{h.loadSession, h.csrf}
 	e.GET("/login", h.loginPage, open...).Name = "login"
 	e.POST("/login", h.login, open...).Name = "login.post"
+	e.POST("/language", h.setLanguage, open...).Name = "language"
+
+	// The badge's poll: the session alone, no CSRF (it changes nothing),
+	// checked against the user in its one query (live.go).
+	e.GET("/pending", h.pendingLive, h.loadSession).Name = "pending"
 
 	// Everything else needs a session; the Actor comes from it.
 	in := []echo.MiddlewareFunc{h.loadSession, h.csrf, h.requireLogin}
@@ -58,6 +63,7 @@ func (h *console) routes() {
 	// Images Shared with Me.
 	e.GET("/shared", h.shared, in...).Name = "shared"
 	e.POST("/shared/decide", h.decide, in...).Name = "shared.decide"
+	e.POST("/shared/reject", h.reject, in...).Name = "shared.reject"
 	e.GET("/shared/accept", h.acceptDialog, in...).Name = "shared.accept"
 	e.POST("/shared/accept", h.accept, in...).Name = "shared.accept.post"
 	e.POST("/shared/accept-all", h.acceptAll, in...).Name = "shared.acceptall"
@@ -68,7 +74,8 @@ func (h *console) routes() {
 	e.POST("/servers", h.createServer, in...).Name = "server.create"
 	e.GET("/servers/:id/change-os", h.changeOSDialog, in...).Name = "server.changeos"
 	e.POST("/servers/:id/change-os", h.changeOS, in...).Name = "server.changeos.post"
-	e.POST("/servers/:id/reinstall", h.reinstall, in...).Name = "server.reinstall"
+	e.GET("/servers/:id/reinstall", h.reinstallDialog, in...).Name = "server.reinstall"
+	e.POST("/servers/:id/reinstall", h.reinstall, in...).Name = "server.reinstall.post"
 	e.GET("/disks", h.disks, in...).Name = "disks"
 	e.GET("/disks/new", h.diskDialog, in...).Name = "disk.new"
 	e.POST("/disks", h.createDisk, in...).Name = "disk.create"

@@ -3,7 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
-	"slices"
+	"net/url"
 	"strings"
 	"time"
 
@@ -13,6 +13,7 @@ import (
 	"imageshare/internal/domain"
 	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
+	"imageshare/views"
 )
 
 // The console session is kept in the database (dbStore): it names the
@@ -97,12 +98,12 @@ func (h *console) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		now := h.now()
 		if now.Sub(unixValue(s, keyStarted)) > h.opts.SessionLifetime || now.Sub(unixValue(s, keySeen)) > h.opts.IdleTimeout {
-			return h.toLogin(c, "Your session has expired. Log in again.")
+			return h.toLogin(c, t(c, "session.expired"))
 		}
 		ctx := c.Request().Context()
 		p, err := h.id.Principal(ctx, uid)
 		if identity.IsNotFound(err) {
-			return h.toLogin(c, "Your user no longer exists.")
+			return h.toLogin(c, t(c, "session.user_gone"))
 		} else if err != nil {
 			return err
 		}
@@ -124,34 +125,13 @@ func (h *console) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // resolve checks the region and project a session names against the
-// account, falling back to the default region and its default project.
+// account (identity.Workspace).
 func (h *console) resolve(ctx context.Context, p identity.Principal, regionID, projectID string) (*viewer, error) {
-	regions, err := h.id.Regions(ctx, p.Site)
+	w, err := h.id.Workspace(ctx, p, regionID, projectID, h.opts.DefaultRegion)
 	if err != nil {
 		return nil, err
 	}
-	if len(regions) == 0 {
-		return nil, domain.Errorf(domain.KindInternal, domain.CodeInternal, "No region is offered on the %s website.", p.Site)
-	}
-	v := &viewer{Principal: p, Regions: regions}
-	i := slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == regionID })
-	if i < 0 {
-		i = max(0, slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == h.opts.DefaultRegion }))
-	}
-	v.Region = regions[i]
-	if v.Projects, err = h.id.Projects(ctx, p.AccountID, v.Region.ID); err != nil {
-		return nil, err
-	}
-	if len(v.Projects) == 0 {
-		return nil, domain.Errorf(domain.KindInternal, domain.CodeInternal, "Account %s has no project in %s.", p.AccountName, v.Region.ID)
-	}
-	j := slices.IndexFunc(v.Projects, func(pr domain.Project) bool { return pr.ID == projectID })
-	if j < 0 {
-		// The region's default project is named like the region.
-		j = max(0, slices.IndexFunc(v.Projects, func(pr domain.Project) bool { return pr.Name == v.Region.ID }))
-	}
-	v.Project = v.Projects[j]
-	return v, nil
+	return &viewer{Principal: p, Region: w.Region, Regions: w.Regions, Project: w.Project, Projects: w.Projects}, nil
 }
 
 // toLogin ends the session and sends the browser to the login page, telling
@@ -165,12 +145,32 @@ func (h *console) toLogin(c echo.Context, msg string) error {
 	if err := h.saveSession(c); err != nil {
 		return err
 	}
-	login := h.url("login")
+	login := views.Query(h.url("login"), "next", askedFor(c))
 	if isHTMX(c) {
 		c.Response().Header().Set("HX-Redirect", login)
 		return c.NoContent(http.StatusUnauthorized)
 	}
 	return c.Redirect(http.StatusSeeOther, login)
+}
+
+// askedFor is the page a request that met the login page asked for, to go
+// to after the login: a page (GET) of this console, or for htmx the page
+// it was made from; "" for anything else.
+func askedFor(c echo.Context) string {
+	r := c.Request()
+	var asked string
+	switch {
+	case isHTMX(c):
+		if u, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil && u.Path != "" {
+			asked = u.RequestURI()
+		}
+	case r.Method == http.MethodGet:
+		asked = r.URL.RequestURI()
+	}
+	if asked == "/" {
+		return ""
+	}
+	return localPath(asked, "")
 }
 
 // startSession renews the session at login: nothing of the session before
@@ -199,7 +199,7 @@ func (h *console) endSession(c echo.Context) error {
 		return err
 	}
 	clear(s.Values)
-	s.AddFlash("success|You have logged out.", keyFlash)
+	s.AddFlash("success|"+t(c, "session.logged_out"), keyFlash)
 	return h.saveSession(c)
 }
 

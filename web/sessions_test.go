@@ -37,7 +37,7 @@ func TestIssue8_LogoutEndsACopiedCookie(t *testing.T) {
 	thief := alice.copyOf()
 	thief.get("/images").want(http.StatusOK)
 	alice.submit("/logout", nil).want(http.StatusSeeOther)
-	if r := thief.get("/images"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+	if r := thief.get("/images"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login?next=%2Fimages" {
 		t.Errorf("the copied cookie after logout: %d to %q, want 303 to /login", r.status, r.header.Get("Location"))
 	}
 	if r := thief.submit("/context", url.Values{"region": {"cn-east-3"}}); r.status == http.StatusOK || r.header.Get("Location") == "/images" {

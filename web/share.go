@@ -1,12 +1,13 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
 	"imageshare/internal/sharing"
 	"imageshare/views"
 )
@@ -16,6 +17,12 @@ type shareForm struct {
 	Tab        string   `query:"tab"`
 	Back       string   `query:"back" form:"back"`
 	Recipients string   `form:"recipients"`
+	Orgs       []string `form:"org"` // URNs picked in the organization tree
+}
+
+// recipientsText is what the owner named: the box and the picked URNs.
+func (f shareForm) recipientsText() string {
+	return strings.TrimSpace(f.Recipients + "\n" + strings.Join(f.Orgs, "\n"))
 }
 
 // shareDialog is the Share Image dialog for one image (/images/:id/share,
@@ -30,7 +37,7 @@ func (h *console) shareDialog(c echo.Context) error {
 	}
 	if len(f.Images) == 0 {
 		return h.renderImages(c, http.StatusUnprocessableEntity, imagesQuery{},
-			&views.Problem{Code: domain.CodeInvalid, Message: "Select at least one image to share.", Subject: "images"})
+			problemOf(c, domain.ErrInvalid("images", "err.select_images_to_share")))
 	}
 	return h.renderShare(c, http.StatusOK, f, nil)
 }
@@ -38,7 +45,7 @@ func (h *console) shareDialog(c echo.Context) error {
 func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views.Problem) error {
 	ctx, a := c.Request().Context(), actor(c)
 	v := views.ShareView{
-		Dialog: dialog("share-dialog", "Share Image", localPath(f.Back, h.url("images"))),
+		Dialog: dialog("share-dialog", t(c, "share.title"), localPath(f.Back, h.url("images"))),
 		Tab:    f.Tab, Max: h.sh.Limits().MaxRecipients, Problem: pr,
 		// The box keeps what was typed, up to the most a submission takes.
 		Recipients: domain.Clip(f.Recipients, sharing.RecipientsTextLimit(h.sh.Limits().MaxRecipients)),
@@ -53,23 +60,27 @@ func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views
 		}
 		v.Images = append(v.Images, views.ImageRef{ID: iv.ID, Name: iv.Name})
 		v.Owned = iv.Owned
-		st := h.imageState(iv)
 		switch {
 		case v.Tab == "stop" && !iv.Owned:
-			v.Refusal = h.actions(st).StopSharing
+			v.Refusal = problemOf(c, iv.Refusal(sharing.ActionStopSharing))
 		case v.Tab == "stop":
 			rs, err := h.sh.Recipients(ctx, a, iv.ID, sharing.Page{Limit: sharing.MaxPage})
 			if err != nil {
 				return err
 			}
-			v.Current = recipientRows(rs.Rows)
-		case v.Refusal.Allowed():
-			if why := h.actions(st).Share; !why.Allowed() {
-				v.Refusal = views.Reason(iv.Name + ": " + string(why))
-			}
+			v.Current = recipientRows(c, rs.Rows)
+		case v.Refusal == nil:
+			v.Refusal = shareProblem(c, iv.Name, iv.Offers)
 		}
 	}
-	p := h.page(c, "Share Image", "images")
+	if v.Owned && v.Refusal == nil && v.Tab != "stop" {
+		orgs, err := h.sh.OrgTargets(ctx, a)
+		if err != nil {
+			return err
+		}
+		v.Orgs = orgNodes(c, orgs, f.Orgs)
+	}
+	p := h.page(c, t(c, "share.title"), "images")
 	return h.render(c, status, p, views.ShareDialog(p, v))
 }
 
@@ -81,7 +92,7 @@ func (h *console) share(c echo.Context) error {
 		return err
 	}
 	rerender := func(status int, pr *views.Problem) error { return h.renderShare(c, status, f, pr) }
-	recipients, err := sharing.ParseRecipients(f.Recipients, h.sh.Limits().MaxRecipients)
+	recipients, err := sharing.ParseRecipients(f.recipientsText(), h.sh.Limits().MaxRecipients)
 	if err != nil {
 		return h.refused(c, err, nil, rerender)
 	}
@@ -89,38 +100,61 @@ func (h *console) share(c echo.Context) error {
 	if err != nil {
 		return h.refused(c, err, recipients, rerender)
 	}
-	return h.done(c, localPath(f.Back, h.url("images")), shareSummary(items, len(f.Images)))
+	return h.done(c, localPath(f.Back, h.url("images")), shareSummary(c, items, len(f.Images)))
 }
 
 // shareSummary says what a share did (S08: repeats are not errors).
-func shareSummary(items []sharing.ShareItem, images int) string {
+func shareSummary(c echo.Context, items []sharing.ShareItem, images int) string {
 	count := map[sharing.Outcome]int{}
 	for _, it := range items {
 		count[it.Outcome]++
 	}
-	msg := fmt.Sprintf("Shared %d image(s): %d recipient(s) added", images, count[sharing.Added])
+	msg := t(c, "share.done", tn(c, "count.images", images), tn(c, "count.recipients", count[sharing.Added]))
 	if n := count[sharing.Reoffered]; n > 0 {
-		msg += fmt.Sprintf(", %d offered again after rejecting", n)
+		msg += t(c, "share.done.reoffered", n)
 	}
 	if n := count[sharing.Unchanged]; n > 0 {
-		msg += fmt.Sprintf(", %d already had it", n)
+		msg += t(c, "share.done.unchanged", n)
 	}
-	return msg + ". Recipients see the image under Images Shared with Me once they accept it."
+	return msg + t(c, "share.done.end")
 }
 
 type stopForm struct {
-	Members []string `form:"member"`
-	All     bool     `form:"all"`
-	Back    string   `form:"back"`
+	Members   []string `form:"member"`
+	All       bool     `form:"all"`
+	Back      string   `form:"back"`
+	Confirmed bool     `form:"confirmed"`
 }
 
-// stopSharing removes selected recipients, or all of them (S21).
+// stopConfirmShown is how many recipients a confirmation lists.
+const stopConfirmShown = 50
+
+// stopSharing removes selected recipients, or all of them (S21), once the
+// user has confirmed it: a submission without confirmed asks first.
 func (h *console) stopSharing(c echo.Context) error {
 	var f stopForm
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
 	ctx, a, id := c.Request().Context(), actor(c), c.Param("id")
+	rerender := func(status int, pr *views.Problem) error {
+		return h.renderShare(c, status, shareForm{Images: []string{id}, Tab: "stop", Back: f.Back}, pr)
+	}
+	if !f.Confirmed {
+		img, rs, err := h.sh.StopSharingPreview(ctx, a, id, f.Members, f.All)
+		if err != nil {
+			return h.refused(c, err, f.Members, rerender)
+		}
+		v := views.StopConfirmView{Dialog: dialog("stop-confirm-dialog", t(c, "action.stop_sharing"), localPath(f.Back, h.url("images"))),
+			Image: views.ImageRef{ID: img.ID, Name: img.Name}, All: f.All, Members: f.Members}
+		if len(rs) > stopConfirmShown {
+			v.More = t(c, "list.more", i18n.Number(len(rs)-stopConfirmShown))
+			rs = rs[:stopConfirmShown]
+		}
+		v.Recipients = recipientRows(c, rs)
+		p := h.page(c, v.Dialog.Title, "images")
+		return h.render(c, http.StatusOK, p, views.StopConfirmDialog(p, v))
+	}
 	var err error
 	if f.All {
 		err = h.sh.StopSharingAll(ctx, a, id)
@@ -128,13 +162,11 @@ func (h *console) stopSharing(c echo.Context) error {
 		err = h.sh.StopSharing(ctx, a, id, f.Members)
 	}
 	if err != nil {
-		return h.refused(c, err, f.Members, func(status int, pr *views.Problem) error {
-			return h.renderShare(c, status, shareForm{Images: []string{id}, Tab: "stop", Back: f.Back}, pr)
-		})
+		return h.refused(c, err, f.Members, rerender)
 	}
-	msg := fmt.Sprintf("Stopped sharing with %d recipient(s). They can no longer use the image.", len(f.Members))
+	msg := t(c, "stop.done", tn(c, "count.recipients", len(f.Members)))
 	if f.All {
-		msg = "Stopped sharing with all recipients. They can no longer use the image."
+		msg = t(c, "stop.done.all")
 	}
 	return h.done(c, localPath(f.Back, h.url("images")), msg)
 }

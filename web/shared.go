@@ -1,19 +1,22 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
+	"imageshare/internal/sharing"
 	"imageshare/views"
 )
 
 type sharedQuery struct {
-	View string `query:"view"`
-	PageQuery
+	View  string `query:"view"`
+	Name  string `query:"name"`
+	Owner string `query:"owner"`
+	Type  string `query:"type"`
+	ListQuery
 }
 
 // shared is Images Shared with Me: accepted images, or the pending or
@@ -36,20 +39,48 @@ func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *vi
 	if err != nil {
 		return err
 	}
-	res, err := h.sh.SharedImages(c.Request().Context(), actor(c), q.View, pg)
+	f := sharing.SharedFilter{Name: q.Name, Owner: q.Owner, Type: domain.ImageType(q.Type), Sort: q.sort()}
+	res, err := h.sh.SharedList(c.Request().Context(), actor(c), q.View, f, pg)
 	if err != nil {
 		return err
 	}
-	v := views.SharedView{View: q.View, Pending: res.Counts.Pending, Problem: pr}
-	for _, r := range res.Rows {
-		v.Rows = append(v.Rows, h.sharedRow(r))
+	links := listLinks{h.url("shared"), []string{"view", viewParamOf(q.View), "name", q.Name, "owner", q.Owner, "type", q.Type}}
+	v := views.SharedView{View: q.View, Pending: res.Counts.Pending, Problem: pr,
+		Banner: bannerOf(c, q.View, res.Counts.Pending, res.Waiting),
+		Name:   q.Name, Owner: q.Owner, Type: q.Type, Filtered: f.Name != "" || f.Owner != "" || f.Type != "",
+		Controls: q.controls(c, []sortColumn{{"name", t(c, "col.name")}, {"", t(c, "col.shared")}}, links.to)}
+	for _, typ := range domain.ImageTypes {
+		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == q.Type})
 	}
-	v.Pager = pager(res.Next, res.Prev, func(param, token string) string {
-		return views.Query(h.url("shared"), "view", q.View, param, token)
-	})
-	v.Pager.Summary = countOf(res.Counts.Of(q.View), "image", "images")
-	p := h.page(c, "Images Shared with Me", "shared")
+	for _, r := range res.Rows {
+		v.Rows = append(v.Rows, h.sharedRow(c, r))
+	}
+	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
+	v.Pager.Summary = summary(c, v.Filtered, res.Counts.Of(q.View), len(res.Rows), res.Next != nil, "count.images")
+	p := h.page(c, t(c, "nav.shared"), "shared")
+	if v.Banner.Shown {
+		// The poll brings the banner too, and the count it knows is the page's.
+		p.User.Pending, p.User.LiveURL = res.Counts.Pending, h.liveURL(res.Counts.Pending, q.View)
+	}
 	return h.render(c, status, p, views.SharedPage(p, v))
+}
+
+// viewParamOf is the view query parameter: none for the default view.
+func viewParamOf(view string) string {
+	if view == domain.MemberAccepted {
+		return ""
+	}
+	return view
+}
+
+// bannerOf is the pending banner of a view of Images Shared with Me.
+func bannerOf(c echo.Context, view string, pending int, waiting []sharing.SharedImage) views.Banner {
+	b := views.Banner{Shown: view != domain.MemberRejected, View: view, Pending: pending,
+		Text: tn(c, "shared.banner", pending), Waiting: sharedRefs(waiting)}
+	if n := pending - len(waiting); n > 0 {
+		b.More = t(c, "list.more", i18n.Number(n))
+	}
+	return b
 }
 
 // sharedBack is where a decision returns: the view it was made from.
@@ -74,22 +105,49 @@ func (h *console) decide(c echo.Context) error {
 	if f.Op == "accept" {
 		return h.renderAccept(c, http.StatusOK, f, nil)
 	}
-	if err := h.sh.Reject(c.Request().Context(), actor(c), f.Images); err != nil {
-		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
-			return h.renderShared(c, status, sharedQuery{View: viewOf(f.Back)}, pr)
-		})
-	}
-	return h.done(c, h.sharedBack(f.Back), fmt.Sprintf("Rejected %d image(s). Find them under Rejected Images to accept them again.", len(f.Images)))
+	return h.renderReject(c, http.StatusOK, f, nil)
 }
 
-// viewOf is the Shared with Me view a back link names.
-func viewOf(back string) string {
-	u, err := url.Parse(back)
+// renderReject asks to confirm rejecting the selected images.
+func (h *console) renderReject(c echo.Context, status int, f decideForm, pr *views.Problem) error {
+	v := views.RejectView{Dialog: dialog("reject-dialog", t(c, "reject.title"), h.sharedBack(f.Back)), Problem: pr}
+	ims, err := h.sh.SharedWith(c.Request().Context(), actor(c), f.Images)
 	if err != nil {
-		return ""
+		return err
 	}
-	return u.Query().Get("view")
+	v.Images = sharedRefs(ims)
+	if len(f.Images) == 0 && v.Problem == nil {
+		v.Problem = problemOf(c, domain.ErrInvalid("images", "err.select_image"))
+	}
+	p := h.page(c, v.Dialog.Title, "shared")
+	return h.render(c, status, p, views.RejectDialog(p, v))
 }
+
+// sharedRefs names images shared with the viewer with who shares them.
+func sharedRefs(ims []sharing.SharedImage) []views.SharedRef {
+	out := make([]views.SharedRef, 0, len(ims))
+	for _, im := range ims {
+		out = append(out, views.SharedRef{ID: im.ID, Name: im.Name, Owner: im.OwnerAccountName})
+	}
+	return out
+}
+
+// reject rejects the selected images (S13, S15), once confirmed.
+func (h *console) reject(c echo.Context) error {
+	var f decideForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	if err := h.sh.Reject(c.Request().Context(), actor(c), f.Images); err != nil {
+		return h.refused(c, err, nil, func(status int, pr *views.Problem) error {
+			return h.renderReject(c, status, f, pr)
+		})
+	}
+	return h.done(c, h.sharedBack(f.Back), t(c, "reject.done", tn(c, "count.images", len(f.Images))))
+}
+
+// acceptAllShown is how many pending images Accept All names.
+const acceptAllShown = 50
 
 // acceptDialog asks to confirm accepting the selected images, or all
 // pending ones, with the S22 warning.
@@ -103,25 +161,30 @@ func (h *console) acceptDialog(c echo.Context) error {
 
 func (h *console) renderAccept(c echo.Context, status int, f decideForm, pr *views.Problem) error {
 	ctx, a := c.Request().Context(), actor(c)
-	v := views.AcceptView{Dialog: dialog("accept-dialog", "Accept Shared Images", h.sharedBack(f.Back)), All: f.All, Problem: pr}
+	v := views.AcceptView{Dialog: dialog("accept-dialog", t(c, "accept.title"), h.sharedBack(f.Back)), All: f.All, Problem: pr}
 	if f.All {
-		n, err := h.sh.PendingCount(ctx, a)
+		// Accept All names what it accepts and who shares it (S22: accept
+		// only from accounts you trust).
+		res, err := h.sh.SharedImages(ctx, a, domain.MemberPending, sharing.Page{Limit: acceptAllShown})
 		if err != nil {
 			return err
 		}
-		v.Count = n
-	}
-	for _, id := range f.Images {
-		iv, err := h.sh.ImageWithCounts(ctx, a, id)
+		n := res.Counts.Pending
+		v.Count, v.CountText, v.Images = n, tn(c, "accept.all", n), sharedRefs(res.Rows)
+		if more := n - len(res.Rows); more > 0 {
+			v.More = t(c, "list.more", i18n.Number(more))
+		}
+	} else {
+		ims, err := h.sh.SharedWith(ctx, a, f.Images)
 		if err != nil {
 			return err
 		}
-		v.Images = append(v.Images, views.ImageRef{ID: iv.ID, Name: iv.Name})
+		v.Images = sharedRefs(ims)
 	}
 	if !f.All && len(f.Images) == 0 && v.Problem == nil {
-		v.Problem = &views.Problem{Code: domain.CodeInvalid, Message: "Select at least one image to accept.", Subject: "images"}
+		v.Problem = problemOf(c, domain.ErrInvalid("images", "err.select_images_to_accept"))
 	}
-	p := h.page(c, "Accept Shared Images", "shared")
+	p := h.page(c, t(c, "accept.title"), "shared")
 	return h.render(c, status, p, views.AcceptDialog(p, v))
 }
 
@@ -136,7 +199,7 @@ func (h *console) accept(c echo.Context) error {
 			return h.renderAccept(c, status, f, pr)
 		})
 	}
-	return h.done(c, h.url("shared"), fmt.Sprintf("Accepted %d image(s): you can now create servers or disks from them.", len(f.Images)))
+	return h.done(c, h.url("shared"), t(c, "accept.done", tn(c, "count.images", len(f.Images))))
 }
 
 // acceptAll accepts every pending image (S14's Accept All).
@@ -147,5 +210,5 @@ func (h *console) acceptAll(c echo.Context) error {
 			return h.renderAccept(c, status, decideForm{All: true}, pr)
 		})
 	}
-	return h.done(c, h.url("shared"), fmt.Sprintf("Accepted %d image(s): you can now create servers or disks from them.", n))
+	return h.done(c, h.url("shared"), t(c, "accept.done", tn(c, "count.images", n)))
 }

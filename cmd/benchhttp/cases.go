@@ -69,6 +69,9 @@ func recAPI(s *server) map[string]string {
 func ownerPage(s *server) map[string]string {
 	return map[string]string{"Cookie": s.ownerCookies, "Accept": "text/html"}
 }
+func recPoll(s *server) map[string]string {
+	return map[string]string{"Cookie": s.recCookies, "HX-Request": "true"}
+}
 func recPage(s *server) map[string]string {
 	return map[string]string{"Cookie": s.recCookies, "Accept": "text/html"}
 }
@@ -114,6 +117,9 @@ end
 	{name: "console Private Images (owner of N)", target: pageTarget, wrk: get("/images", ownerPage)},
 	{name: "console Images Shared with Me (recipient of N)", target: pageTarget, wrk: get("/shared", recPage)},
 	{name: "console Shared with Me, pending view", target: pageTarget, wrk: get("/shared?view=pending", recPage)},
+	// The badge polls every 10 s from every open console page: a changed
+	// count (known=0 here) is its dearest answer.
+	{name: "console badge poll (recipient of N)", target: listTarget, wrk: get("/pending?known=0", recPoll)},
 	{name: "Glance add a member (a new one each request)", target: writeTarget,
 		wrk: func(s *server, threads int) (string, string) {
 			return s.url + "/v2/images", headersScript(ownerAPI(s)) + threadScript + fmt.Sprintf(`

@@ -157,7 +157,7 @@ func (b *rows) grant(img domain.Image, to Tenant, grantID, status string, at tim
 	}
 	c[map[string]int{domain.MemberPending: 0, domain.MemberAccepted: 1, domain.MemberRejected: 2}[status]]++
 	b.shares = append(b.shares, domain.ProjectShare{ProjectID: to.ProjectID, ImageID: imageID, Status: status, OwnerAccountID: img.AccountID,
-		ImageCreatedAt: img.CreatedAt, SharedAt: at, UpdatedAt: at})
+		ImageCreatedAt: img.CreatedAt, ImageName: img.Name, SharedAt: at, UpdatedAt: at})
 }
 
 func (b *rows) write(ctx context.Context, st *store.Store) error {
@@ -182,8 +182,15 @@ func (b *rows) write(ctx context.Context, st *store.Store) error {
 			}
 		}
 		perOwner := map[[2]string]int{}
+		perProject := map[string]int{}
 		for _, im := range b.images {
 			perOwner[[2]string{im.AccountID, im.RegionID}]++
+			perProject[im.ProjectID]++
+		}
+		for p, n := range perProject {
+			if err := tx.AddProjectCounts(p, domain.ProjectCount{Images: n}); err != nil {
+				return err
+			}
 		}
 		for k, n := range perOwner {
 			if err := tx.AddImageCount(k[0], k[1], n); err != nil {

@@ -1,12 +1,15 @@
 // Package domain holds ImageShare's vocabulary: the world (sites, regions,
 // accounts, projects, organizations), images and their grants, and the one
-// error type every layer speaks. It imports nothing of the project.
+// error type every layer speaks. It imports nothing of the project but the
+// message catalogue (package i18n, a leaf).
 package domain
 
 import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"imageshare/internal/i18n"
 )
 
 // maxSubject is the longest subject an error carries, in bytes: longer than
@@ -53,13 +56,30 @@ const (
 )
 
 // Error is the one error type of ImageShare. Code is the IMS code; Message is a
-// plain sentence a person can act on; Subject, when set, names the input that
-// caused it (a recipient ID, a form field).
+// plain sentence a person can act on, in English (the API's language);
+// Subject, when set, names the input that caused it (a recipient ID, a form
+// field). Key and Args, when Key is set, are the message as the catalogue
+// (package i18n) has it, so that the console renders it in its user's
+// language.
 type Error struct {
 	Kind    Kind
 	Code    string
 	Message string
 	Subject string
+	Key     string
+	Args    []any
+	// Each lists every refusal when one request was refused for several
+	// reasons at once (every bad recipient of a batch, S05); the error
+	// itself is the first of them.
+	Each []*Error
+}
+
+// In is the error's message in a language.
+func (e *Error) In(l i18n.Lang) string {
+	if e.Key == "" || l == i18n.En {
+		return e.Message // rendered in English when it was made
+	}
+	return i18n.Text(l, e.Key, e.Args...)
 }
 
 func (e *Error) Error() string {
@@ -69,9 +89,15 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.Code, e.Message)
 }
 
-// Errorf builds an *Error.
+// Errorf builds an *Error. format is a key of the message catalogue (its
+// English text is the Message), or, for messages only the command line and
+// the API's own checks give, an English format.
 func Errorf(kind Kind, code, format string, args ...any) *Error {
-	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+	e := &Error{Kind: kind, Code: code, Message: i18n.Text(i18n.En, format, args...)}
+	if i18n.Has(format) {
+		e.Key, e.Args = format, args
+	}
+	return e
 }
 
 // About returns a copy of e naming subject as the offending input.
@@ -86,6 +112,21 @@ func (e *Error) About(subject string) *Error {
 	return &c
 }
 
+// Join reports every refusal of one request at once: nil for none, the
+// refusal itself for one, and for several the first with Each listing them
+// all (so that a caller that reads one error reads the first).
+func Join(es []*Error) error {
+	switch len(es) {
+	case 0:
+		return nil
+	case 1:
+		return es[0]
+	}
+	first := *es[0]
+	first.Each = es
+	return &first
+}
+
 // AsError returns err as an *Error; anything else becomes an internal error
 // whose message hides the details.
 func AsError(err error) *Error {
@@ -96,7 +137,7 @@ func AsError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Kind: KindInternal, Code: CodeInternal, Message: "Internal error. Please try again later."}
+	return Errorf(KindInternal, CodeInternal, "err.internal")
 }
 
 // KindOf returns the kind of err ("" for nil).
@@ -119,12 +160,16 @@ func CodeOf(err error) string {
 
 // ErrImageNotFound is what anyone who cannot see an image gets (S01).
 func ErrImageNotFound() *Error {
-	return Errorf(KindNotFound, CodeImageNotFound, "The image does not exist.")
+	return Errorf(KindNotFound, CodeImageNotFound, "err.image_not_found")
 }
 
 // ErrNotFound reports that an object of the named kind does not exist for the caller.
 func ErrNotFound(what string) *Error {
-	return Errorf(KindNotFound, CodeNotFound, "The %s does not exist.", what)
+	var noun any = what
+	if i18n.Has("noun." + what) {
+		noun = i18n.Term("noun." + what)
+	}
+	return Errorf(KindNotFound, CodeNotFound, "err.not_found", noun)
 }
 
 // ErrInvalid reports bad input in the named field.
@@ -134,5 +179,5 @@ func ErrInvalid(field, format string, args ...any) *Error {
 
 // ErrOwnerOnly is S01's refusal.
 func ErrOwnerOnly() *Error {
-	return Errorf(KindForbidden, CodeOwnerOnly, "This operation can be performed only by the image owner.")
+	return Errorf(KindForbidden, CodeOwnerOnly, "err.owner_only")
 }

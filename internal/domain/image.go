@@ -62,19 +62,20 @@ const (
 
 // Image is a private image owned by one project.
 //
-// Its indexes serve the lists: the owner's images newest first, all or of
-// one type (idx_image_owned, idx_image_owned_type, which end in id so
+// Its indexes serve the lists: the owner's images newest first or by name,
+// all or of one type (idx_image_owned, idx_image_owned_type,
+// idx_image_owned_name, idx_image_owned_type_name, which end in id so
 // that keyset paging walks them without sorting: SQLite's secondary indexes
 // carry the rowid, not the text primary key), images by exact name
 // (the API's name filter), and the worker's saving images by due time.
 type Image struct {
-	ID          string    `gorm:"primaryKey;size:36;index:idx_image_owned,priority:3;index:idx_image_owned_type,priority:4;index:idx_image_name,priority:3"`
-	ProjectID   string    `gorm:"size:32;index:idx_image_owned,priority:1;index:idx_image_owned_type,priority:1;not null"`
+	ID          string    `gorm:"primaryKey;size:36;index:idx_image_owned,priority:3;index:idx_image_owned_type,priority:4;index:idx_image_name,priority:3;index:idx_image_owned_name,priority:3;index:idx_image_owned_type_name,priority:4"`
+	ProjectID   string    `gorm:"size:32;index:idx_image_owned,priority:1;index:idx_image_owned_type,priority:1;index:idx_image_owned_name,priority:1;index:idx_image_owned_type_name,priority:1;not null"`
 	AccountID   string    `gorm:"size:32;index:idx_image_quota,priority:1;not null"`
 	RegionID    string    `gorm:"size:64;index:idx_image_quota,priority:2;not null"`
-	Name        string    `gorm:"size:128;index:idx_image_name,priority:1;not null"`
+	Name        string    `gorm:"size:128;index:idx_image_name,priority:1;index:idx_image_owned_name,priority:2;index:idx_image_owned_type_name,priority:3;not null"`
 	Description string    `gorm:"size:1024"`
-	Type        ImageType `gorm:"size:16;index:idx_image_owned_type,priority:2;not null"`
+	Type        ImageType `gorm:"size:16;index:idx_image_owned_type,priority:2;index:idx_image_owned_type_name,priority:2;not null"`
 	OS          string    `gorm:"size:128"`
 	SizeGB      int       `gorm:"not null"`
 	MinDiskGB   int       `gorm:"not null"`
@@ -126,6 +127,16 @@ func (im Image) HasData() bool { return im.DataKey != "" }
 
 // Uploading reports whether data is being uploaded into the image.
 func (im Image) Uploading() bool { return im.Status == StatusSaving && im.UploadID != "" }
+
+// ProjectCount is how many images, servers and disks a project has: the
+// totals of the console's lists, kept with every create and delete so that
+// reading them costs one row however many there are.
+type ProjectCount struct {
+	ProjectID string `gorm:"primaryKey;size:32"`
+	Images    int    `gorm:"not null;default:0"`
+	Servers   int    `gorm:"not null;default:0"`
+	Disks     int    `gorm:"not null;default:0"`
+}
 
 // Progress is the percentage of the save done at now: 100 once active. An
 // upload's progress is the uploader's to show (its size may be unknown).
@@ -202,11 +213,14 @@ type Decision struct {
 // ImageCreatedAt copies the image's creation time (which never changes) so
 // that the API lists, newest image first, walk one index of this table:
 // idx_share_created for one status, idx_share_created_all for every status;
-// the console's lists, most recently shared first, walk idx_share_shared.
+// the console's lists, most recently shared first, walk idx_share_shared,
+// by name idx_share_name (ImageName copies the image's name, kept with
+// every rename).
 type ProjectShare struct {
-	ProjectID      string    `gorm:"primaryKey;size:32;index:idx_share_created,priority:1;index:idx_share_created_all,priority:1;index:idx_share_shared,priority:1"`
-	ImageID        string    `gorm:"primaryKey;size:36;index;index:idx_share_created,priority:4;index:idx_share_created_all,priority:3;index:idx_share_shared,priority:4"`
-	Status         string    `gorm:"size:16;not null;index:idx_share_created,priority:2;index:idx_share_shared,priority:2"`
+	ProjectID      string    `gorm:"primaryKey;size:32;index:idx_share_created,priority:1;index:idx_share_created_all,priority:1;index:idx_share_shared,priority:1;index:idx_share_name,priority:1"`
+	ImageID        string    `gorm:"primaryKey;size:36;index;index:idx_share_created,priority:4;index:idx_share_created_all,priority:3;index:idx_share_shared,priority:4;index:idx_share_name,priority:4"`
+	Status         string    `gorm:"size:16;not null;index:idx_share_created,priority:2;index:idx_share_shared,priority:2;index:idx_share_name,priority:2"`
+	ImageName      string    `gorm:"size:128;not null;default:'';index:idx_share_name,priority:3"`
 	OwnerAccountID string    `gorm:"size:32;not null"`
 	ImageCreatedAt time.Time `gorm:"index:idx_share_created,priority:3;index:idx_share_created_all,priority:2"`
 	SharedAt       time.Time `gorm:"index:idx_share_shared,priority:3"`
@@ -225,14 +239,14 @@ type ShareCount struct {
 }
 
 // Server is a cloud server created from an image. idx_server_project lists
-// a project's servers newest first.
+// a project's servers newest first, idx_server_name by name.
 type Server struct {
-	ID        string    `gorm:"primaryKey;size:36;index:idx_server_project,priority:3"`
-	ProjectID string    `gorm:"size:32;index:idx_server_project,priority:1;not null"`
+	ID        string    `gorm:"primaryKey;size:36;index:idx_server_project,priority:3;index:idx_server_name,priority:3"`
+	ProjectID string    `gorm:"size:32;index:idx_server_project,priority:1;index:idx_server_name,priority:1;not null"`
 	AccountID string    `gorm:"size:32;not null"`
 	RegionID  string    `gorm:"size:64;not null"`
 	AZ        string    `gorm:"size:64;not null"`
-	Name      string    `gorm:"size:128;not null"`
+	Name      string    `gorm:"size:128;index:idx_server_name,priority:2;not null"`
 	ImageID   string    `gorm:"size:36;index"`
 	ImageName string    `gorm:"size:128"`
 	ImageType ImageType `gorm:"size:16"`
@@ -245,14 +259,15 @@ type Server struct {
 	UpdatedAt time.Time
 }
 
-// Disk is a data disk. idx_disk_project lists a project's disks newest first.
+// Disk is a data disk. idx_disk_project lists a project's disks newest
+// first, idx_disk_name by name.
 type Disk struct {
-	ID        string    `gorm:"primaryKey;size:36;index:idx_disk_project,priority:3"`
-	ProjectID string    `gorm:"size:32;index:idx_disk_project,priority:1;not null"`
+	ID        string    `gorm:"primaryKey;size:36;index:idx_disk_project,priority:3;index:idx_disk_name,priority:3"`
+	ProjectID string    `gorm:"size:32;index:idx_disk_project,priority:1;index:idx_disk_name,priority:1;not null"`
 	AccountID string    `gorm:"size:32;not null"`
 	RegionID  string    `gorm:"size:64;not null"`
 	AZ        string    `gorm:"size:64;not null"`
-	Name      string    `gorm:"size:128;not null"`
+	Name      string    `gorm:"size:128;index:idx_disk_name,priority:2;not null"`
 	SizeGB    int       `gorm:"not null"`
 	ImageID   string    `gorm:"size:36;index"`
 	ImageName string    `gorm:"size:128"`
@@ -262,9 +277,9 @@ type Disk struct {
 
 // AuditEvent is one line of an account's trail (S25).
 type AuditEvent struct {
-	ID         int64     `gorm:"primaryKey;autoIncrement;index:idx_audit_trail,priority:2"`
-	Time       time.Time `gorm:"not null"`
-	AccountID  string    `gorm:"size:32;index:idx_audit_trail,priority:1"` // (account_id, id): the trail, newest first
+	ID         int64     `gorm:"primaryKey;autoIncrement;index:idx_audit_time,priority:3"`
+	Time       time.Time `gorm:"not null;index:idx_audit_time,priority:2"`
+	AccountID  string    `gorm:"size:32;index:idx_audit_time,priority:1"` // (account_id, time, id): the trail, newest first, from a time on
 	UserID     string    `gorm:"size:32"`
 	UserName   string    `gorm:"size:64"`
 	ProjectID  string    `gorm:"size:32"`

@@ -14,17 +14,17 @@ import (
 // never repeats the value, which may be long or unprintable.
 func CheckText(field, s string, max int, multiline bool) error {
 	if !utf8.ValidString(s) {
-		return ErrInvalid(field, "%s is not valid UTF-8 text.", field)
+		return ErrInvalid(field, "err.not_utf8", field)
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return ErrInvalid(field, "%s is too long: at most %d characters (it has %d).", field, max, n)
+		return ErrInvalid(field, "err.text_too_long", field, max, n)
 	}
 	for _, r := range s {
 		if multiline && (r == '\n' || r == '\r' || r == '\t') {
 			continue
 		}
 		if bad := forbiddenRune(r); bad != "" {
-			return ErrInvalid(field, "%s contains %s (U+%04X), which is not allowed.", field, bad, r)
+			return ErrInvalid(field, "err.text_bad_char", field, bad, r)
 		}
 	}
 	return nil

@@ -54,6 +54,11 @@ type User struct {
 	CreatedAt time.Time
 }
 
+// DefaultProjectName is the name of an account's default project in a
+// region: every account has one per region offered on its site, named like
+// the region (SPEC §1). This is the one place that rule is written.
+func DefaultProjectName(regionID string) string { return regionID }
+
 // Project is an account's workspace in one region.
 type Project struct {
 	ID        string `gorm:"primaryKey;size:32"`
@@ -106,4 +111,40 @@ type OrgMember struct {
 	AccountID string `gorm:"primaryKey;size:32"`
 	NodeID    string `gorm:"size:64;index;not null"`
 	OrgID     string `gorm:"size:64;not null"`
+}
+
+// OrgTreeNode is a node of an organization tree with its children, for
+// showing the tree (My Credentials, the share dialog's picker).
+type OrgTreeNode struct {
+	OrgNode
+	Here     bool // the account it is shown to is directly in this node
+	Children []OrgTreeNode
+}
+
+// OrgTree nests an organization's nodes (parents before children, as
+// store.OrgTree lists them); here is the node the reader's account is in
+// ("" for none).
+func OrgTree(nodes []OrgNode, here string) []OrgTreeNode {
+	byParent := map[string][]OrgNode{}
+	ids := map[string]bool{}
+	for _, n := range nodes {
+		ids[n.ID] = true
+	}
+	var roots []OrgNode
+	for _, n := range nodes {
+		if n.ParentID == "" || !ids[n.ParentID] {
+			roots = append(roots, n)
+		} else {
+			byParent[n.ParentID] = append(byParent[n.ParentID], n)
+		}
+	}
+	var build func([]OrgNode) []OrgTreeNode
+	build = func(ns []OrgNode) []OrgTreeNode {
+		out := make([]OrgTreeNode, 0, len(ns))
+		for _, n := range ns {
+			out = append(out, OrgTreeNode{OrgNode: n, Here: n.ID == here, Children: build(byParent[n.ID])})
+		}
+		return out
+	}
+	return build(roots)
 }

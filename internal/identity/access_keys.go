@@ -154,7 +154,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, p Principal, channel stri
 		}
 		if n >= domain.MaxAccessKeysPerUser {
 			return domain.Errorf(domain.KindQuota, domain.CodeInvalid,
-				"You already have %d access keys, the most a user can have. Delete one you no longer use first.", n)
+				"err.access_key_limit", n)
 		}
 		return tx.Create(&k)
 	})

@@ -30,9 +30,9 @@ func HashPassword(pw string) (string, error) {
 	}
 	switch {
 	case len(pw) < MinPasswordLength:
-		return "", domain.ErrInvalid("password", "The password must have at least %d characters.", MinPasswordLength)
+		return "", domain.ErrInvalid("password", "err.password_short", MinPasswordLength)
 	case len(pw) > 72:
-		return "", domain.ErrInvalid("password", "The password must have at most 72 bytes.")
+		return "", domain.ErrInvalid("password", "err.password_long")
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), PasswordCost)
 	if err != nil {
@@ -100,7 +100,7 @@ func New(st *store.Store, t Throttling, opts ...Option) *Service {
 
 // ErrBadCredentials is the one answer to any wrong part of a login.
 func ErrBadCredentials() *domain.Error {
-	return domain.Errorf(domain.KindUnauthorized, domain.CodeUnauthorized, "The account name, user name or password is incorrect.")
+	return domain.Errorf(domain.KindUnauthorized, domain.CodeUnauthorized, "err.bad_credentials")
 }
 
 // Authenticate checks a login (S25 records it either way). clientAddr is the
@@ -175,13 +175,6 @@ func checkNames(accountName, userName string) error {
 	return domain.CheckText("user", userName, 64, false)
 }
 
-func roundUp(d time.Duration) string {
-	if d < time.Minute {
-		return fmt.Sprintf("%d seconds", int(d.Seconds())+1)
-	}
-	return fmt.Sprintf("%d minutes", int(d.Minutes())+1)
-}
-
 // Record writes an identity event (login, logout) to an account's trail.
 func (s *Service) Record(ctx context.Context, p Principal, action, result, detail string) {
 	s.record(ctx, p.AccountID, p.UserID, p.UserName, action, result, detail)
@@ -231,6 +224,53 @@ func (s *Service) Project(ctx context.Context, accountID, projectID string) (dom
 	return p, nil
 }
 
+// DefaultProject returns the account's default project of a region.
+func (s *Service) DefaultProject(ctx context.Context, accountID, regionID string) (domain.Project, error) {
+	return s.ProjectByName(ctx, accountID, domain.DefaultProjectName(regionID))
+}
+
+// Workspace is where a console user works: a region offered on the
+// account's website and one of the account's projects there.
+type Workspace struct {
+	Region   domain.Region
+	Regions  []domain.Region // offered on the account's website
+	Project  domain.Project
+	Projects []domain.Project // the account's projects in Region
+}
+
+// Workspace checks the region and project a session names against the
+// account, falling back to defaultRegion (or the first region offered) and
+// the region's default project.
+func (s *Service) Workspace(ctx context.Context, p Principal, regionID, projectID, defaultRegion string) (Workspace, error) {
+	var w Workspace
+	regions, err := s.Regions(ctx, p.Site)
+	if err != nil {
+		return w, err
+	}
+	if len(regions) == 0 {
+		return w, domain.Errorf(domain.KindInternal, domain.CodeInternal, "No region is offered on the %s website.", p.Site)
+	}
+	w.Regions = regions
+	i := slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == regionID })
+	if i < 0 {
+		i = max(0, slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == defaultRegion }))
+	}
+	w.Region = regions[i]
+	if w.Projects, err = s.Projects(ctx, p.AccountID, w.Region.ID); err != nil {
+		return w, err
+	}
+	if len(w.Projects) == 0 {
+		return w, domain.Errorf(domain.KindInternal, domain.CodeInternal, "Account %s has no project in %s.", p.AccountName, w.Region.ID)
+	}
+	j := slices.IndexFunc(w.Projects, func(pr domain.Project) bool { return pr.ID == projectID })
+	if j < 0 {
+		def := domain.DefaultProjectName(w.Region.ID)
+		j = max(0, slices.IndexFunc(w.Projects, func(pr domain.Project) bool { return pr.Name == def }))
+	}
+	w.Project = w.Projects[j]
+	return w, nil
+}
+
 // ProjectByName returns one of the account's projects by name (a token's
 // scope, the SDK's project_name).
 func (s *Service) ProjectByName(ctx context.Context, accountID, name string) (domain.Project, error) {
@@ -248,6 +288,9 @@ type Credentials struct {
 	Site        string
 	Projects    []ProjectCredential
 	OrgURNs     []string // the organization nodes the account is in, top first
+	// Orgs are the organizations the account is of, whole (root and OUs
+	// with their URNs), its own node marked: what its users may share with.
+	Orgs []domain.OrgTreeNode
 }
 
 // ProjectCredential is one project with its region's name.
@@ -280,6 +323,9 @@ func (s *Service) Credentials(ctx context.Context, accountID string) (c Credenti
 		}
 		for _, p := range projects {
 			c.Projects = append(c.Projects, ProjectCredential{RegionID: p.RegionID, RegionName: names[p.RegionID], ProjectID: p.ID, Name: p.Name})
+		}
+		if c.Orgs, err = tx.OrgTrees(accountID); err != nil {
+			return err
 		}
 		node, ok, err := tx.OrgMembership(accountID)
 		if err != nil || !ok {

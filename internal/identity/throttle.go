@@ -57,7 +57,10 @@ func throttleKeys(accountName, userName, clientAddr string) (user, addr string) 
 
 // errThrottled is the answer while a key is held back (429 at the edge).
 func errThrottled(wait time.Duration) *domain.Error {
-	return domain.Errorf(domain.KindQuota, domain.CodeUnauthorized, "Too many failed login attempts. Try again in %s.", roundUp(wait))
+	if wait < time.Minute {
+		return domain.Errorf(domain.KindQuota, domain.CodeUnauthorized, "err.login_throttled.seconds", int(wait.Seconds())+1)
+	}
+	return domain.Errorf(domain.KindQuota, domain.CodeUnauthorized, "err.login_throttled.minutes", int(wait.Minutes())+1)
 }
 
 // reserve refuses an attempt while the user at the address, or the

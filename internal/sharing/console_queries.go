@@ -8,81 +8,10 @@ import (
 )
 
 // This file holds the read-only questions the console asks that the rest of
-// the service does not answer: which actions an image offers its viewer (so
-// that the console hides or disables, with the reason, what a rule forbids)
-// and which images a project may use for a purpose. The rules stay here; the
-// console only shows the answers. The service still checks every action.
-
-// ImageState is what decides which actions an image offers its viewer.
-type ImageState struct {
-	Image       domain.Image
-	Owned       bool   // the viewer's project owns it
-	ShareStatus string // for a recipient: pending, accepted or rejected
-	Accepted    int    // accepted recipients (S09)
-	Recipients  int    // grants, whatever their answer
-}
-
-// Actions says, for each console action on an image, why it is refused ("" when
-// it is offered).
-type Actions struct {
-	Share                string
-	StopSharing          string
-	Replicate            string
-	ReplicateCrossRegion string
-	CreateServer         string
-	CreateDisk           string
-	Delete               string
-	Upload               string // upload the image's data (a queued image)
-	Download             string // download the image's data
-}
-
-// Actions answers which actions st offers (S01–S04, S09, S16–S18, S23),
-// with the very refusals the actions themselves would give.
-func (s *Service) Actions(st ImageState) Actions {
-	img := st.Image
-	use := useRefusal(img, st.Owned, st.ShareStatus, errNotAcceptedUse)
-	var act Actions
-	if st.Owned {
-		act.Share = reason(s.shareRefusal(img, st.Accepted))
-		act.ReplicateCrossRegion = reason(s.crossRegionRefusal(img))
-		if st.Recipients == 0 {
-			act.StopSharing = "The image is not shared with anyone."
-		}
-		act.Delete = reason(deleteRefusal(img))
-		act.Upload = reason(uploadRefusal(img))
-	} else {
-		act.Share = domain.ErrOwnerOnly().Message + sharedOnHint
-		act.StopSharing = domain.ErrOwnerOnly().Message
-		act.ReplicateCrossRegion = crossRegionSharedHint
-		act.Delete = errDeleteOwnerOnly().Message
-		act.Upload = domain.ErrOwnerOnly().Message
-	}
-	act.Download = reason(downloadRefusal(st.Owned, st.ShareStatus))
-	if act.Download == "" && (img.Status != domain.StatusActive || !img.HasData()) {
-		act.Download = "The image has no data to download."
-	}
-	act.Replicate = reason(firstRefusal(useRefusal(img, st.Owned, st.ShareStatus, errNotAcceptedReplicate), s.replicateRefusal(img)))
-	act.CreateServer = reason(firstRefusal(serverRefusal(img), use))
-	act.CreateDisk = reason(firstRefusal(diskRefusal(img), use))
-	return act
-}
-
-// reason is a refusal's message, "" for none.
-func reason(e *domain.Error) string {
-	if e == nil {
-		return ""
-	}
-	return e.Message
-}
-
-func firstRefusal(es ...*domain.Error) *domain.Error {
-	for _, e := range es {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
-}
+// the service does not answer: which images a project may use for a
+// purpose, and single rows (an image, a server, a disk) with their offers
+// (actions.go). The rules stay here; the console only shows the answers.
+// The service still checks every action.
 
 // ImageUse is what a project wants an image for.
 type ImageUse string
@@ -104,7 +33,7 @@ func (u ImageUse) refusal(img domain.Image) *domain.Error {
 	case UseChangeOS:
 		return changeOSRefusal(img)
 	}
-	return domain.ErrInvalid("use", "Unknown use %q.", u)
+	return domain.ErrInvalid("use", "err.unknown_use", u)
 }
 
 // UsableImages lists the images the actor's project may use for use: its own
@@ -150,7 +79,7 @@ func (s *Service) OwnImage(ctx context.Context, a Actor, id string) (row OwnImag
 		if !v.Owned {
 			return domain.ErrImageNotFound()
 		}
-		rows, err := withCounts(tx, []domain.Image{v.Image})
+		rows, err := s.withCounts(tx, []domain.Image{v.Image})
 		if err != nil {
 			return err
 		}
@@ -160,27 +89,118 @@ func (s *Service) OwnImage(ctx context.Context, a Actor, id string) (row OwnImag
 	return row, err
 }
 
-// Server returns one of the actor project's servers; any other is not found.
-func (s *Service) Server(ctx context.Context, a Actor, id string) (srv domain.Server, err error) {
+// Server returns one of the actor project's servers with its offers; any
+// other is not found.
+func (s *Service) Server(ctx context.Context, a Actor, id string) (row ServerRow, err error) {
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		p, err := s.project(tx, a)
 		if err != nil {
 			return err
 		}
-		srv, err = tx.Server(p.ID, id)
+		srv, err := tx.Server(p.ID, id)
+		if err != nil {
+			return err
+		}
+		rows, err := s.serverRows(tx, p, []domain.Server{srv})
+		if err == nil {
+			row = rows[0]
+		}
 		return err
 	})
-	return srv, err
+	return row, err
 }
 
-// Disk returns one of the actor project's disks; any other is not found.
-func (s *Service) Disk(ctx context.Context, a Actor, id string) (d domain.Disk, err error) {
+// Disk returns one of the actor project's disks with its offers; any other
+// is not found.
+func (s *Service) Disk(ctx context.Context, a Actor, id string) (row DiskRow, err error) {
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		p, err := s.project(tx, a)
 		if err != nil {
 			return err
 		}
-		d, err = tx.Disk(p.ID, id)
+		d, err := tx.Disk(p.ID, id)
+		if err == nil {
+			row = diskRows([]domain.Disk{d})[0]
+		}
+		return err
+	})
+	return row, err
+}
+
+// Destination is a project of the owner's account in another region, where
+// it can replicate an image (S23).
+type Destination struct {
+	ProjectID   string
+	ProjectName string
+	RegionID    string
+	RegionName  string
+}
+
+// Replication is what the Replicate dialog offers for an image: in-region
+// replication (S16), cross-region replication (S23) into one of the
+// destinations; each refused with its reason where a rule forbids it.
+type Replication struct {
+	Image        ImageView
+	InRegion     *domain.Error
+	CrossRegion  *domain.Error
+	Destinations []Destination
+}
+
+// Replication answers what the actor may do to replicate an image.
+func (s *Service) Replication(ctx context.Context, a Actor, id string) (r Replication, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		if r.Image, err = s.imageView(tx, a, id, true); err != nil {
+			return err
+		}
+		v := r.Image
+		r.InRegion, r.CrossRegion = s.replicationRefusals(ImageState{Image: v.Image, Owned: v.Owned, ShareStatus: v.ShareStatus})
+		if r.CrossRegion != nil {
+			return nil
+		}
+		acc, err := tx.Account(a.AccountID)
+		if err != nil {
+			return err
+		}
+		projects, err := tx.Projects(a.AccountID, "")
+		if err != nil {
+			return err
+		}
+		regions, err := tx.Regions()
+		if err != nil {
+			return err
+		}
+		offered := map[string]domain.Region{}
+		for _, reg := range regions {
+			if reg.OfferedOn(acc.Site) {
+				offered[reg.ID] = reg
+			}
+		}
+		for _, p := range projects {
+			if reg, ok := offered[p.RegionID]; ok && p.RegionID != v.RegionID {
+				r.Destinations = append(r.Destinations, Destination{ProjectID: p.ID, ProjectName: p.Name, RegionID: reg.ID, RegionName: reg.Name})
+			}
+		}
+		if len(r.Destinations) == 0 {
+			r.CrossRegion = domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.not_found_no_project_elsewhere")
+		}
+		return nil
+	})
+	return r, err
+}
+
+// Deletion is what the Delete dialog shows: how many recipients lose the
+// image, or why the actor cannot delete it (S01).
+type Deletion struct {
+	Image      ImageView
+	Recipients int
+	Why        *domain.Error
+}
+
+// DeletePreview answers whether the actor may delete an image.
+func (s *Service) DeletePreview(ctx context.Context, a Actor, id string) (d Deletion, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		d.Image, err = s.imageView(tx, a, id, true)
+		d.Recipients, d.Why = d.Image.Recipients, d.Image.Refusal(ActionDelete)
 		return err
 	})
 	return d, err

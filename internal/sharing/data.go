@@ -37,16 +37,21 @@ func (s *Service) errTooLarge() *domain.Error {
 	return domain.Errorf(domain.KindTooLarge, domain.CodeTooLarge, "The image data is larger than this server's limit of %d bytes.", s.lim.MaxImageBytes)
 }
 
+// ErrNoData is the refusal to download an image that has no data (yet).
+func ErrNoData() *domain.Error {
+	return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "err.no_data")
+}
+
 // uploadRefusal says why data cannot be uploaded into the owner's image
 // now; nil when it can.
 func uploadRefusal(img domain.Image) *domain.Error {
 	switch {
 	case img.Uploading():
-		return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "Data is being uploaded into the image already.")
+		return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.upload_in_progress")
 	case img.Status != domain.StatusQueued:
-		return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "Only an image waiting for upload (queued) takes data; this one is %s.", img.Status)
+		return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.upload_not_queued", img.Status)
 	case img.ContainerFormat == "" || img.DiskFormat == "":
-		return domain.ErrInvalid("disk_format", "Set the image's container_format and disk_format before uploading its data.")
+		return domain.ErrInvalid("disk_format", "err.upload_needs_formats")
 	}
 	return nil
 }
@@ -264,7 +269,7 @@ func (s *Service) OpenData(ctx context.Context, a Actor, imageID string) (ImageD
 // recipient must have accepted it; nil when it may.
 func downloadRefusal(owned bool, shareStatus string) *domain.Error {
 	if !owned && shareStatus != domain.MemberAccepted {
-		return domain.Errorf(domain.KindForbidden, domain.CodeNotAccepted, "Accept the shared image before downloading its data.")
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotAccepted, "err.download_not_accepted")
 	}
 	return nil
 }

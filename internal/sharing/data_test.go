@@ -84,9 +84,12 @@ func TestS02_QueuedImageIsSharedButUsedOnlyOnceActive(t *testing.T) {
 	if data, err := e.download(rec, img.ID); err != nil || data != nil {
 		t.Errorf("rec downloads a queued image: %d bytes, %v; want no data", len(data), err)
 	}
-	act := e.svc.Actions(sharing.ImageState{Image: img, ShareStatus: domain.MemberAccepted})
-	if act.CreateServer == "" || act.Replicate == "" || act.Download == "" {
-		t.Errorf("a recipient's actions on a queued image %+v, want server, replicate and download refused", act)
+	v, err := e.svc.ImageWithCounts(e.ctx, rec, img.ID)
+	e.must(err, "the recipient reads the queued image")
+	for _, a := range []sharing.Action{sharing.ActionCreateServer, sharing.ActionReplicate, sharing.ActionDownload} {
+		if o, ok := v.Offers.Of(a); !ok || o.Allowed() {
+			t.Errorf("a recipient's %s on a queued image: offered %v (%v), want refused", a, ok, o.Why)
+		}
 	}
 
 	payload := randomBytes(3000)

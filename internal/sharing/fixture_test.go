@@ -301,4 +301,12 @@ func (e *env) checkCounters(a sharing.Actor) {
 			e.t.Fatalf("%s counter = %d, %s rows = %d (%v): the counter drifted", status, counts.Of(status), status, rows, err)
 		}
 	}
+	kept, err := tx.ProjectCounts(a.ProjectID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	rows, err := tx.CountProjectRows(a.ProjectID)
+	if err != nil || kept != rows {
+		e.t.Fatalf("project counters %+v, rows %+v (%v): the counters drifted", kept, rows, err)
+	}
 }

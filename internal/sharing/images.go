@@ -50,9 +50,9 @@ func validateName(field, name string) (string, error) {
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		return "", domain.ErrInvalid(field, "Enter a name.")
+		return "", domain.ErrInvalid(field, "err.enter_name")
 	case utf8.RuneCountInString(name) > maxNameLen:
-		return "", domain.ErrInvalid(field, "The name is too long: at most %d characters.", maxNameLen)
+		return "", domain.ErrInvalid(field, "err.name_too_long", maxNameLen)
 	}
 	return name, nil
 }
@@ -81,19 +81,19 @@ func (s *Service) ImportImage(ctx context.Context, a Actor, spec ImageSpec) (dom
 			return "", err
 		}
 		if !spec.Type.Valid() {
-			return "", domain.ErrInvalid("type", "Choose the image type: system, data or full_ecs.")
+			return "", domain.ErrInvalid("type", "err.choose_type")
 		}
 		if spec.Type.MakesServers() && strings.TrimSpace(spec.OS) == "" {
-			return "", domain.ErrInvalid("os", "Enter the operating system of a system disk or full-ECS image.")
+			return "", domain.ErrInvalid("os", "err.enter_os")
 		}
 		if spec.SizeGB < 1 || spec.SizeGB > maxImportGB {
-			return "", domain.ErrInvalid("size_gb", "The size must be between 1 and %d GB.", maxImportGB)
+			return "", domain.ErrInvalid("size_gb", "err.import_size", maxImportGB)
 		}
 		if spec.MinDiskGB == 0 {
 			spec.MinDiskGB = spec.SizeGB
 		}
 		if spec.MinDiskGB < spec.SizeGB || spec.MinDiskGB > maxImportGB {
-			return "", domain.ErrInvalid("min_disk_gb", "The minimum disk must be between the image size (%d GB) and %d GB.", spec.SizeGB, maxImportGB)
+			return "", domain.ErrInvalid("min_disk_gb", "err.min_disk", spec.SizeGB, maxImportGB)
 		}
 		img = domain.Image{
 			Name: name, Description: desc, Type: spec.Type, OS: strings.TrimSpace(spec.OS),
@@ -128,7 +128,7 @@ func (s *Service) CreateImageFromServer(ctx context.Context, a Actor, serverID s
 			spec.Type = domain.TypeSystem
 		}
 		if !spec.Type.MakesServers() {
-			return "", domain.ErrInvalid("type", "A server makes a system disk image or a full-ECS image; make data disk images from data disks.")
+			return "", domain.ErrInvalid("type", "err.server_image_type")
 		}
 		img = domain.Image{
 			Name: name, Description: desc, Type: spec.Type, OS: srv.OS, SizeGB: srv.DiskGB, MinDiskGB: srv.DiskGB,
@@ -185,7 +185,7 @@ func (s *Service) createImage(tx *store.Tx, p domain.Project, img *domain.Image)
 		return err
 	}
 	return domain.Errorf(domain.KindQuota, domain.CodeQuota,
-		"Your account already has %d private images in %s, the most allowed. Delete images you no longer need first.", n, p.RegionID).About(p.RegionID)
+		"err.quota", n, p.RegionID).About(p.RegionID)
 }
 
 // DeleteImage deletes one of the project's images (S01, S21): its grants go
@@ -193,7 +193,7 @@ func (s *Service) createImage(tx *store.Tx, p domain.Project, img *domain.Image)
 func (s *Service) DeleteImage(ctx context.Context, a Actor, imageID string) error {
 	var key string
 	err := s.change(ctx, a, domain.ActDeleteImage, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
-		img, err := s.ownImageForChange(tx, p, imageID, "")
+		img, err := s.ownImageForChange(tx, p, imageID, ownerOnly)
 		if err != nil {
 			if domain.CodeOf(err) == domain.CodeOwnerOnly {
 				return "", errDeleteOwnerOnly()
@@ -218,7 +218,7 @@ func (s *Service) DeleteImage(ctx context.Context, a Actor, imageID string) erro
 // images); nil when it can.
 func deleteRefusal(img domain.Image) *domain.Error {
 	if img.Protected {
-		return domain.Errorf(domain.KindForbidden, domain.CodeInvalid, "The image is protected and cannot be deleted: set protected to false first.")
+		return domain.Errorf(domain.KindForbidden, domain.CodeInvalid, "err.delete_protected")
 	}
 	return nil
 }
@@ -250,11 +250,8 @@ func (s *Service) Replicate(ctx context.Context, a Actor, imageID, name string) 
 	return cp, err
 }
 
-// crossRegionSharedHint is the S23 advice for a recipient.
-const crossRegionSharedHint = "A shared image cannot be replicated across regions directly: replicate it in this region first, then replicate the copy."
-
 func errDeleteOwnerOnly() *domain.Error {
-	return domain.Errorf(domain.KindForbidden, domain.CodeDeleteOwnerOnly, "Only the image owner can delete the image; you can reject it instead.")
+	return domain.Errorf(domain.KindForbidden, domain.CodeDeleteOwnerOnly, "err.delete_owner_only")
 }
 
 // ReplicateCrossRegion copies the owner's private image into one of its
@@ -266,7 +263,7 @@ func (s *Service) ReplicateCrossRegion(ctx context.Context, a Actor, imageID, de
 		return cp, err
 	}
 	err = s.change(ctx, a, domain.ActReplicate, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
-		src, err := s.ownImageForChange(tx, p, imageID, " "+crossRegionSharedHint)
+		src, err := s.ownImageForChange(tx, p, imageID, ownerOnlyCrossRegion)
 		if err != nil {
 			return "", err
 		}
@@ -275,10 +272,10 @@ func (s *Service) ReplicateCrossRegion(ctx context.Context, a Actor, imageID, de
 		}
 		dest, err := tx.Project(destProjectID)
 		if err != nil || dest.AccountID != p.AccountID {
-			return "", domain.ErrInvalid("project", "Choose one of your projects in the destination region.").About(destProjectID)
+			return "", domain.ErrInvalid("project", "err.choose_dest_project").About(destProjectID)
 		}
 		if dest.RegionID == src.RegionID {
-			return "", domain.ErrInvalid("project", "Choose a project in another region; to copy within %s, use in-region replication.", src.RegionID)
+			return "", domain.ErrInvalid("project", "err.dest_same_region", src.RegionID)
 		}
 		if cp, err = s.replica(tx, dest, src, name, key); err != nil {
 			return "", err
@@ -296,9 +293,9 @@ func (s *Service) ReplicateCrossRegion(ctx context.Context, a Actor, imageID, de
 func (s *Service) replicateRefusal(img domain.Image) *domain.Error {
 	switch {
 	case img.Type == domain.TypeFullECS:
-		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Full-ECS images cannot be replicated; create a server from the image and make a new image from it instead.")
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "err.full_ecs_no_replicate")
 	case img.SizeGB > s.lim.MaxReplicateGB:
-		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Images larger than %d GB cannot be replicated.", s.lim.MaxReplicateGB)
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "err.too_large_replicate", s.lim.MaxReplicateGB)
 	}
 	return nil
 }
@@ -310,9 +307,9 @@ func (s *Service) crossRegionRefusal(img domain.Image) *domain.Error {
 	case img.Status != domain.StatusActive:
 		return errUnavailable(img)
 	case img.Encrypted:
-		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Encrypted images cannot be replicated across regions.")
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "err.encrypted_cross_region")
 	case img.SizeGB > s.lim.MaxReplicateGB:
-		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "Images larger than %d GB cannot be replicated.", s.lim.MaxReplicateGB)
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotReplicable, "err.too_large_replicate", s.lim.MaxReplicateGB)
 	}
 	return nil
 }

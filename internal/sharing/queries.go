@@ -2,6 +2,7 @@ package sharing
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"imageshare/internal/domain"
@@ -33,8 +34,16 @@ func ParseCursor(field, token string) (*Cursor, error) { return store.ParseCurso
 // OwnImage is a row of Private Images.
 type OwnImage struct {
 	domain.Image
-	Accepted   int // accepted recipients (what S09 counts)
-	Recipients int // grants, whatever their answer
+	Accepted      int // accepted recipients (what S09 counts)
+	AcceptedLimit int // the most S09 allows the image
+	Recipients    int // grants, whatever their answer
+	Offers        Offers
+}
+
+// ownImage is a row of Private Images with its offers.
+func (s *Service) ownImage(im domain.Image, accepted, recipients int) OwnImage {
+	return OwnImage{Image: im, Accepted: accepted, AcceptedLimit: s.lim.MaxAcceptedFor(im.Type), Recipients: recipients,
+		Offers: s.imageOffers(ImageState{Image: im, Owned: true, Accepted: accepted, Recipients: recipients})}
 }
 
 // OwnImagesPage is a page of Private Images with what the page shows
@@ -42,6 +51,7 @@ type OwnImage struct {
 type OwnImagesPage struct {
 	Window[OwnImage]
 	Quota Quota
+	Total int // the project's private images
 }
 
 // OwnImages lists a page of the actor project's private images, newest
@@ -61,9 +71,13 @@ func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page)
 		}
 		out.Window = Window[OwnImage]{Next: w.Next, Prev: w.Prev}
 		for _, r := range w.Rows {
-			out.Rows = append(out.Rows, OwnImage{Image: r.Image, Accepted: r.Accepted, Recipients: r.Grants})
+			out.Rows = append(out.Rows, s.ownImage(r.Image, r.Accepted, r.Grants))
 		}
-		out.Quota, err = s.quota(tx, proj)
+		if out.Quota, err = s.quota(tx, proj); err != nil {
+			return err
+		}
+		c, err := tx.ProjectCounts(proj.ID)
+		out.Total = c.Images
 		return err
 	})
 	return out, err
@@ -71,7 +85,7 @@ func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page)
 
 // withCounts adds their recipient counts to the owner's images, in two
 // queries whatever their number.
-func withCounts(tx *store.Tx, ims []domain.Image) ([]OwnImage, error) {
+func (s *Service) withCounts(tx *store.Tx, ims []domain.Image) ([]OwnImage, error) {
 	ids := make([]string, len(ims))
 	for i, im := range ims {
 		ids[i] = im.ID
@@ -86,7 +100,7 @@ func withCounts(tx *store.Tx, ims []domain.Image) ([]OwnImage, error) {
 	}
 	rows := make([]OwnImage, len(ims))
 	for i, im := range ims {
-		rows[i] = OwnImage{Image: im, Accepted: accepted[im.ID], Recipients: grants[im.ID]}
+		rows[i] = s.ownImage(im, accepted[im.ID], grants[im.ID])
 	}
 	return rows, nil
 }
@@ -97,6 +111,7 @@ type SharedImage struct {
 	Status           string // pending, accepted or rejected for the project
 	SharedAt         time.Time
 	OwnerAccountName string
+	Offers           Offers
 }
 
 // SharedCounts is how many images are shared with a project in each status.
@@ -107,36 +122,80 @@ type SharedCounts = store.ShareCounts
 type SharedImagesPage struct {
 	Window[SharedImage]
 	Counts SharedCounts
+	// Waiting are the most recently shared of the pending images (at most
+	// WaitingShown): what the banner names, with who shares them.
+	Waiting []SharedImage
 }
+
+// WaitingShown is how many pending images a page names in its banner.
+const WaitingShown = 3
+
+// SharedFilter narrows and orders Images Shared with Me.
+type SharedFilter = store.SharedFilter
 
 // SharedImages lists a page of the images shared with the actor's project
 // in a status, most recently shared first (S10, S14).
 func (s *Service) SharedImages(ctx context.Context, a Actor, status string, p Page) (out SharedImagesPage, err error) {
+	return s.SharedList(ctx, a, status, SharedFilter{}, p)
+}
+
+// SharedList lists a page of the images shared with the actor's project in
+// a status, filtered and ordered as f says.
+func (s *Service) SharedList(ctx context.Context, a Actor, status string, f SharedFilter, p Page) (out SharedImagesPage, err error) {
 	if status != domain.MemberPending && status != domain.MemberAccepted && status != domain.MemberRejected {
-		return out, domain.ErrInvalid("member_status", "The status must be pending, accepted or rejected.")
+		return out, domain.ErrInvalid("member_status", "err.member_status")
+	}
+	if err := domain.CheckText("name", f.Name, maxFilterLen, false); err != nil {
+		return out, err
+	}
+	if err := domain.CheckText("owner", f.Owner, maxFilterLen, false); err != nil {
+		return out, err
 	}
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		if _, err := s.project(tx, a); err != nil {
 			return err
 		}
-		w, err := tx.SharedImages(a.ProjectID, status, p)
+		w, err := tx.SharedList(a.ProjectID, status, f, p)
 		if err != nil {
 			return err
 		}
-		out.Window = Window[SharedImage]{Next: w.Next, Prev: w.Prev}
-		for _, r := range w.Rows {
-			out.Rows = append(out.Rows, SharedImage{Image: r.Image, Status: r.ShareStatus, SharedAt: r.SharedAt, OwnerAccountName: r.OwnerAccountName})
+		out.Window = Window[SharedImage]{Next: w.Next, Prev: w.Prev, Rows: s.sharedRows(w.Rows)}
+		if out.Counts, err = tx.ShareCounts(a.ProjectID); err != nil || out.Counts.Pending == 0 {
+			return err
 		}
-		out.Counts, err = tx.ShareCounts(a.ProjectID)
+		if status == domain.MemberPending && p.After == nil && f == (SharedFilter{}) {
+			out.Waiting = out.Rows[:min(len(out.Rows), WaitingShown)]
+			return nil
+		}
+		waiting, err := tx.SharedImages(a.ProjectID, domain.MemberPending, Page{Limit: WaitingShown})
+		out.Waiting = s.sharedRows(waiting.Rows)
 		return err
 	})
 	return out, err
+}
+
+// sharedRows are rows of Images Shared with Me with their offers.
+func (s *Service) sharedRows(rs []store.SharedImage) []SharedImage {
+	out := make([]SharedImage, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, SharedImage{Image: r.Image, Status: r.ShareStatus, SharedAt: r.SharedAt, OwnerAccountName: r.OwnerAccountName,
+			Offers: s.imageOffers(ImageState{Image: r.Image, ShareStatus: r.ShareStatus})})
+	}
+	return out
 }
 
 // PendingCount is the number on the red-dot badge (S14): one row to read.
 func (s *Service) PendingCount(ctx context.Context, a Actor) (int, error) {
 	c, err := s.st.One(ctx).ShareCounts(a.ProjectID)
 	return c.Pending, err
+}
+
+// PendingForUser is the badge of a user's project, checked in the same one
+// statement: the project must be the user's account's and the user
+// enabled (ok is false otherwise). The console's live badge polls it
+// without loading anything else.
+func (s *Service) PendingForUser(ctx context.Context, userID, projectID string) (n int, ok bool, err error) {
+	return s.st.One(ctx).PendingForUser(userID, projectID)
 }
 
 // ImageView is an image as the actor sees it.
@@ -146,7 +205,11 @@ type ImageView struct {
 	ShareStatus      string // for a recipient: pending, accepted or rejected
 	OwnerAccountName string
 	Accepted         int    // accepted recipients; counted for the owner only
+	AcceptedLimit    int    // the most S09 allows the image
+	Recipients       int    // grants, whatever their answer; counted for the owner only
 	Visibility       string // private or shared (VisibilityOf)
+	// Offers are the actions the image offers the actor (with counts only).
+	Offers Offers
 }
 
 // Image returns an image the actor's project owns or has been shared;
@@ -156,8 +219,8 @@ func (s *Service) Image(ctx context.Context, a Actor, id string) (ImageView, err
 	return s.imageView(s.st.One(ctx), a, id, false)
 }
 
-// ImageWithCounts is Image with the owner's count of accepted recipients
-// (S09), which the console shows.
+// ImageWithCounts is Image with the owner's counts of recipients (S09) and
+// the actions the image offers the actor, which the console shows.
 func (s *Service) ImageWithCounts(ctx context.Context, a Actor, id string) (v ImageView, err error) {
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		v, err = s.imageView(tx, a, id, true)
@@ -182,11 +245,21 @@ func (s *Service) imageView(tx *store.Tx, a Actor, id string, counts bool) (Imag
 		return ImageView{}, domain.ErrImageNotFound()
 	}
 	v.Visibility = VisibilityOf(v.Image, v.Owned, seen.HasGrants)
-	if counts && v.Owned {
+	if !counts {
+		return v, nil
+	}
+	if v.Owned {
 		if v.Accepted, err = tx.CountAccepted(v.ID); err != nil {
 			return ImageView{}, err
 		}
+		grants, err := tx.GrantCounts([]string{v.ID})
+		if err != nil {
+			return ImageView{}, err
+		}
+		v.Recipients = grants[v.ID]
 	}
+	v.AcceptedLimit = s.lim.MaxAcceptedFor(v.Type)
+	v.Offers = s.imageOffers(ImageState{Image: v.Image, Owned: v.Owned, ShareStatus: v.ShareStatus, Accepted: v.Accepted, Recipients: v.Recipients})
 	return v, nil
 }
 
@@ -428,22 +501,131 @@ func (s *Service) quota(tx *store.Tx, p domain.Project) (Quota, error) {
 	return Quota{RegionID: p.RegionID, Used: n, Limit: s.lim.MaxImagesPerRegion}, err
 }
 
-// Servers lists a page of the actor project's servers, newest first.
-func (s *Service) Servers(ctx context.Context, a Actor, p Page) (Window[domain.Server], error) {
-	return s.st.One(ctx).Servers(a.ProjectID, p)
+// ResourceFilter narrows and orders servers and disks.
+type ResourceFilter = store.ResourceFilter
+
+// ListSort orders a console list: by its time or by name, either way.
+type ListSort = store.ListSort
+
+// ServersPage is a page of Servers with the project's number of servers.
+type ServersPage struct {
+	Window[ServerRow]
+	Total int
 }
 
-// Disks lists a page of the actor project's disks, newest first.
-func (s *Service) Disks(ctx context.Context, a Actor, p Page) (Window[domain.Disk], error) {
-	return s.st.One(ctx).Disks(a.ProjectID, p)
+// DisksPage is a page of Disks with the project's number of disks.
+type DisksPage struct {
+	Window[DiskRow]
+	Total int
 }
 
-// Trail lists a page of the actor account's audit trail, newest first (S25).
-func (s *Service) Trail(ctx context.Context, a Actor, f TrailFilter, p Page) (Window[domain.AuditEvent], error) {
-	if err := domain.CheckText("search", f.Text, maxSearchLen, false); err != nil {
-		return Window[domain.AuditEvent]{}, err
+// Servers lists a page of the actor project's servers, newest first, with
+// the actions each offers.
+func (s *Service) Servers(ctx context.Context, a Actor, p Page) (Window[ServerRow], error) {
+	out, err := s.ServerList(ctx, a, ResourceFilter{}, p)
+	return out.Window, err
+}
+
+// ServerList lists a page of the actor project's servers, filtered and
+// ordered as f says, with the actions each offers and their total.
+func (s *Service) ServerList(ctx context.Context, a Actor, f ResourceFilter, p Page) (out ServersPage, err error) {
+	if err := domain.CheckText("name", f.Name, maxFilterLen, false); err != nil {
+		return out, err
 	}
-	return s.st.One(ctx).Trail(a.AccountID, f, p)
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		proj, err := s.project(tx, a)
+		if err != nil {
+			return err
+		}
+		w, err := tx.Servers(proj.ID, f, p)
+		if err != nil {
+			return err
+		}
+		rows, err := s.serverRows(tx, proj, w.Rows)
+		if err != nil {
+			return err
+		}
+		out.Window = Window[ServerRow]{Rows: rows, Next: w.Next, Prev: w.Prev}
+		c, err := tx.ProjectCounts(proj.ID)
+		out.Total = c.Servers
+		return err
+	})
+	return out, err
+}
+
+// Disks lists a page of the actor project's disks, newest first, with the
+// actions each offers.
+func (s *Service) Disks(ctx context.Context, a Actor, p Page) (Window[DiskRow], error) {
+	out, err := s.DiskList(ctx, a, ResourceFilter{}, p)
+	return out.Window, err
+}
+
+// DiskList lists a page of the actor project's disks, filtered and ordered
+// as f says, with the actions each offers and their total.
+func (s *Service) DiskList(ctx context.Context, a Actor, f ResourceFilter, p Page) (out DisksPage, err error) {
+	if err := domain.CheckText("name", f.Name, maxFilterLen, false); err != nil {
+		return out, err
+	}
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		w, err := tx.Disks(a.ProjectID, f, p)
+		if err != nil {
+			return err
+		}
+		out.Window = Window[DiskRow]{Rows: diskRows(w.Rows), Next: w.Next, Prev: w.Prev}
+		c, err := tx.ProjectCounts(a.ProjectID)
+		out.Total = c.Disks
+		return err
+	})
+	return out, err
+}
+
+// TrailRow is an event of the trail with the names of its project and
+// target, where the account may still see them.
+type TrailRow struct {
+	domain.AuditEvent
+	ProjectName string
+	TargetName  string
+}
+
+// Trail lists a page of the actor account's audit trail, newest first (S25),
+// with the names of the projects and of the images, servers and disks the
+// events acted on.
+func (s *Service) Trail(ctx context.Context, a Actor, f TrailFilter, p Page) (out Window[TrailRow], err error) {
+	if err := domain.CheckText("search", f.Text, maxSearchLen, false); err != nil {
+		return out, err
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return out, domain.ErrInvalid("to", "err.time_range")
+	}
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		w, err := tx.Trail(a.AccountID, f, p)
+		if err != nil {
+			return err
+		}
+		ids := map[string][]string{}
+		for _, e := range w.Rows {
+			id, _, _ := strings.Cut(e.TargetID, " ") // "id +N" names several
+			ids[e.TargetType] = append(ids[e.TargetType], id)
+		}
+		names, err := tx.TargetNames(a.AccountID, ids["image"], ids["server"], ids["disk"])
+		if err != nil {
+			return err
+		}
+		projects, err := tx.Projects(a.AccountID, "")
+		if err != nil {
+			return err
+		}
+		for _, pr := range projects {
+			names[pr.ID] = pr.Name
+		}
+		out = Window[TrailRow]{Next: w.Next, Prev: w.Prev}
+		for _, e := range w.Rows {
+			id, _, _ := strings.Cut(e.TargetID, " ")
+			out.Rows = append(out.Rows, TrailRow{AuditEvent: e, ProjectName: names[e.ProjectID], TargetName: names[id]})
+		}
+		return nil
+	})
+	return out, err
 }
 
 // ResyncAccounts recomputes what is shared with the accounts' projects after

@@ -1,16 +1,20 @@
 package sharing
 
 import (
+	"context"
+	"slices"
 	"strings"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
 	"imageshare/internal/store"
 )
 
 // ParseRecipients splits what an owner typed in the recipients box (S05):
 // IDs and URNs separated by commas, semicolons, newlines or spaces.
-// Duplicates are merged (first occurrence kept); more than max distinct
-// entries is refused, naming the first one over the limit.
+// Duplicates are merged (first occurrence kept). Every entry too long to
+// be a recipient is refused at once (domain.Join), and more than max
+// distinct entries is refused, naming the first one over the limit.
 func ParseRecipients(text string, max int) ([]string, error) {
 	if err := domain.CheckText("recipients", text, RecipientsTextLimit(max), true); err != nil {
 		return nil, err
@@ -20,9 +24,11 @@ func ParseRecipients(text string, max int) ([]string, error) {
 	})
 	seen := make(map[string]bool, len(fields))
 	var out []string
+	var bad []*domain.Error
 	for _, f := range fields {
 		if len(f) > maxRecipientLen {
-			return nil, domain.ErrInvalid("recipients", "A recipient starting %.40q is too long to be a project ID, an account ID or an organization URN.", f)
+			bad = append(bad, domain.ErrInvalid("recipients", "err.recipient_too_long", f))
+			continue
 		}
 		f = normalizeRecipient(f)
 		if seen[f] {
@@ -30,12 +36,16 @@ func ParseRecipients(text string, max int) ([]string, error) {
 		}
 		seen[f] = true
 		if len(out) == max {
-			return nil, domain.ErrInvalid(f, "At most %d recipients can be added at a time; remove %s and those after it, and add them in another submission.", max, f)
+			bad = append(bad, domain.ErrInvalid(f, "err.too_many_recipients_parse", max, f))
+			break
 		}
 		out = append(out, f)
 	}
+	if err := domain.Join(bad); err != nil {
+		return nil, err
+	}
 	if len(out) == 0 {
-		return nil, domain.ErrInvalid("recipients", "Enter at least one project ID, account ID or organization URN.")
+		return nil, domain.ErrInvalid("recipients", "err.enter_recipient")
 	}
 	return out, nil
 }
@@ -79,7 +89,7 @@ type recipient struct {
 func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, input string) (recipient, error) {
 	notFound := func() error {
 		return domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion,
-			"%s was not found in the current region (%s). Check the ID and that the recipient has a project in this region.", input, region.ID).About(input)
+			"err.recipient_not_in_region", input, region.ID).About(input)
 	}
 	if isURN(input) {
 		node, err := resolveURN(tx, input, owner.AccountID)
@@ -89,12 +99,12 @@ func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, 
 		return recipient{Kind: domain.GrantOrganization, TargetID: node.ID, Input: input}, nil
 	}
 	if !isHexID(input) {
-		return recipient{}, domain.ErrInvalid(input, "%q is not a project ID, an account ID (32 hexadecimal characters) or an organization URN (organizations::…).", input)
+		return recipient{}, domain.ErrInvalid(input, "err.recipient_malformed", input)
 	}
 	if p, err := tx.Project(input); err == nil {
 		switch {
 		case p.ID == owner.ID:
-			return recipient{}, domain.Errorf(domain.KindInvalid, domain.CodeSelfShare, "You cannot share an image with yourself.").About(input)
+			return recipient{}, domain.Errorf(domain.KindInvalid, domain.CodeSelfShare, "err.self_share").About(input)
 		case p.RegionID != region.ID:
 			// S06: a project of another region is as unknown as a missing one.
 			return recipient{}, notFound()
@@ -111,14 +121,24 @@ func resolveRecipient(tx *store.Tx, owner domain.Project, region domain.Region, 
 	}
 	if acc.ID == owner.AccountID {
 		return recipient{}, domain.Errorf(domain.KindInvalid, domain.CodeSelfShare,
-			"You cannot share an image with yourself. To share with another project of your account, enter that project's ID.").About(input)
+			"err.self_share_account").About(input)
 	}
 	if !region.OfferedOn(acc.Site) {
-		// S07: cross-site sharing only in regions offered on both sites.
+		// S07: cross-site sharing only in regions offered on both sites. The
+		// owner typed the account's ID: it is told the account's name and
+		// site, so that it can check it typed the right one.
 		return recipient{}, domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion,
-			"Account %s is on a website that does not offer region %s; images can be shared across websites only in regions offered on both.", input, region.ID).About(input)
+			"err.cross_site", acc.Name, input, siteName(acc.Site), region.Name, region.ID).About(input)
 	}
 	return recipient{Kind: domain.GrantDomain, TargetID: acc.ID, Input: input}, nil
+}
+
+// siteName is a site as a message names it.
+func siteName(code string) any {
+	if key := "site." + code; i18n.Has(key) {
+		return i18n.Term(key)
+	}
+	return code
 }
 
 // isURN reports whether a recipient is written as an organization URN.
@@ -131,21 +151,32 @@ func isURN(s string) bool { return strings.HasPrefix(s, "organizations::") }
 // organization does not exist, so no outsider can push offers into it.
 func resolveURN(tx *store.Tx, urn, ownerID string) (domain.OrgNode, error) {
 	node, err := nodeOfURN(tx, urn)
-	if err != nil || node.MgmtAccountID == ownerID {
+	if err != nil {
 		return node, err
 	}
-	mine, in, err := tx.OrgMembership(ownerID)
+	orgs, err := tx.OrgsOf(ownerID)
 	switch {
 	case err != nil:
 		return domain.OrgNode{}, err
-	case !in || mine.OrgID != node.OrgID:
+	case !slices.Contains(orgs, node.OrgID):
 		return domain.OrgNode{}, urnNotFound(urn)
 	}
 	return node, nil
 }
 
+// OrgTargets are the organizations the actor's account may share with
+// (S05: those it is of), as trees of their root and OUs with names and
+// URNs: the share dialog's picker. The account's own node is marked.
+func (s *Service) OrgTargets(ctx context.Context, a Actor) (out []domain.OrgTreeNode, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		out, err = tx.OrgTrees(a.AccountID)
+		return err
+	})
+	return out, err
+}
+
 func urnNotFound(urn string) *domain.Error {
-	return domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion, "Organization %s was not found.", urn).About(urn)
+	return domain.Errorf(domain.KindNotFound, domain.CodeNotInRegion, "err.org_not_found", urn).About(urn)
 }
 
 // nodeOfURN finds the organization node an URN names, whoever asks (an
@@ -153,7 +184,7 @@ func urnNotFound(urn string) *domain.Error {
 func nodeOfURN(tx *store.Tx, urn string) (domain.OrgNode, error) {
 	rest := strings.TrimPrefix(urn, "organizations::")
 	parts := strings.SplitN(rest, ":", 3)
-	malformed := domain.ErrInvalid(urn, "%q is not a valid organization URN; expected organizations::ACCOUNT_ID:organization:o-…, …:root:o-…/r-… or …:ou:o-…/ou-….", urn)
+	malformed := domain.ErrInvalid(urn, "err.urn_malformed", urn)
 	if len(parts) != 3 || !isHexID(parts[0]) {
 		return domain.OrgNode{}, malformed
 	}

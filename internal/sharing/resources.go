@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/i18n"
 	"imageshare/internal/store"
 )
 
@@ -27,23 +28,26 @@ type DiskSpec struct {
 }
 
 var (
-	errNotAcceptedUse       = "Accept the shared image before using it (Images Shared with Me)."
-	errNotAcceptedReplicate = "Only accepted images can be replicated: accept the shared image first."
+	errNotAcceptedUse       = "err.accept_first_use"
+	errNotAcceptedReplicate = "err.accept_first_replicate"
 )
 
 func errUnavailable(img domain.Image) *domain.Error {
 	if img.Status == domain.StatusQueued {
-		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is waiting for its data to be uploaded; it can be used once it is uploaded and Normal.")
+		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "err.image_queued")
 	}
-	return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is not ready: it is %s, not Normal; it can be used once it is.", img.Status)
+	return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "err.image_not_ready", i18n.Term("status."+img.Status))
 }
+
+// typeNoun is an image type as a noun in a message ("a full-ECS image").
+func typeNoun(t domain.ImageType) i18n.Term { return i18n.Term("type." + string(t) + ".noun") }
 
 // useRefusal says why project p cannot use img, given how it is shared with
 // p (S16–S21): not accepted, or not active; nil when it can.
 func useRefusal(img domain.Image, owned bool, shareStatus, notAccepted string) *domain.Error {
 	switch {
 	case !owned && shareStatus != domain.MemberAccepted:
-		return domain.Errorf(domain.KindForbidden, domain.CodeNotAccepted, "%s", notAccepted)
+		return domain.Errorf(domain.KindForbidden, domain.CodeNotAccepted, notAccepted)
 	case img.Status != domain.StatusActive:
 		return errUnavailable(img)
 	}
@@ -53,7 +57,7 @@ func useRefusal(img domain.Image, owned bool, shareStatus, notAccepted string) *
 // serverRefusal says why img cannot create servers (S17); nil when it can.
 func serverRefusal(img domain.Image) *domain.Error {
 	if !img.Type.MakesServers() {
-		return domain.ErrInvalid("image", "%s is a data disk image: it creates data disks, not servers.", img.Name)
+		return domain.ErrInvalid("image", "err.makes_disks_not_servers", img.Name)
 	}
 	return nil
 }
@@ -61,7 +65,7 @@ func serverRefusal(img domain.Image) *domain.Error {
 // changeOSRefusal says why img cannot become a server's OS (S19); nil when it can.
 func changeOSRefusal(img domain.Image) *domain.Error {
 	if img.Type != domain.TypeSystem {
-		return domain.ErrInvalid("image", "Only system disk images can change a server's OS; %s is a %s.", img.Name, strings.ToLower(img.Type.Label()))
+		return domain.ErrInvalid("image", "err.change_os_system_only", img.Name, typeNoun(img.Type))
 	}
 	return nil
 }
@@ -69,7 +73,7 @@ func changeOSRefusal(img domain.Image) *domain.Error {
 // diskRefusal says why img cannot create data disks (S17); nil when it can.
 func diskRefusal(img domain.Image) *domain.Error {
 	if img.Type != domain.TypeData {
-		return domain.ErrInvalid("image", "%s is not a data disk image: only data disk images create data disks.", img.Name)
+		return domain.ErrInvalid("image", "err.not_data_image", img.Name)
 	}
 	return nil
 }
@@ -106,7 +110,7 @@ func checkAZ(tx *store.Tx, p domain.Project, az string) error {
 		return err
 	}
 	if !slices.ContainsFunc(azs, func(z domain.AZ) bool { return z.ID == az }) {
-		return domain.ErrInvalid("az", "Choose an availability zone of %s; %q is not one.", p.RegionID, az)
+		return domain.ErrInvalid("az", "err.az_not_in_region", p.RegionID, az)
 	}
 	return nil
 }
@@ -144,7 +148,7 @@ func (s *Service) CreateServer(ctx context.Context, a Actor, spec ServerSpec) (d
 			// none, because EIPs are never shared (S18).
 			srv.EIP = newEIP()
 		}
-		return fmt.Sprintf("server %s from %s in %s", name, img.Name, spec.AZ), tx.Create(&srv)
+		return fmt.Sprintf("server %s from %s in %s", name, img.Name, spec.AZ), tx.CreateServer(&srv)
 	})
 	return srv, err
 }
@@ -178,7 +182,7 @@ func (s *Service) CreateDisk(ctx context.Context, a Actor, spec DiskSpec) (domai
 			spec.SizeGB = min
 		}
 		if spec.SizeGB < min || spec.SizeGB > 32768 {
-			return "", domain.ErrInvalid("size_gb", "The disk size must be between %d and 32,768 GB.", min)
+			return "", domain.ErrInvalid("size_gb", "err.disk_size", min)
 		}
 		disk.SizeGB = spec.SizeGB
 		name := strings.TrimSpace(spec.Name)
@@ -189,7 +193,7 @@ func (s *Service) CreateDisk(ctx context.Context, a Actor, spec DiskSpec) (domai
 		if disk.Name, err = validateName("name", name); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("disk %s (%d GB) in %s", disk.Name, disk.SizeGB, spec.AZ), tx.Create(&disk)
+		return fmt.Sprintf("disk %s (%d GB) in %s", disk.Name, disk.SizeGB, spec.AZ), tx.CreateDisk(&disk)
 	})
 	return disk, err
 }
@@ -198,11 +202,11 @@ func (s *Service) CreateDisk(ctx context.Context, a Actor, spec DiskSpec) (domai
 // never overwrite an existing one (S17).
 func (s *Service) RestoreDisk(ctx context.Context, a Actor, diskID, imageID string) error {
 	return s.change(ctx, a, domain.ActRestoreDisk, target{"disk", diskID}, func(tx *store.Tx, p domain.Project) (string, error) {
-		if _, err := tx.Disk(p.ID, diskID); err != nil {
+		d, err := tx.Disk(p.ID, diskID)
+		if err != nil {
 			return "", err
 		}
-		return "", domain.Errorf(domain.KindForbidden, domain.CodeNoRestore,
-			"A data disk image cannot restore an existing data disk. Create a new data disk from the image, then copy the data you need to this disk.").About(diskID)
+		return "", errNoRestore(d)
 	})
 }
 
@@ -227,19 +231,24 @@ func (s *Service) ChangeOS(ctx context.Context, a Actor, serverID, imageID strin
 }
 
 // Reinstall reinstalls a server's OS from the image it was made from, which
-// must still be available to the project (S21).
+// must still be available to the project (S21): the refusal is the one the
+// Servers list shows beside a disabled Reinstall OS.
 func (s *Service) Reinstall(ctx context.Context, a Actor, serverID string) error {
 	return s.change(ctx, a, domain.ActReinstall, target{"server", serverID}, func(tx *store.Tx, p domain.Project) (string, error) {
 		srv, err := tx.Server(p.ID, serverID)
 		if err != nil {
 			return "", err
 		}
-		if _, err := s.usableImage(tx, p, srv.ImageID, errNotAcceptedUse); err != nil {
-			if domain.KindOf(err) == domain.KindNotFound {
-				return "", domain.Errorf(domain.KindConflict, domain.CodeImageNotFound,
-					"The image %s is no longer available to you (deleted or no longer shared), so the server cannot be reinstalled; change its OS to another image instead.", srv.ImageName).About(srv.Name)
-			}
+		var ids []string
+		if srv.ImageID != "" {
+			ids = []string{srv.ImageID}
+		}
+		usable, err := s.imagesFor(tx, p, ids)
+		if err != nil {
 			return "", err
+		}
+		if e := reinstallRefusal(srv, usable[srv.ImageID]); e != nil {
+			return "", e
 		}
 		return "reinstalled " + srv.Name, tx.UpdateServer(p.ID, srv.ID, map[string]any{"updated_at": s.now()})
 	})

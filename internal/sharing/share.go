@@ -2,6 +2,7 @@ package sharing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,17 +57,17 @@ func (s *Service) share(ctx context.Context, a Actor, imageIDs []string, recipie
 	tg := target{"image", strings.Join(imageIDs, ",")}
 	err := s.change(ctx, a, domain.ActShare, tg, func(tx *store.Tx, p domain.Project) (string, error) {
 		if len(imageIDs) == 0 {
-			return "", domain.ErrInvalid("images", "Select at least one image to share.")
+			return "", domain.ErrInvalid("images", "err.select_images_to_share")
 		}
 		if len(recipients) == 0 {
-			return "", domain.ErrInvalid("recipients", "Enter at least one project ID, account ID or organization URN.")
+			return "", domain.ErrInvalid("recipients", "err.enter_recipient")
 		}
 		if len(recipients) > s.lim.MaxRecipients {
 			over := recipients[s.lim.MaxRecipients]
-			return "", domain.ErrInvalid(over, "At most %d recipients can be added at a time; %s is over the limit.", s.lim.MaxRecipients, over)
+			return "", domain.ErrInvalid(over, "err.too_many_recipients_share", s.lim.MaxRecipients, over)
 		}
 		// The images first: who may not see one learns nothing else (S01).
-		imgs, err := s.ownImagesForChange(tx, p, dedupe(imageIDs), sharedOnHint)
+		imgs, err := s.ownImagesForChange(tx, p, dedupe(imageIDs), ownerOnlySharedOn)
 		if err != nil {
 			return "", err
 		}
@@ -74,13 +75,24 @@ func (s *Service) share(ctx context.Context, a Actor, imageIDs []string, recipie
 		if err != nil {
 			return "", err
 		}
+		// Every bad recipient is named at once (S05: the owner fixes them
+		// in one go); nothing is applied while any is.
 		resolved := make([]recipient, 0, len(recipients))
+		var bad []*domain.Error
 		for _, in := range recipients {
 			r, err := resolveRecipient(tx, p, region, in)
-			if err != nil {
+			var e *domain.Error
+			switch {
+			case errors.As(err, &e) && (e.Kind == domain.KindInvalid || e.Kind == domain.KindNotFound):
+				bad = append(bad, e)
+			case err != nil:
 				return "", err
+			default:
+				resolved = append(resolved, r)
 			}
-			resolved = append(resolved, r)
+		}
+		if err := domain.Join(bad); err != nil {
+			return "", err
 		}
 		if items, err = s.shareMany(tx, imgs, resolved, onlyNew); err != nil {
 			return "", err
@@ -110,10 +122,14 @@ func (s *Service) shareMany(tx *store.Tx, imgs []domain.Image, rs []recipient, o
 	if err != nil {
 		return nil, err
 	}
+	var refused []*domain.Error
 	for _, img := range imgs {
 		if e := s.shareRefusal(img, accepted[img.ID]); e != nil {
-			return nil, e.About(img.Name)
+			refused = append(refused, e.About(img.Name))
 		}
+	}
+	if err := domain.Join(refused); err != nil {
+		return nil, err
 	}
 	existing := map[string]domain.Grant{} // image/kind/target
 	for kind, targets := range targetsByKind(rs) {
@@ -129,7 +145,7 @@ func (s *Service) shareMany(tx *store.Tx, imgs []domain.Image, rs []recipient, o
 		for _, img := range imgs {
 			for _, r := range rs {
 				if _, ok := existing[img.ID+"/"+r.Kind+"/"+r.TargetID]; ok {
-					return nil, domain.Errorf(domain.KindConflict, domain.CodeInvalid, "%s is already a member of %s.", r.Input, img.Name).About(r.Input)
+					return nil, domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.already_member", r.Input, img.Name).About(r.Input)
 				}
 			}
 		}
@@ -181,7 +197,7 @@ func (s *Service) shareMany(tx *store.Tx, imgs []domain.Image, rs []recipient, o
 	for _, img := range imgs {
 		if n := unanswered[img.ID]; n > s.lim.MaxUnanswered {
 			return nil, domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
-				"%s would have %d recipients that have not answered yet; at most %d are allowed. Wait for answers or stop sharing with some.", img.Name, n, s.lim.MaxUnanswered).About(img.Name)
+				"err.unanswered_limit", img.Name, n, s.lim.MaxUnanswered).About(img.Name)
 		}
 	}
 	if len(added) > 0 {
@@ -213,24 +229,30 @@ func (s *Service) shareRefusal(img domain.Image, accepted int) *domain.Error {
 	case img.Status != domain.StatusActive && img.Status != domain.StatusQueued:
 		// A queued image (registered, waiting for its data) can be shared
 		// as in Glance; its recipients use it once it is active (S02).
-		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "The image is unavailable: only images in the Normal status, or waiting for upload, can be shared.")
+		return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "err.not_normal_share")
 	case img.Encrypted:
-		return domain.Errorf(domain.KindForbidden, domain.CodeEncrypted, "The encrypted image cannot be shared.")
+		return domain.Errorf(domain.KindForbidden, domain.CodeEncrypted, "err.encrypted_share")
 	case accepted >= limit:
 		return domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
-			"The image already has %d accepted recipients, the most a %s can have. Stop sharing with a recipient first.", limit, strings.ToLower(img.Type.Label()))
+			"err.accepted_limit_share", limit, typeNoun(img.Type))
 	}
 	return nil
 }
 
-// sharedOnHint is the S04 advice for a recipient trying to share.
-const sharedOnHint = " An image shared with you cannot be shared on: replicate it as a private image first, then share the copy."
+// The owner-only refusals (S01) a recipient gets, with the advice of S04
+// and S23 where it tries to share or to replicate across regions.
+const (
+	ownerOnly            = "err.owner_only"
+	ownerOnlySharedOn    = "err.owner_only.shared_on"
+	ownerOnlyCrossRegion = "err.owner_only.cross_region"
+)
 
 // ownImageForChange returns an image of project p for an owner-only change
-// (S01). Another project that can see the image is refused with IMG.0047 and
-// the hint; anyone else gets "not found".
-func (s *Service) ownImageForChange(tx *store.Tx, p domain.Project, id, hint string) (domain.Image, error) {
-	imgs, err := s.ownImagesForChange(tx, p, []string{id}, hint)
+// (S01). Another project that can see the image is refused with IMG.0047,
+// in the words of refusal (a key: ownerOnly or one with advice); anyone
+// else gets "not found".
+func (s *Service) ownImageForChange(tx *store.Tx, p domain.Project, id, refusal string) (domain.Image, error) {
+	imgs, err := s.ownImagesForChange(tx, p, []string{id}, refusal)
 	if err != nil {
 		return domain.Image{}, err
 	}
@@ -240,7 +262,7 @@ func (s *Service) ownImageForChange(tx *store.Tx, p domain.Project, id, hint str
 // ownImagesForChange locks images of project p for an owner-only change, in
 // the order given; the first that is not p's is refused as
 // ownImageForChange says.
-func (s *Service) ownImagesForChange(tx *store.Tx, p domain.Project, ids []string, hint string) ([]domain.Image, error) {
+func (s *Service) ownImagesForChange(tx *store.Tx, p domain.Project, ids []string, refusal string) ([]domain.Image, error) {
 	locked, err := tx.LockImages(ids)
 	if err != nil {
 		return nil, err
@@ -270,9 +292,7 @@ func (s *Service) ownImagesForChange(tx *store.Tx, p domain.Project, ids []strin
 		case visible[p.ID+"/"+id].ProjectID == "":
 			return nil, domain.ErrImageNotFound()
 		default:
-			e := domain.ErrOwnerOnly()
-			e.Message += hint
-			return nil, e.About(im.Name)
+			return nil, domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, refusal).About(im.Name)
 		}
 	}
 	return out, nil
@@ -292,29 +312,13 @@ func (s *Service) StopSharingAll(ctx context.Context, a Actor, imageID string) e
 
 func (s *Service) stopSharing(ctx context.Context, a Actor, imageID string, members []string, all bool) error {
 	return s.change(ctx, a, domain.ActStopSharing, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
-		img, err := s.ownImageForChange(tx, p, imageID, "")
+		img, err := s.ownImageForChange(tx, p, imageID, ownerOnly)
 		if err != nil {
 			return "", err
 		}
-		var remove []domain.Grant
-		if all {
-			if remove, err = tx.Grants(img.ID); err != nil {
-				return "", err
-			}
-		} else {
-			if len(members) == 0 {
-				return "", domain.ErrInvalid("members", "Select at least one recipient to stop sharing with.")
-			}
-			for _, m := range dedupe(members) {
-				g, ok, err := s.grantNamed(tx, img.ID, m)
-				if err != nil {
-					return "", err
-				}
-				if !ok {
-					return "", domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "%s is not a recipient of this image.", m).About(m)
-				}
-				remove = append(remove, g)
-			}
+		remove, err := s.grantsToRemove(tx, img.ID, members, all)
+		if err != nil {
+			return "", err
 		}
 		var affected, ids, labels []string
 		for _, g := range remove {
@@ -331,6 +335,71 @@ func (s *Service) stopSharing(ctx context.Context, a Actor, imageID string, memb
 		}
 		return fmt.Sprintf("stopped sharing %s with %s", img.Name, strings.Join(labels, ", ")), s.syncShares(tx, []domain.Image{img}, affected)
 	})
+}
+
+// grantsToRemove are the grants of an image that stopping sharing with
+// members (or all of them) removes; an unknown member is refused.
+func (s *Service) grantsToRemove(tx *store.Tx, imageID string, members []string, all bool) ([]domain.Grant, error) {
+	if all {
+		return tx.Grants(imageID)
+	}
+	if len(members) == 0 {
+		return nil, domain.ErrInvalid("members", "err.select_recipients_stop")
+	}
+	var remove []domain.Grant
+	for _, m := range dedupe(members) {
+		g, ok, err := s.grantNamed(tx, imageID, m)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "err.not_a_recipient", m).About(m)
+		}
+		remove = append(remove, g)
+	}
+	return remove, nil
+}
+
+// StopSharingPreview answers what StopSharing (or StopSharingAll, with
+// all) would remove, refusing what it would refuse, and changes nothing:
+// the confirmation a console asks before it stops sharing.
+func (s *Service) StopSharingPreview(ctx context.Context, a Actor, imageID string, members []string, all bool) (img ImageView, out []Recipient, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		if img, err = s.imageView(tx, a, imageID, false); err != nil {
+			return err
+		}
+		if !img.Owned {
+			return domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, ownerOnly).About(img.Name)
+		}
+		gs, err := s.grantsToRemove(tx, imageID, members, all)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.MembersOf(grantIDs(gs))
+		out = recipientsFrom(ms)
+		return err
+	})
+	return img, out, err
+}
+
+// SharedWith returns images shared with the actor's project, with who
+// shares them: what an accept or reject dialog shows. An image not shared
+// with the project is not found; the owner's own is refused (S13).
+func (s *Service) SharedWith(ctx context.Context, a Actor, imageIDs []string) (out []SharedImage, err error) {
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		for _, id := range dedupe(imageIDs) {
+			v, err := s.imageView(tx, a, id, false)
+			if err != nil {
+				return err
+			}
+			if v.Owned {
+				return domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "err.owner_cannot_decide").About(v.Name)
+			}
+			out = append(out, SharedImage{Image: v.Image, Status: v.ShareStatus, OwnerAccountName: v.OwnerAccountName})
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Accept accepts images shared with the actor's project (S13, S15): every
@@ -358,7 +427,7 @@ func (s *Service) SetMemberStatus(ctx context.Context, a Actor, imageID, memberI
 	case domain.MemberPending:
 		action = domain.ActSetPending
 	default:
-		return r, domain.ErrInvalid("status", "The status must be pending, accepted or rejected.")
+		return r, domain.ErrInvalid("status", "err.member_status")
 	}
 	err = s.change(ctx, a, action, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
 		if memberID != p.ID {
@@ -391,7 +460,7 @@ func (s *Service) AcceptAll(ctx context.Context, a Actor) (int, error) {
 		return 0, err
 	}
 	if len(ids) == 0 {
-		return 0, domain.Errorf(domain.KindConflict, domain.CodeInvalid, "No images are waiting for you to accept.")
+		return 0, domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.nothing_pending")
 	}
 	return len(ids), s.decide(ctx, a, ids, domain.MemberAccepted)
 }
@@ -403,7 +472,7 @@ func (s *Service) decide(ctx context.Context, a Actor, imageIDs []string, status
 	}
 	return s.change(ctx, a, action, target{"image", strings.Join(imageIDs, ",")}, func(tx *store.Tx, p domain.Project) (string, error) {
 		if len(imageIDs) == 0 {
-			return "", domain.ErrInvalid("images", "Select at least one image.")
+			return "", domain.ErrInvalid("images", "err.select_image")
 		}
 		names, err := s.decideMany(tx, a, p, dedupe(imageIDs), status)
 		return strings.Join(names, ", "), err
@@ -465,7 +534,7 @@ func (s *Service) decideMany(tx *store.Tx, a Actor, p domain.Project, ids []stri
 		for _, img := range imgs {
 			if limit := s.lim.MaxAcceptedFor(img.Type); perImage[img.ID] > 0 && accepted[img.ID]+perImage[img.ID] > limit {
 				return nil, domain.Errorf(domain.KindQuota, domain.CodeMemberLimit,
-					"%s has reached its limit of %d accepted recipients (%s); it stays pending. Ask the owner to stop sharing with another recipient.", img.Name, limit, strings.ToLower(img.Type.Label())).About(img.Name)
+					"err.accepted_limit_accept", img.Name, limit, typeNoun(img.Type)).About(img.Name)
 			}
 		}
 	}
@@ -477,12 +546,12 @@ func (s *Service) decideMany(tx *store.Tx, a Actor, p domain.Project, ids []stri
 
 // errOwnerDecides is S13's refusal of an owner deciding for a recipient.
 func errOwnerDecides(img domain.Image) *domain.Error {
-	return domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "The image owner cannot accept or reject its own image; only recipients decide.").About(img.Name)
+	return domain.Errorf(domain.KindForbidden, domain.CodeOwnerOnly, "err.owner_cannot_decide").About(img.Name)
 }
 
 // errNotMember is what naming a member the caller cannot see gets.
 func errNotMember(memberID string) *domain.Error {
-	return domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "%s is not a member of this image.", memberID).About(memberID)
+	return domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "err.not_a_member", memberID).About(memberID)
 }
 
 // recipientOf is who decides a grant for project p: the project for project
@@ -604,7 +673,8 @@ func (s *Service) syncShares(tx *store.Tx, imgs []domain.Image, accountIDs []str
 				if img.ProjectID == pid {
 					continue // an owner does not share with itself
 				}
-				share := domain.ProjectShare{ProjectID: pid, ImageID: img.ID, OwnerAccountID: img.AccountID, ImageCreatedAt: img.CreatedAt, UpdatedAt: now}
+				share := domain.ProjectShare{ProjectID: pid, ImageID: img.ID, OwnerAccountID: img.AccountID, ImageCreatedAt: img.CreatedAt,
+					ImageName: img.Name, UpdatedAt: now}
 				var statuses []string
 				for _, g := range byImage[img.ID] {
 					if g.Kind == domain.GrantProject && g.TargetID != pid {

@@ -57,7 +57,7 @@ type PropertyChange struct {
 func (s *Service) UpdateImage(ctx context.Context, a Actor, imageID string, ch ImageChange) (domain.Image, error) {
 	var img domain.Image
 	err := s.change(ctx, a, domain.ActUpdateImage, target{"image", imageID}, func(tx *store.Tx, p domain.Project) (string, error) {
-		cur, err := s.ownImageForChange(tx, p, imageID, "")
+		cur, err := s.ownImageForChange(tx, p, imageID, ownerOnly)
 		if err != nil {
 			return "", err
 		}
@@ -99,7 +99,7 @@ func imageColumns(cur domain.Image, ch ImageChange) (map[string]any, []string, e
 		// 0 is Glance's "no minimum"; any other minimum holds the image.
 		n := *ch.MinDiskGB
 		if n < 0 || n > maxImportGB || n > 0 && n < cur.SizeGB {
-			return nil, nil, domain.ErrInvalid("min_disk", "The minimum disk must be 0 (none) or between the image size (%d GB) and %d GB.", max(cur.SizeGB, 1), maxImportGB)
+			return nil, nil, domain.ErrInvalid("min_disk", "err.min_disk_patch", max(cur.SizeGB, 1), maxImportGB)
 		}
 		cols["min_disk_gb"] = n
 		what = append(what, fmt.Sprintf("minimum disk %d GB", n))

@@ -8,7 +8,7 @@ import (
 
 // errNoAccessKey is what any key the caller may not see is: not found.
 func errNoAccessKey(id string) *domain.Error {
-	return domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "The access key %s does not exist.", id).About(id)
+	return domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "err.access_key_missing", id).About(id)
 }
 
 // AccessKey returns an access key by its AK, whoever owns it (signature

@@ -23,7 +23,7 @@ var busyRetries = []time.Duration{50 * time.Millisecond, 250 * time.Millisecond}
 
 // errBusy is what a caller gets when the database stayed busy.
 func errBusy() *domain.Error {
-	return domain.Errorf(domain.KindUnavailable, domain.CodeBusy, "The database is busy; try again in a moment.")
+	return domain.Errorf(domain.KindUnavailable, domain.CodeBusy, "err.busy")
 }
 
 // isBusy reports whether err is SQLite's "database is locked" or "busy".

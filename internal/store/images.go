@@ -140,9 +140,15 @@ func (tx *Tx) LockImages(ids []string) ([]domain.Image, error) {
 	if tx.s.dialect == "postgres" {
 		lock = " FOR UPDATE"
 	}
+	return tx.imagesIn(ids, lock)
+}
+
+// imagesIn returns the images with the given IDs that exist, in ID order;
+// suffix ends the query (a lock clause, or nothing).
+func (tx *Tx) imagesIn(ids []string, suffix string) ([]domain.Image, error) {
 	var out []domain.Image
 	err := chunks(sortedCopy(ids), func(part []string) error {
-		q, args := with(`SELECT `+tx.sel(imageRow)+` FROM images WHERE images.id IN (…) ORDER BY images.id`+lock, part)
+		q, args := with(`SELECT `+tx.sel(imageRow)+` FROM images WHERE images.id IN (…) ORDER BY images.id`+suffix, part)
 		ims, err := tx.images(q, args...)
 		for _, im := range ims {
 			if len(out) == 0 || out[len(out)-1].ID != im.ID { // the padding repeats IDs
@@ -161,10 +167,11 @@ func (tx *Tx) LockAccount(id string) error {
 	return take(q, &a, domain.ErrNotFound("account").About(id))
 }
 
-// ImageFilter narrows the owner's image list.
+// ImageFilter narrows and orders the owner's image list.
 type ImageFilter struct {
 	Name string // substring of the name, case-insensitive
 	Type domain.ImageType
+	Sort ListSort // newest first (default) or by name
 }
 
 // CountedImage is an image with its number of accepted recipients (S09)
@@ -180,32 +187,55 @@ var countedRow = pack(append(slices.Clone(imageCols),
 	val(`(SELECT COUNT(*) FROM grants WHERE grants.image_id = images.id)`))...)
 
 // OwnImages returns a page of a project's own images, newest first
-// (idx_image_owned, or idx_image_owned_type with a type), with their counts.
+// (idx_image_owned, or idx_image_owned_type with a type) or by name
+// (idx_image_owned_name, idx_image_owned_type_name), with their counts. A
+// name filter reads at most scanBudget images per page (lists.go).
 func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[CountedImage], error) {
-	q := `SELECT ` + tx.sel(countedRow) + ` FROM images WHERE images.project_id = ?`
+	from := ` FROM images WHERE images.project_id = ?`
 	args := []any{projectID}
 	if f.Type != "" {
-		q += ` AND images.type = ?`
+		from += ` AND images.type = ?`
 		args = append(args, f.Type)
 	}
-	if f.Name != "" {
-		q += ` AND LOWER(images.name) LIKE ? ESCAPE '\'`
-		args = append(args, "%"+likeEscape(f.Name)+"%")
+	cond, order, more := keysetSort(p, f.Sort, "images.created_at", "images.name", "images.id")
+	key := func(c CountedImage) Cursor { return sortKey(f.Sort, Cursor{Time: c.CreatedAt, Name: c.Name, ID: c.ID}) }
+	if f.Name == "" {
+		var rows []CountedImage
+		err := tx.rows(func(r *sql.Rows) error {
+			u, err := tx.unpack(r, countedRow)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, CountedImage{})
+			c := &rows[len(rows)-1]
+			readImage(u, &c.Image)
+			c.Accepted, c.Grants = u.int(), u.int()
+			return u.err
+		}, `SELECT `+tx.sel(countedRow)+from+cond+order, append(args, more...)...)
+		return window(rows, p, key), err
 	}
-	cond, order, more := keyset(p, "images.created_at", "images.id", true)
-	var rows []CountedImage
-	err := tx.rows(func(r *sql.Rows) error {
-		u, err := tx.unpack(r, countedRow)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, CountedImage{})
-		c := &rows[len(rows)-1]
-		readImage(u, &c.Image)
-		c.Accepted, c.Grants = u.int(), u.int()
-		return u.err
-	}, q+cond+order, append(args, more...)...)
-	return window(rows, p, func(c CountedImage) Cursor { return Cursor{Time: c.CreatedAt, ID: c.ID} }), err
+	ims, err := tx.images(`SELECT `+tx.sel(imageRow)+from+cond+order, append(args, budget(more)...)...)
+	if err != nil {
+		return Window[CountedImage]{}, err
+	}
+	read := make([]CountedImage, len(ims))
+	for i, im := range ims {
+		read[i] = CountedImage{Image: im}
+	}
+	w := filteredWindow(read, p, key, func(c CountedImage) bool { return contains(c.Name, f.Name) })
+	ids := make([]string, len(w.Rows))
+	for i, r := range w.Rows {
+		ids[i] = r.ID
+	}
+	accepted, err := tx.AcceptedCounts(ids)
+	if err != nil {
+		return w, err
+	}
+	grants, err := tx.GrantCounts(ids)
+	for i := range w.Rows {
+		w.Rows[i].Accepted, w.Rows[i].Grants = accepted[w.Rows[i].ID], grants[w.Rows[i].ID]
+	}
+	return w, err
 }
 
 // likeEscape lowercases s and escapes LIKE's wildcards with a backslash.
@@ -235,6 +265,9 @@ func (tx *Tx) CreateImage(img *domain.Image, limit int) (ok bool, err error) {
 	n, err := tx.exec(`UPDATE image_counts SET images = images + 1 WHERE account_id = ? AND region_id = ? AND images < ?`,
 		img.AccountID, img.RegionID, limit)
 	if err != nil || n == 0 {
+		return false, err
+	}
+	if err := tx.AddProjectCounts(img.ProjectID, domain.ProjectCount{Images: 1}); err != nil {
 		return false, err
 	}
 	return true, tx.Create(img)
@@ -286,11 +319,16 @@ func (tx *Tx) countBy(query string, ids []string, args ...any) (map[string]int, 
 	return counts, err
 }
 
-// UpdateImage sets the given columns of an image.
+// UpdateImage sets the given columns of an image; a new name reaches the
+// copies of it that recipients' lists sort by (project_shares.image_name).
 func (tx *Tx) UpdateImage(id string, cols map[string]any) error {
 	res := tx.db.Model(&domain.Image{}).Where("id = ?", id).Updates(cols)
 	if res.Error == nil && res.RowsAffected == 0 {
 		return domain.ErrImageNotFound()
+	}
+	if name, ok := cols["name"]; ok && res.Error == nil {
+		_, err := tx.exec(`UPDATE project_shares SET image_name = ? WHERE image_id = ?`, name, id)
+		return err
 	}
 	return wrap(res.Error)
 }
@@ -313,8 +351,10 @@ func (tx *Tx) DeleteImage(img domain.Image) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(`UPDATE image_counts SET images = images - 1 WHERE account_id = ? AND region_id = ?`, img.AccountID, img.RegionID)
-	return err
+	if _, err = tx.exec(`UPDATE image_counts SET images = images - 1 WHERE account_id = ? AND region_id = ?`, img.AccountID, img.RegionID); err != nil {
+		return err
+	}
+	return tx.AddProjectCounts(img.ProjectID, domain.ProjectCount{Images: -1})
 }
 
 // SavingImages returns images in status saving whose save is due by now,

@@ -44,6 +44,18 @@ var migrations = []struct {
 		`DROP INDEX IF EXISTS idx_job_claim`,
 	}},
 	{"grants keep their answers", []string{refreshAnswers}},
+	{"console: the trail by time, lists by name, project counters", []string{
+		// idx_audit_time replaces idx_audit_trail.
+		`DROP INDEX IF EXISTS idx_audit_trail`,
+		`UPDATE project_shares SET image_name = COALESCE((SELECT images.name FROM images WHERE images.id = project_shares.image_id), '')`,
+		`DELETE FROM project_counts`,
+		`INSERT INTO project_counts (project_id, images, servers, disks)
+			SELECT projects.id,
+				(SELECT COUNT(*) FROM images WHERE images.project_id = projects.id),
+				(SELECT COUNT(*) FROM servers WHERE servers.project_id = projects.id),
+				(SELECT COUNT(*) FROM disks WHERE disks.project_id = projects.id)
+			FROM projects`,
+	}},
 }
 
 // schemaVersion is the version a database has once every migration ran.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"imageshare/internal/domain"
 )
@@ -19,9 +20,11 @@ import (
 // MaxPage is the most rows one page holds.
 const MaxPage = 1000
 
-// Cursor is a position in a list: the sort key and ID of a row.
+// Cursor is a position in a list: the sort key and ID of a row. The key
+// is Time for lists by time, Name for lists by name.
 type Cursor struct {
 	Time time.Time
+	Name string
 	ID   string
 }
 
@@ -88,20 +91,31 @@ func window[T any](rows []T, p Page, key func(T) Cursor) Window[T] {
 // first; args go after the query's own, in that order. The page reads one
 // row more than it shows, to tell whether another page follows.
 func keyset(p Page, timeCol, idCol string, desc bool) (cond, order string, args []any) {
+	return keysetOn(p, timeCol, idCol, desc, func(c *Cursor) any { return c.Time })
+}
+
+// keysetOn is keyset for a list ordered by col, whose value in a cursor
+// value reads.
+func keysetOn(p Page, col, idCol string, desc bool, value func(*Cursor) any) (cond, order string, args []any) {
 	dir, cmp := "ASC", ">"
 	if desc != p.Backward { // the order the query reads in
 		dir, cmp = "DESC", "<"
 	}
 	if p.After != nil {
-		cond = " AND (" + timeCol + ", " + idCol + ") " + cmp + " (?, ?)"
-		args = []any{p.After.Time, p.After.ID}
+		cond = " AND (" + col + ", " + idCol + ") " + cmp + " (?, ?)"
+		args = []any{value(p.After), p.After.ID}
 	}
-	order = " ORDER BY " + timeCol + " " + dir + ", " + idCol + " " + dir + " LIMIT ?"
+	order = " ORDER BY " + col + " " + dir + ", " + idCol + " " + dir + " LIMIT ?"
 	return cond, order, append(args, p.size()+1)
 }
 
-// Token is the cursor as an opaque string for URLs and API markers.
+// Token is the cursor as an opaque string for URLs and API markers: a
+// time cursor as its nanoseconds in base 36, a name cursor as "~" and the
+// name, then a NUL and the ID.
 func (c Cursor) Token() string {
+	if c.Name != "" {
+		return base64.URLEncoding.EncodeToString([]byte("~" + c.Name + "\x00" + c.ID))
+	}
 	return base64.URLEncoding.EncodeToString([]byte(strconv.FormatInt(c.Time.UnixNano(), 36) + "." + c.ID))
 }
 
@@ -110,10 +124,17 @@ func ParseCursor(field, token string) (*Cursor, error) {
 	if token == "" {
 		return nil, nil
 	}
-	bad := domain.ErrInvalid(field, "The %s is not one this server gave out; start from the first page.", field)
+	bad := domain.ErrInvalid(field, "err.paging_token", field)
 	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(token, "="))
 	if err != nil {
 		return nil, bad
+	}
+	if name, ok := strings.CutPrefix(string(b), "~"); ok {
+		name, id, ok := strings.Cut(name, "\x00")
+		if !ok || name == "" || id == "" || len(id) > 64 || len(name) > 512 || !utf8.ValidString(name) {
+			return nil, bad
+		}
+		return &Cursor{Name: name, ID: id}, nil
 	}
 	ts, id, ok := strings.Cut(string(b), ".")
 	n, perr := strconv.ParseInt(ts, 36, 64)

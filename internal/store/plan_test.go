@@ -46,6 +46,35 @@ var planCases = []planCase{
 		_, err := tx.OwnImages(w.Owner.ProjectID, store.ImageFilter{}, store.Page{Limit: 25, After: cursorOf(w, 100), Backward: true})
 		return err
 	}},
+	{name: "console: own images by name, both ways, a page in", run: func(tx *store.Tx, w *bigworld.World) error {
+		for _, rev := range []bool{false, true} {
+			f := store.ImageFilter{Sort: store.ListSort{ByName: true, Reverse: rev}}
+			if _, err := tx.OwnImages(w.Owner.ProjectID, f, store.Page{Limit: 25, After: &store.Cursor{Name: "img-0000100", ID: "x"}}); err != nil {
+				return err
+			}
+			f.Type = domain.TypeSystem
+			if _, err := tx.OwnImages(w.Owner.ProjectID, f, store.Page{Limit: 25}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+	{name: "console: images shared with me by name, and by time oldest first", run: func(tx *store.Tx, w *bigworld.World) error {
+		for _, s := range []store.ListSort{{ByName: true}, {ByName: true, Reverse: true}, {Reverse: true}} {
+			if _, err := tx.SharedList(w.Recipient.ProjectID, domain.MemberPending, store.SharedFilter{Sort: s}, store.Page{Limit: 25}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+	{name: "console: servers and disks by name", run: func(tx *store.Tx, w *bigworld.World) error {
+		f := store.ResourceFilter{Sort: store.ListSort{ByName: true}}
+		if _, err := tx.Servers(w.Owner.ProjectID, f, store.Page{Limit: 25}); err != nil {
+			return err
+		}
+		_, err := tx.Disks(w.Owner.ProjectID, f, store.Page{Limit: 25})
+		return err
+	}},
 	{name: "console: images shared with me, each status", run: func(tx *store.Tx, w *bigworld.World) error {
 		for _, st := range []string{domain.MemberPending, domain.MemberAccepted, domain.MemberRejected} {
 			if _, err := tx.SharedImages(w.Recipient.ProjectID, st, store.Page{Limit: 25}); err != nil {
@@ -138,10 +167,10 @@ var planCases = []planCase{
 		return nil
 	}, write: true},
 	{name: "servers, disks and the trail", run: func(tx *store.Tx, w *bigworld.World) error {
-		if _, err := tx.Servers(w.Owner.ProjectID, store.Page{Limit: 25}); err != nil {
+		if _, err := tx.Servers(w.Owner.ProjectID, store.ResourceFilter{}, store.Page{Limit: 25}); err != nil {
 			return err
 		}
-		if _, err := tx.Disks(w.Owner.ProjectID, store.Page{Limit: 25}); err != nil {
+		if _, err := tx.Disks(w.Owner.ProjectID, store.ResourceFilter{}, store.Page{Limit: 25}); err != nil {
 			return err
 		}
 		_, err := tx.Trail(w.Owner.AccountID, store.TrailFilter{}, store.Page{Limit: 25, After: &store.Cursor{ID: "100"}})

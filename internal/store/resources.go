@@ -2,6 +2,7 @@ package store
 
 import (
 	"strconv"
+	"time"
 
 	"imageshare/internal/domain"
 )
@@ -10,14 +11,6 @@ import (
 func (tx *Tx) Server(projectID, id string) (domain.Server, error) {
 	var s domain.Server
 	return s, take(tx.db.Where("project_id = ? AND id = ?", projectID, id), &s, domain.ErrNotFound("server").About(id))
-}
-
-// Servers returns a page of a project's servers, newest first (idx_server_project).
-func (tx *Tx) Servers(projectID string, p Page) (Window[domain.Server], error) {
-	var ss []domain.Server
-	cond, order, args := keyset(p, "created_at", "id", true)
-	err := tx.db.Raw(`SELECT * FROM servers WHERE project_id = ?`+cond+order, append([]any{projectID}, args...)...).Scan(&ss).Error
-	return window(ss, p, func(s domain.Server) Cursor { return Cursor{Time: s.CreatedAt, ID: s.ID} }), wrap(err)
 }
 
 // UpdateServer sets the given columns of a project's server.
@@ -35,25 +28,26 @@ func (tx *Tx) Disk(projectID, id string) (domain.Disk, error) {
 	return d, take(tx.db.Where("project_id = ? AND id = ?", projectID, id), &d, domain.ErrNotFound("disk").About(id))
 }
 
-// Disks returns a page of a project's disks, newest first (idx_disk_project).
-func (tx *Tx) Disks(projectID string, p Page) (Window[domain.Disk], error) {
-	var ds []domain.Disk
-	cond, order, args := keyset(p, "created_at", "id", true)
-	err := tx.db.Raw(`SELECT * FROM disks WHERE project_id = ?`+cond+order, append([]any{projectID}, args...)...).Scan(&ds).Error
-	return window(ds, p, func(d domain.Disk) Cursor { return Cursor{Time: d.CreatedAt, ID: d.ID} }), wrap(err)
-}
-
 // TrailFilter narrows an account's trail.
 type TrailFilter struct {
-	Action string // exact action, or ""
-	Result string // success, failure, or ""
-	Text   string // substring of the target, user or detail
+	Action string    // exact action, or ""
+	Result string    // success, failure, or ""
+	Text   string    // substring of the target, user or detail
+	From   time.Time // events at or after it (zero: no bound)
+	To     time.Time // events before it (zero: no bound)
 }
 
 // Trail returns a page of an account's audit events, newest first
-// (idx_audit_trail). Its cursor's ID is the event's number.
+// (idx_audit_time: a time range is a range of the index). Its cursor is
+// the event's time and number.
 func (tx *Tx) Trail(accountID string, f TrailFilter, p Page) (Window[domain.AuditEvent], error) {
 	q := tx.db.Where("account_id = ?", accountID)
+	if !f.From.IsZero() {
+		q = q.Where("time >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		q = q.Where("time < ?", f.To)
+	}
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
 	}
@@ -64,23 +58,24 @@ func (tx *Tx) Trail(accountID string, f TrailFilter, p Page) (Window[domain.Audi
 		like := "%" + likeEscape(f.Text) + "%"
 		q = q.Where("(LOWER(target_id) LIKE ? ESCAPE '\\' OR LOWER(user_name) LIKE ? ESCAPE '\\' OR LOWER(detail) LIKE ? ESCAPE '\\')", like, like, like)
 	}
-	order := "id DESC"
+	order := "time DESC, id DESC"
+	if p.Backward {
+		order = "time ASC, id ASC"
+	}
 	if p.After != nil {
 		id, err := strconv.ParseInt(p.After.ID, 10, 64)
 		if err != nil {
-			return Window[domain.AuditEvent]{}, domain.ErrInvalid("cursor", "The page cursor is not one this server gave out.")
+			return Window[domain.AuditEvent]{}, domain.ErrInvalid("cursor", "err.cursor")
 		}
+		cmp := "<"
 		if p.Backward {
-			q, order = q.Where("id > ?", id), "id ASC"
-		} else {
-			q = q.Where("id < ?", id)
+			cmp = ">"
 		}
-	} else if p.Backward {
-		order = "id ASC"
+		q = q.Where("(time, id) "+cmp+" (?, ?)", p.After.Time, id)
 	}
 	var es []domain.AuditEvent
 	err := q.Order(order).Limit(p.size() + 1).Find(&es).Error
-	return window(es, p, func(e domain.AuditEvent) Cursor { return Cursor{ID: strconv.FormatInt(e.ID, 10)} }), wrap(err)
+	return window(es, p, func(e domain.AuditEvent) Cursor { return Cursor{Time: e.Time, ID: strconv.FormatInt(e.ID, 10)} }), wrap(err)
 }
 
 // Audit appends an event to an account's trail (S25).

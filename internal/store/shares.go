@@ -20,7 +20,7 @@ func (tx *Tx) Share(projectID, imageID string) (s domain.ProjectShare, ok bool, 
 }
 
 // shareCols are a share's columns, in the order putShares inserts them.
-const shareCols = `project_id, image_id, status, owner_account_id, image_created_at, shared_at, updated_at`
+const shareCols = `project_id, image_id, status, owner_account_id, image_created_at, shared_at, updated_at, image_name`
 
 // shareRow is the packed column of a share (scanShare).
 var shareRow = pack(txt("project_id"), txt("image_id"), txt("status"), txt("owner_account_id"),
@@ -115,7 +115,7 @@ func statusIndex(status string) int {
 	return -1
 }
 
-const upsertShare = ` ON CONFLICT (project_id, image_id) DO UPDATE SET status = excluded.status, shared_at = excluded.shared_at, updated_at = excluded.updated_at`
+const upsertShare = ` ON CONFLICT (project_id, image_id) DO UPDATE SET status = excluded.status, shared_at = excluded.shared_at, updated_at = excluded.updated_at, image_name = excluded.image_name`
 
 func (tx *Tx) putShares(rows []domain.ProjectShare) error {
 	switch len(rows) {
@@ -123,13 +123,13 @@ func (tx *Tx) putShares(rows []domain.ProjectShare) error {
 		return nil
 	case 1:
 		s := rows[0]
-		_, err := tx.exec(`INSERT INTO project_shares (`+shareCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`+upsertShare,
-			s.ProjectID, s.ImageID, s.Status, s.OwnerAccountID, s.ImageCreatedAt, s.SharedAt, s.UpdatedAt)
+		_, err := tx.exec(`INSERT INTO project_shares (`+shareCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`+upsertShare,
+			s.ProjectID, s.ImageID, s.Status, s.OwnerAccountID, s.ImageCreatedAt, s.SharedAt, s.UpdatedAt, s.ImageName)
 		return err
 	}
 	err := tx.db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "project_id"}, {Name: "image_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"status", "shared_at", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"status", "shared_at", "updated_at", "image_name"}),
 	}).CreateInBatches(rows, 200).Error
 	return wrap(err)
 }
@@ -231,15 +231,9 @@ var sharedRow = pack(append(slices.Clone(listedCols), txt("ps.status"), val("ps.
 var ownRow = pack(append(slices.Clone(listedCols), txt("''"), val("images.created_at"), txt("accounts.name"))...)
 
 // SharedImages returns a page of the images shared with a project in a
-// status, most recently shared first (idx_share_shared). The cursor is
-// (shared time, image ID).
+// status, most recently shared first (idx_share_shared).
 func (tx *Tx) SharedImages(projectID, status string, p Page) (Window[SharedImage], error) {
-	cond, order, more := keyset(p, "ps.shared_at", "ps.image_id", true)
-	rows, err := tx.sharedImages(`SELECT `+tx.sel(sharedRow)+` FROM project_shares ps
-		JOIN images ON images.id = ps.image_id
-		JOIN accounts ON accounts.id = images.account_id
-		WHERE ps.project_id = ? AND ps.status = ?`+cond+order, append([]any{projectID, status}, more...)...)
-	return window(rows, p, func(s SharedImage) Cursor { return Cursor{Time: s.SharedAt, ID: s.ID} }), err
+	return tx.SharedList(projectID, status, SharedFilter{}, p)
 }
 
 func (tx *Tx) sharedImages(query string, args ...any) ([]SharedImage, error) {

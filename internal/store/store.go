@@ -91,7 +91,7 @@ type conn interface {
 var models = []any{
 	&domain.Site{}, &domain.Region{}, &domain.AZ{}, &domain.Account{}, &domain.User{},
 	&domain.Project{}, &domain.OrgNode{}, &domain.OrgMember{},
-	&domain.Image{}, &domain.Grant{}, &domain.Decision{}, &domain.ProjectShare{}, &domain.ShareCount{}, &domain.ImageCount{},
+	&domain.Image{}, &domain.Grant{}, &domain.Decision{}, &domain.ProjectShare{}, &domain.ShareCount{}, &domain.ImageCount{}, &domain.ProjectCount{},
 	&domain.Server{}, &domain.Disk{}, &domain.AuditEvent{}, &Setting{},
 	&domain.Token{}, &domain.Job{}, &domain.WebSession{}, &domain.AuthFailure{}, &domain.AccessKey{},
 }
@@ -361,15 +361,15 @@ func wrap(err error) error {
 	case errors.Is(err, gorm.ErrRecordNotFound), errors.Is(err, sql.ErrNoRows):
 		return domain.ErrNotFound("object")
 	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "It already exists.")
+		return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.exists")
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return domain.Errorf(domain.KindInternal, domain.CodeInternal, "The request was cancelled.")
+		return domain.Errorf(domain.KindInternal, domain.CodeInternal, "err.cancelled")
 	case isBusy(err):
 		return errBusy()
 	case badText(err):
 		// The services validate text first; this is the backstop for an
 		// input that reached a query anyway (an ID in a URL, say).
-		return domain.ErrInvalid("input", "The request contains text the database cannot store or search: remove control characters and shorten it.")
+		return domain.ErrInvalid("input", "err.bad_text_db")
 	}
 	var de *domain.Error
 	if errors.As(err, &de) {

@@ -187,7 +187,7 @@ func ensureDefaultProjects(tx *store.Tx, acc domain.Account) error {
 	}
 	for _, r := range regions {
 		if r.OfferedOn(acc.Site) {
-			if _, err := ensureProject(tx, acc, r.ID, r.ID); err != nil {
+			if _, err := ensureProject(tx, acc, domain.DefaultProjectName(r.ID), r.ID); err != nil {
 				return err
 			}
 		}
@@ -358,7 +358,7 @@ func projectOf(tx *store.Tx, accountName, projectName, az string) (domain.Projec
 		if err != nil {
 			return domain.Project{}, err
 		}
-		projectName = region
+		projectName = domain.DefaultProjectName(region)
 	}
 	return tx.ProjectByName(acc.ID, projectName)
 }
@@ -420,7 +420,7 @@ func loadResources(tx *store.Tx, f *File) error {
 			ID: stableUUID("server", s.Account, p.Name, s.Name), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
 			AZ: s.AZ, Name: s.Name, OS: s.OS, DiskGB: max(s.DiskGB, 40), Status: "running", CreatedAt: now, UpdatedAt: now,
 		}
-		if err := createOnce(tx, srv.ID, func() error { return tx.Create(&srv) }); err != nil {
+		if err := createOnce(tx, srv.ID, func() error { return tx.CreateServer(&srv) }); err != nil {
 			return err
 		}
 	}
@@ -433,7 +433,7 @@ func loadResources(tx *store.Tx, f *File) error {
 			ID: stableUUID("disk", d.Account, p.Name, d.Name), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
 			AZ: d.AZ, Name: d.Name, SizeGB: max(d.SizeGB, 10), Status: "available", CreatedAt: now,
 		}
-		if err := createOnce(tx, disk.ID, func() error { return tx.Create(&disk) }); err != nil {
+		if err := createOnce(tx, disk.ID, func() error { return tx.CreateDisk(&disk) }); err != nil {
 			return err
 		}
 	}

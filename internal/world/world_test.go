@@ -50,11 +50,11 @@ func count(t *testing.T, st *store.Store) counts {
 				if err != nil {
 					return err
 				}
-				ss, err := tx.Servers(p.ID, store.Page{Limit: store.MaxPage})
+				ss, err := tx.Servers(p.ID, store.ResourceFilter{}, store.Page{Limit: store.MaxPage})
 				if err != nil {
 					return err
 				}
-				ds, err := tx.Disks(p.ID, store.Page{Limit: store.MaxPage})
+				ds, err := tx.Disks(p.ID, store.ResourceFilter{}, store.Page{Limit: store.MaxPage})
 				if err != nil {
 					return err
 				}

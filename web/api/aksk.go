@@ -48,7 +48,7 @@ func (a *API) signedSession(c echo.Context) (session, error) {
 		if proj, err = a.id.Project(ctx, p.AccountID, pid); identity.IsNotFound(err) {
 			return session{}, domain.Errorf(domain.KindForbidden, codeForbidden, "X-Project-Id %s is not a project of your account.", pid).About(pid)
 		}
-	} else if proj, err = a.id.ProjectByName(ctx, p.AccountID, a.opts.Region); identity.IsNotFound(err) {
+	} else if proj, err = a.id.DefaultProject(ctx, p.AccountID, a.opts.Region); identity.IsNotFound(err) {
 		return session{}, domain.Errorf(domain.KindForbidden, codeForbidden, "Your account has no project in %s: name the project in X-Project-Id.", a.opts.Region)
 	}
 	if err != nil {

@@ -149,7 +149,7 @@ func (a *API) crossRegionCopy(c echo.Context, s session) error {
 		b.ProjectID = p.ID
 	}
 	if b.ProjectID == "" && b.Region != "" {
-		if p, err := a.id.ProjectByName(ctx, s.actor.AccountID, b.Region); err == nil {
+		if p, err := a.id.DefaultProject(ctx, s.actor.AccountID, b.Region); err == nil {
 			b.ProjectID = p.ID
 		}
 	}

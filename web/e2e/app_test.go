@@ -103,3 +103,23 @@ func (a *app) session(users ...[2]string) []*tab {
 	}
 	return tabs
 }
+
+// serverID is the first server of an account's default project in cn-north-4.
+func (a *app) serverID(account string) string {
+	a.t.Helper()
+	res, err := a.sh.Servers(context.Background(), a.actor(account, "cn-north-4"), sharing.Page{})
+	if err != nil || len(res.Rows) == 0 {
+		a.t.Fatalf("servers of %s: %v", account, err)
+	}
+	return res.Rows[0].ID
+}
+
+// diskID is the first disk of an account's default project in cn-north-4.
+func (a *app) diskID(account string) string {
+	a.t.Helper()
+	res, err := a.sh.Disks(context.Background(), a.actor(account, "cn-north-4"), sharing.Page{})
+	if err != nil || len(res.Rows) == 0 {
+		a.t.Fatalf("disks of %s: %v", account, err)
+	}
+	return res.Rows[0].ID
+}

@@ -252,7 +252,7 @@ func (p *tab) projectID(region, project string) string {
 	p.t.Helper()
 	p.do("open the user menu", click("#user-menu"), waitVisible("#menu-credentials"))
 	p.click("#menu-credentials", "#projects-table")
-	return p.text(`#projects-table tr[data-region=` + jsString(region) + `][data-project=` + jsString(project) + `] .project-id`)
+	return p.text(`#projects-table tr[data-region=` + jsString(region) + `][data-project=` + jsString(project) + `] .copy-value`)
 }
 
 // share shares the image of a Private Images row with one recipient
@@ -262,7 +262,7 @@ func (p *tab) share(row, recipient string) {
 	p.click(row+" .act-share", "#share-dialog #share-form")
 	p.typeInto("#recipients", recipient)
 	p.click("#share-submit", "#flashes .flash-success")
-	p.wantText("#flashes .flash-success", "1 recipient(s) added")
+	p.wantText("#flashes .flash-success", "1 recipient added")
 }
 
 // act runs a user action that replaces the page or a dialog (a click, a

@@ -49,7 +49,7 @@ func TestE2E_S13_S14_S17_S22_ShareAcceptApply(t *testing.T) {
 	alice.typeInto("#recipients", bobProject)
 	alice.screenshot("03-share-dialog")
 	alice.click("#share-submit", "#flashes .flash-success")
-	alice.wantText("#flashes .flash-success", "1 recipient(s) added")
+	alice.wantText("#flashes .flash-success", "1 recipient added")
 	if got := alice.text(row + " .recipients"); got != "1" {
 		t.Errorf("recipients column after sharing: got %q, want 1", got)
 	}
@@ -146,8 +146,11 @@ func TestE2E_S13_S14_RejectThenAcceptFromRejected(t *testing.T) {
 		t.Fatalf("pending view: row status: got %q, want pending; page: %s", got, bob.pageText())
 	}
 	bob.do("select the image", click(row+" input.row-check"))
-	bob.click("#reject-selected", "#flashes .flash-success")
-	bob.wantText("#flashes .flash-success", "Rejected 1 image(s)")
+	bob.click("#reject-selected", "#reject-dialog #reject-confirm")
+	bob.wantText(`#reject-dialog li[data-image-id="`+img+`"]`, "centos-7.9-base, shared by acme")
+	bob.screenshot("06a-reject-confirm")
+	bob.click("#reject-confirm", "#flashes .flash-success")
+	bob.wantText("#flashes .flash-success", "Rejected 1 image.")
 	bob.wantNone("#pending-badge", "S14: badge after rejecting the only pending image")
 	bob.wantNone("#pending-banner", "S14: banner after rejecting the only pending image")
 	bob.wantNone(row, "S14: the rejected image in the pending view")
@@ -212,8 +215,11 @@ func TestE2E_S21_StopSharing(t *testing.T) {
 	}
 	alice.do("select the recipient", click(member))
 	alice.screenshot("03b-stop-sharing-dialog")
-	alice.click("#stop-selected", "#flashes .flash-success")
-	alice.wantText("#flashes .flash-success", "Stopped sharing with 1 recipient(s)")
+	alice.click("#stop-selected", "#stop-confirm-dialog #stop-confirm")
+	alice.wantText("#stop-confirm-dialog", "Stop sharing ubuntu-22.04-web with these recipients?")
+	alice.screenshot("03c-stop-sharing-confirm")
+	alice.click("#stop-confirm", "#flashes .flash-success")
+	alice.wantText("#flashes .flash-success", "Stopped sharing with 1 recipient.")
 	if got := alice.text(row + " .recipients"); got != "0" {
 		t.Errorf("recipients column after stopping: got %q, want 0", got)
 	}
@@ -222,7 +228,9 @@ func TestE2E_S21_StopSharing(t *testing.T) {
 	if got := alice.attr(`#recipients-table tr[data-member="`+bobProject+`"]`, "data-status"); got != "pending" {
 		t.Fatalf("image details: recipient status %q, want pending", got)
 	}
-	alice.click("#delete-all-recipients", "#flashes .flash-success")
+	alice.click("#delete-all-recipients", "#stop-confirm-dialog #stop-confirm")
+	alice.wantText("#stop-confirm-dialog", "with all its recipients?")
+	alice.click("#stop-confirm", "#flashes .flash-success")
 	alice.wantText("#flashes .flash-success", "Stopped sharing with all recipients")
 	alice.wantNone("#recipients-table tr[data-member]", "recipients after Delete All")
 
@@ -268,11 +276,17 @@ func TestE2E_S04_S16_ReplicateSharedThenShareCopy(t *testing.T) {
 	bob := a.session([2]string{"bravo", "bob"})[0]
 
 	bob.click("#tab-shared", "#shared-images")
-	bob.click("#shared-table tr#shared-"+img+" .act-share", "#share-dialog #share-refusal")
-	bob.wantText("#share-refusal", "replicate it as a private image first")
-	bob.wantNone("#share-form", "S04: a share form for an image shared with you")
+	// S04: Share is not offered; its reason, with the way to share, opens
+	// from the disabled action (keyboard and touch alike: it is a
+	// disclosure, not a hover title).
+	share := "#shared-table tr#shared-" + img + " .act-share"
+	if !bob.has(share + ".disabled") {
+		t.Fatalf("S04: Share is offered for an image shared with you")
+	}
+	bob.do("open why Share is unavailable", click(share+" summary"), waitVisible(share+" .why"))
+	bob.wantText(share+" .why", "replicate it as a private image first")
 	bob.screenshot("11-share-refused-replicate-hint")
-	bob.click("#share-replicate", "#replicate-dialog #replicate-form")
+	bob.click("#shared-table tr#shared-"+img+" .act-replicate", "#replicate-dialog #replicate-form")
 	bob.fill("#replicate-name", "bob-ubuntu-copy")
 	copyRow := `#images-table tr[data-name="bob-ubuntu-copy"]`
 	bob.click("#replicate-submit", copyRow)
@@ -338,7 +352,7 @@ func TestE2E_S09_FullECSEleventhAcceptRefused(t *testing.T) {
 	alice.click(row+" .act-share", "#share-dialog #share-form")
 	alice.fill("#recipients", strings.Join(recipients, "\n"))
 	alice.click("#share-submit", "#flashes .flash-success")
-	alice.wantText("#flashes .flash-success", "11 recipient(s) added")
+	alice.wantText("#flashes .flash-success", "11 recipients added")
 	for _, name := range tenants {
 		a.accept(a.actor(name, "cn-north-4"), erp)
 	}
@@ -403,7 +417,8 @@ func TestE2E_S07_CrossSiteRefusedInCNOnlyRegion(t *testing.T) {
 		t.Errorf("S07: refusal names %q, want the account %s", got, globex)
 	}
 	alice.wantText("#share-error", globex)
-	alice.wantText("#share-error", "does not offer region cn-north-1")
+	alice.wantText("#share-error", "Account globex")
+	alice.wantText("#share-error", "International website, which does not offer CN North-Beijing1 (cn-north-1)")
 	if got, err := chromedp.Run(alice.ctx, chromedp.Value(chromedp.CSS("#recipients"))); err != nil || got != globex {
 		t.Errorf("the recipients box after the refusal: got %q (%v), want what was typed", got, err)
 	}
