@@ -633,7 +633,7 @@ func (s *Service) Trail(ctx context.Context, a Actor, f TrailFilter, p Page) (ou
 // organization): organization and account grants cover newcomers too.
 func (s *Service) ResyncAccounts(ctx context.Context, accountIDs []string) error {
 	return s.st.Write(ctx, func(tx *store.Tx) error {
-		for _, acc := range dedupe(accountIDs) {
+		for _, acc := range domain.Unique(accountIDs) {
 			c, err := coveringOf(tx, acc, "")
 			if err != nil {
 				return err

@@ -67,7 +67,7 @@ func (s *Service) share(ctx context.Context, a Actor, imageIDs []string, recipie
 			return "", domain.ErrInvalid(over, "err.too_many_recipients_share", s.lim.MaxRecipients, over)
 		}
 		// The images first: who may not see one learns nothing else (S01).
-		imgs, err := s.ownImagesForChange(tx, p, dedupe(imageIDs), ownerOnlySharedOn)
+		imgs, err := s.ownImagesForChange(tx, p, domain.Unique(imageIDs), ownerOnlySharedOn)
 		if err != nil {
 			return "", err
 		}
@@ -347,7 +347,7 @@ func (s *Service) grantsToRemove(tx *store.Tx, imageID string, members []string,
 		return nil, domain.ErrInvalid("members", "err.select_recipients_stop")
 	}
 	var remove []domain.Grant
-	for _, m := range dedupe(members) {
+	for _, m := range domain.Unique(members) {
 		g, ok, err := s.grantNamed(tx, imageID, m)
 		if err != nil {
 			return nil, err
@@ -387,7 +387,7 @@ func (s *Service) StopSharingPreview(ctx context.Context, a Actor, imageID strin
 // with the project is not found; the owner's own is refused (S13).
 func (s *Service) SharedWith(ctx context.Context, a Actor, imageIDs []string) (out []SharedImage, err error) {
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
-		for _, id := range dedupe(imageIDs) {
+		for _, id := range domain.Unique(imageIDs) {
 			v, err := s.imageView(tx, a, id, false)
 			if err != nil {
 				return err
@@ -474,7 +474,7 @@ func (s *Service) decide(ctx context.Context, a Actor, imageIDs []string, status
 		if len(imageIDs) == 0 {
 			return "", domain.ErrInvalid("images", "err.select_image")
 		}
-		names, err := s.decideMany(tx, a, p, dedupe(imageIDs), status)
+		names, err := s.decideMany(tx, a, p, domain.Unique(imageIDs), status)
 		return strings.Join(names, ", "), err
 	})
 }
@@ -633,7 +633,7 @@ func (s *Service) syncShares(tx *store.Tx, imgs []domain.Image, accountIDs []str
 	if len(imgs) == 0 {
 		return nil
 	}
-	accountIDs = dedupe(accountIDs)
+	accountIDs = domain.Unique(accountIDs)
 	// One order for every transaction, so that concurrent changes lock
 	// counters in the same order (no deadlock on PostgreSQL).
 	slices.Sort(accountIDs)
@@ -705,17 +705,4 @@ func (s *Service) syncShares(tx *store.Tx, imgs []domain.Image, accountIDs []str
 		}
 	}
 	return nil
-}
-
-// dedupe returns xs without repeats, in first-seen order.
-func dedupe(xs []string) []string {
-	seen := make(map[string]bool, len(xs))
-	out := make([]string, 0, len(xs))
-	for _, x := range xs {
-		if x != "" && !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -82,7 +82,7 @@ func (tx *Tx) TargetNames(accountID string, images, servers, disks []string) (ma
 		{disks, `SELECT id, name FROM disks WHERE id IN (…) AND account_id = ?`, []any{accountID}},
 	}
 	for _, qq := range queries {
-		err := chunks(dedupe(qq.ids), func(part []string) error {
+		err := chunks(domain.Unique(qq.ids), func(part []string) error {
 			q, args := with(qq.q, part)
 			return tx.rows(scan, q, append(args, qq.args...)...)
 		})

@@ -46,8 +46,8 @@ func (tx *Tx) GrantsTo(imageIDs []string, kind string, targetIDs []string) ([]do
 	if len(targetIDs) == 0 {
 		return nil, nil
 	}
-	targets := dedupe(targetIDs)
-	err := chunks(dedupe(imageIDs), func(part []string) error {
+	targets := domain.Unique(targetIDs)
+	err := chunks(domain.Unique(imageIDs), func(part []string) error {
 		return chunks(targets, func(tpart []string) error {
 			q, args := with(`SELECT `+tx.sel(grantRow)+` FROM grants WHERE grants.image_id IN (…) AND grants.kind = ?`, part)
 			q, args = with(q+` AND grants.target_id IN (…)`, tpart, append(args, kind)...)
@@ -77,12 +77,12 @@ type Covering struct {
 // projects, its account or its organization nodes, in one statement per
 // thousand images: each kind's condition walks idx_grant_target.
 func (tx *Tx) CoveringGrants(imageIDs []string, c Covering) ([]domain.Grant, error) {
-	projects, nodes := dedupe(c.ProjectIDs), dedupe(c.NodeIDs)
+	projects, nodes := domain.Unique(c.ProjectIDs), domain.Unique(c.NodeIDs)
 	if len(projects) > maxIn || len(nodes) > maxIn {
 		return nil, fmt.Errorf("store: %d projects, %d nodes: too many to cover at once", len(projects), len(nodes))
 	}
 	var out []domain.Grant
-	err := chunks(dedupe(imageIDs), func(part []string) error {
+	err := chunks(domain.Unique(imageIDs), func(part []string) error {
 		q, args := with(`SELECT `+tx.sel(grantRow)+` FROM grants WHERE grants.image_id IN (…) AND (grants.kind = ? AND grants.target_id = ?`, part)
 		args = append(args, domain.GrantDomain, c.AccountID)
 		if len(projects) > 0 {
@@ -108,18 +108,18 @@ func (tx *Tx) ImagesGrantedTo(c Covering) ([]string, error) {
 		return r.Scan(&ids[len(ids)-1])
 	}
 	targets := append(append([]string{c.AccountID}, c.ProjectIDs...), c.NodeIDs...)
-	err := chunks(dedupe(targets), func(part []string) error {
+	err := chunks(domain.Unique(targets), func(part []string) error {
 		q, args := with(`SELECT DISTINCT image_id FROM grants WHERE target_id IN (…)`, part)
 		return tx.rows(collect, q, args...)
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = chunks(dedupe(c.ProjectIDs), func(part []string) error {
+	err = chunks(domain.Unique(c.ProjectIDs), func(part []string) error {
 		q, args := with(`SELECT DISTINCT image_id FROM project_shares WHERE project_id IN (…)`, part)
 		return tx.rows(collect, q, args...)
 	})
-	return dedupe(ids), err
+	return domain.Unique(ids), err
 }
 
 // CreateGrants inserts new grants.
@@ -144,7 +144,7 @@ func (tx *Tx) TouchGrants(ids []string, now time.Time) error {
 
 // DeleteGrants removes grants of an image with their decisions.
 func (tx *Tx) DeleteGrants(imageID string, grantIDs []string) error {
-	return chunks(dedupe(grantIDs), func(part []string) error {
+	return chunks(domain.Unique(grantIDs), func(part []string) error {
 		q, args := with(`DELETE FROM decisions WHERE image_id = ? AND grant_id IN (…)`, part, imageID)
 		if _, err := tx.exec(q, args...); err != nil {
 			return err
@@ -162,7 +162,7 @@ var decisionRow = pack(txt("grant_id"), txt("recipient_id"), txt("image_id"), tx
 func (tx *Tx) Decisions(grantIDs []string) ([]domain.Decision, error) {
 	var ds []domain.Decision
 	seen := map[[2]string]bool{}
-	err := chunks(dedupe(grantIDs), func(part []string) error {
+	err := chunks(domain.Unique(grantIDs), func(part []string) error {
 		q, args := with(`SELECT `+tx.sel(decisionRow)+` FROM decisions WHERE grant_id IN (…)`, part)
 		return tx.rows(func(r *sql.Rows) error {
 			u, err := tx.unpack(r, decisionRow)
@@ -202,7 +202,7 @@ func (tx *Tx) PutDecisions(ds []domain.Decision) error {
 
 // refreshAnswers sets the grants' answers from their decisions.
 func (tx *Tx) refreshAnswers(grantIDs []string) error {
-	return chunks(dedupe(grantIDs), func(part []string) error {
+	return chunks(domain.Unique(grantIDs), func(part []string) error {
 		q, args := with(refreshAnswers+` WHERE id IN (…)`, part)
 		_, err := tx.exec(q, args...)
 		return err

@@ -15,7 +15,7 @@ const hasGrants = `EXISTS (SELECT 1 FROM grants WHERE grants.image_id = images.i
 // (their visibility is shared): one index probe per image.
 func (tx *Tx) ImagesWithGrants(imageIDs []string) (map[string]bool, error) {
 	out := make(map[string]bool, len(imageIDs))
-	err := chunks(dedupe(imageIDs), func(part []string) error {
+	err := chunks(domain.Unique(imageIDs), func(part []string) error {
 		q, args := with(`SELECT images.id FROM images WHERE images.id IN (…) AND `+hasGrants, part)
 		return tx.rows(func(r *sql.Rows) error {
 			var id string

@@ -304,7 +304,7 @@ func (tx *Tx) UnansweredCounts(imageIDs []string) (map[string]int, error) {
 // countBy runs a grouped count over IDs (query has "(…)" for them, after args).
 func (tx *Tx) countBy(query string, ids []string, args ...any) (map[string]int, error) {
 	counts := make(map[string]int, len(ids))
-	err := chunks(dedupe(ids), func(part []string) error {
+	err := chunks(domain.Unique(ids), func(part []string) error {
 		q, qargs := with(query, part, args...)
 		return tx.rows(func(r *sql.Rows) error {
 			var k string

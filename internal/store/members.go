@@ -65,7 +65,7 @@ func (tx *Tx) Members(imageID string, p Page) (Window[Member], error) {
 // MembersOf returns the members the grants are.
 func (tx *Tx) MembersOf(grantIDs []string) ([]Member, error) {
 	var out []Member
-	err := chunks(dedupe(grantIDs), func(part []string) error {
+	err := chunks(domain.Unique(grantIDs), func(part []string) error {
 		q, args := with(`SELECT `+tx.sel(memberRow)+memberFrom+` WHERE grants.id IN (…)`, part)
 		ms, err := tx.members(q, args...)
 		for _, m := range ms {

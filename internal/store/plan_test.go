@@ -173,7 +173,7 @@ var planCases = []planCase{
 		if _, err := tx.Disks(w.Owner.ProjectID, store.ResourceFilter{}, store.Page{Limit: 25}); err != nil {
 			return err
 		}
-		_, err := tx.Trail(w.Owner.AccountID, store.TrailFilter{}, store.Page{Limit: 25, After: &store.Cursor{ID: "100"}})
+		_, err := tx.Trail(w.Owner.AccountID, store.TrailFilter{}, store.Page{Limit: 25, After: &store.Cursor{Time: time.Now(), ID: "100"}})
 		return err
 	}},
 	{name: "console sessions and login throttling", run: func(tx *store.Tx, w *bigworld.World) error {

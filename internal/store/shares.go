@@ -40,8 +40,8 @@ func (tx *Tx) scanShare(r *sql.Rows, s *domain.ProjectShare) error {
 // "projectID/imageID".
 func (tx *Tx) Shares(projectIDs, imageIDs []string) (map[string]domain.ProjectShare, error) {
 	out := map[string]domain.ProjectShare{}
-	err := chunks(dedupe(projectIDs), func(pp []string) error {
-		return chunks(dedupe(imageIDs), func(ip []string) error {
+	err := chunks(domain.Unique(projectIDs), func(pp []string) error {
+		return chunks(domain.Unique(imageIDs), func(ip []string) error {
 			q, args := with(`SELECT `+tx.sel(shareRow)+` FROM project_shares WHERE project_id IN (…)`, pp)
 			q, args = with(q+` AND image_id IN (…)`, ip, args...)
 			return tx.rows(func(r *sql.Rows) error {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"imageshare/internal/domain"
 )
 
 // This file runs hand-written SQL: each query text is prepared once per
@@ -235,22 +237,9 @@ func parseSQLiteTime(s string) (time.Time, error) {
 	return time.Time{}, errors.New("store: unreadable time " + strconv.Quote(s))
 }
 
-// dedupe returns xs without repeats or empty strings, in first-seen order.
-func dedupe(xs []string) []string {
-	seen := make(map[string]bool, len(xs))
-	out := make([]string, 0, len(xs))
-	for _, x := range xs {
-		if x != "" && !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // sortedCopy returns xs deduplicated and sorted, leaving xs as it was.
 func sortedCopy(xs []string) []string {
-	out := dedupe(xs)
+	out := domain.Unique(xs)
 	slices.Sort(out)
 	return out
 }

@@ -65,7 +65,7 @@ func (tx *Tx) Accounts() ([]domain.Account, error) {
 // AccountNames maps the given account IDs to their names.
 func (tx *Tx) AccountNames(ids []string) (map[string]string, error) {
 	names := make(map[string]string, len(ids))
-	err := chunks(dedupe(ids), func(part []string) error {
+	err := chunks(domain.Unique(ids), func(part []string) error {
 		q, args := with(`SELECT id, name FROM accounts WHERE id IN (…)`, part)
 		return tx.rows(func(r *sql.Rows) error {
 			var id, name string
@@ -146,7 +146,7 @@ func (tx *Tx) Projects(accountID, regionID string) ([]domain.Project, error) {
 // recognizes a recipient project by (every account has a "cn-north-4").
 func (tx *Tx) ProjectNames(ids []string) (map[string]string, error) {
 	names := make(map[string]string, len(ids))
-	err := chunks(dedupe(ids), func(part []string) error {
+	err := chunks(domain.Unique(ids), func(part []string) error {
 		q, args := with(`SELECT projects.id, accounts.name, projects.name FROM projects
 			JOIN accounts ON accounts.id = projects.account_id WHERE projects.id IN (…)`, part)
 		return tx.rows(func(r *sql.Rows) error {
