@@ -89,7 +89,7 @@ func typeLabel(c echo.Context, typ domain.ImageType) string {
 var actionClasses = map[sharing.Action]string{
 	sharing.ActionShare: "act-share", sharing.ActionStopSharing: "act-stop", sharing.ActionReplicate: "act-replicate",
 	sharing.ActionReplicateInRegion: "act-replicate", sharing.ActionReplicateCrossRegion: "act-replicate-region",
-	sharing.ActionCreateServer: "act-server", sharing.ActionCreateDisk: "act-disk", sharing.ActionDelete: "act-delete",
+	sharing.ActionCreateServer: "act-server", sharing.ActionCreateDisk: "act-disk", sharing.ActionDelete: "act-delete danger",
 	sharing.ActionChangeOS: "act-changeos", sharing.ActionReinstall: "act-reinstall", sharing.ActionCreateImage: "act-create-image",
 	sharing.ActionRestoreDisk: "act-restore", sharing.ActionUpload: "act-upload", sharing.ActionDownload: "act-download",
 }
