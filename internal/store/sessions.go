@@ -61,12 +61,24 @@ func (tx *Tx) SetUserDisabled(userID string, disabled bool) error {
 // concurrent changes until the transaction ends; a key without failures is
 // the zero value with that key.
 func (tx *Tx) AuthFailure(key string) (domain.AuthFailure, error) {
-	if err := tx.db.Clauses(clause.OnConflict{DoNothing: true}).Create(&domain.AuthFailure{Key: key}).Error; err != nil {
-		return domain.AuthFailure{}, wrap(err)
+	// On PostgreSQL a concurrent success may delete the row between the
+	// insert (which found it there) and the lock (which then finds
+	// nothing): insert it again and retry, rather than answer "not found".
+	for attempt := 0; ; attempt++ {
+		if err := tx.db.Clauses(clause.OnConflict{DoNothing: true}).Create(&domain.AuthFailure{Key: key}).Error; err != nil {
+			return domain.AuthFailure{}, wrap(err)
+		}
+		var fs []domain.AuthFailure
+		if err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key = ?", key).Limit(1).Find(&fs).Error; err != nil {
+			return domain.AuthFailure{}, wrap(err)
+		}
+		if len(fs) == 1 {
+			return fs[0], nil
+		}
+		if attempt == 10 {
+			return domain.AuthFailure{}, errBusy()
+		}
 	}
-	var f domain.AuthFailure
-	err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key = ?", key).Take(&f).Error
-	return f, wrap(err)
 }
 
 // AuthFailureOf reads the failure count of a key without locking it or

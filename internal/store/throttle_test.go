@@ -1,0 +1,69 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"imageshare/internal/store"
+)
+
+// A user's failure count is read and locked by every login attempt and
+// deleted by every success. Logins of one user in parallel (a script that
+// asks for tokens) must never see the row vanish between the two: on
+// PostgreSQL a delete committed between the insert and the lock used to
+// answer "not found", which reached the client as a 404.
+func TestAuthFailureSurvivesConcurrentSuccesses(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "throttle.db")
+	if pg != nil {
+		var err error
+		if dsn, err = pg.NewDatabase(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := store.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	ctx := context.Background()
+	const key, workers, rounds = "user:acme/alice@127.0.0.1", 8, 60
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*rounds)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < rounds; i++ {
+				err := st.Write(ctx, func(tx *store.Tx) error {
+					f, err := tx.AuthFailure(key)
+					if err != nil {
+						return err
+					}
+					f.Failures++
+					f.LastFailure = time.Now()
+					return tx.PutAuthFailure(f)
+				})
+				if err != nil {
+					errs <- err
+				}
+				if err := st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteAuthFailure(key) }); err != nil {
+					errs <- err
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	n := 0
+	for err := range errs {
+		if n++; n <= 3 {
+			t.Errorf("a login's throttling step failed: %v", err)
+		}
+	}
+	if n > 3 {
+		t.Errorf("… and %d more", n-3)
+	}
+}
