@@ -38,9 +38,15 @@ func statusOf(e *domain.Error) int {
 		return http.StatusRequestEntityTooLarge
 	case domain.KindUnavailable:
 		return http.StatusServiceUnavailable // with Retry-After
+	case domain.KindCancelled:
+		return statusClientClosed
 	}
 	return http.StatusInternalServerError
 }
+
+// statusClientClosed is the status a request the client closed is logged
+// with (nginx's 499): not a server error, and never sent to anyone.
+const statusClientClosed = 499
 
 // retryAfter is what a 503 asks the browser to wait, in seconds.
 const retryAfter = "2"
@@ -77,7 +83,7 @@ func problemOf(c echo.Context, err error) *views.Problem {
 func (h *console) refused(c echo.Context, err error, inputs []string, rerender func(status int, pr *views.Problem) error) error {
 	e := domain.AsError(err)
 	switch {
-	case e.Kind == domain.KindInternal, e.Kind == domain.KindUnavailable:
+	case e.Kind == domain.KindInternal, e.Kind == domain.KindUnavailable, e.Kind == domain.KindCancelled:
 		return err
 	case e.Kind == domain.KindNotFound && (e.Subject == "" || !slices.Contains(inputs, e.Subject)):
 		return err

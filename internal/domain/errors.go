@@ -30,6 +30,7 @@ const (
 	KindUnauthorized Kind = "unauthorized" // not logged in, or bad credentials
 	KindTooLarge     Kind = "too_large"    // the request is bigger than one call may be
 	KindUnavailable  Kind = "unavailable"  // busy right now: try again shortly
+	KindCancelled    Kind = "cancelled"    // the client went away: nobody reads the answer
 	KindInternal     Kind = "internal"     // our fault
 )
 
@@ -53,6 +54,7 @@ const (
 	CodeInternal        = "IMG.0500"
 	CodeTooLarge        = "IMG.0413" // a request over the configured maximum
 	CodeBusy            = "IMG.0503" // the database is busy: retry
+	CodeCancelled       = "IMG.0499" // the client closed the request
 )
 
 // Error is the one error type of ImageShare. Code is the IMS code; Message is a

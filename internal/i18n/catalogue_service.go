@@ -73,6 +73,7 @@ var serviceMessages = map[string][2]string{
 	"err.not_found":                      {"The %s does not exist.", "%s不存在。"},
 	"err.owner_only":                     {"This operation can be performed only by the image owner.", "只有镜像所有者可以执行此操作。"},
 	"err.exists":                         {"It already exists.", "已存在。"},
+	"err.timed_out":                      {"The request took too long; try again in a moment.", "请求超时，请稍后重试。"},
 	"err.cancelled":                      {"The request was cancelled.", "请求已取消。"},
 	"err.bad_text_db":                    {"The request contains text the database cannot store or search: remove control characters and shorten it.", "请求中含有数据库无法存储或检索的文本：请删除控制字符并缩短内容。"},
 	"err.cursor":                         {"The page cursor is not one this server gave out.", "该分页游标不是本服务器给出的。"},

@@ -35,3 +35,6 @@ func (l traceLogger) Trace(_ context.Context, _ time.Time, fc func() (string, in
 	q, _ := fc()
 	l.fn(q, nil)
 }
+
+// Wrap is wrap, for tests of the error mapping.
+func Wrap(err error) error { return wrap(err) }

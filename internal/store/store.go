@@ -369,8 +369,12 @@ func wrap(err error) error {
 		return domain.ErrNotFound("object")
 	case errors.Is(err, gorm.ErrDuplicatedKey):
 		return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.exists")
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return domain.Errorf(domain.KindInternal, domain.CodeInternal, "err.cancelled")
+	case errors.Is(err, context.Canceled):
+		// The client hung up (or the server is stopping): not a failure of
+		// ours, and nobody reads the answer.
+		return domain.Errorf(domain.KindCancelled, domain.CodeCancelled, "err.cancelled")
+	case errors.Is(err, context.DeadlineExceeded):
+		return domain.Errorf(domain.KindUnavailable, domain.CodeBusy, "err.timed_out")
 	case isBusy(err):
 		return errBusy()
 	case badText(err):

@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"imageshare/internal/domain"
 	"imageshare/internal/store"
 )
 
@@ -65,5 +67,23 @@ func TestAuthFailureSurvivesConcurrentSuccesses(t *testing.T) {
 	}
 	if n > 3 {
 		t.Errorf("… and %d more", n-3)
+	}
+}
+
+// A request its client closed is not a failure of the server: the store
+// says "cancelled" (logged as 499, not an error), and a request that ran
+// out of time says "try again" (503), never "internal error".
+func TestCancelledAndTimedOutRequestsAreNotInternalErrors(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want domain.Kind
+	}{
+		{context.Canceled, domain.KindCancelled},
+		{fmt.Errorf("query: %w", context.Canceled), domain.KindCancelled},
+		{context.DeadlineExceeded, domain.KindUnavailable},
+	} {
+		if got := domain.KindOf(store.Wrap(c.err)); got != c.want {
+			t.Errorf("%v: kind %q, want %q", c.err, got, c.want)
+		}
 	}
 }

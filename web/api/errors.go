@@ -51,6 +51,8 @@ func statusOf(st style, e *domain.Error) int {
 		return http.StatusInternalServerError
 	case e.Kind == domain.KindUnavailable:
 		return http.StatusServiceUnavailable // with Retry-After
+	case e.Kind == domain.KindCancelled:
+		return 499 // the client closed the request (nginx's code): logged, never read
 	case e.Kind == domain.KindTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case e.Code == codeUnsupportedMedia:
