@@ -87,3 +87,34 @@ func TestListImagesSortedPaging(t *testing.T) {
 		t.Errorf("sort_key=owner: %v, want invalid", err)
 	}
 }
+
+// TestS01_ActorsProjectIsTrustedOnlyAsAuthenticated: an API token's
+// request carries its project as authentication read it, and the service
+// uses it instead of reading it again; a project that does not name the
+// actor's own project and account is ignored, and the project is read and
+// checked as before (another account's project is not found).
+func TestS01_ActorsProjectIsTrustedOnlyAsAuthenticated(t *testing.T) {
+	e := newEnv(t, 0)
+	owner, rec := e.actor("owner", ""), e.actor("rec", "")
+	img := e.image(owner, "img", domain.TypeSystem)
+	q := sharing.ImageQuery{Own: true, Shared: true}
+	want, _, err := e.svc.ListImages(e.ctx, owner, q)
+	e.must(err, "list")
+
+	withProject := owner
+	withProject.Project, err = e.st.One(e.ctx).Project(owner.ProjectID)
+	e.must(err, "project")
+	got, _, err := e.svc.ListImages(e.ctx, withProject, q)
+	e.must(err, "list with the authenticated project")
+	if len(got) != len(want) || len(got) == 0 || got[0].ID != img.ID {
+		t.Errorf("with the authenticated project: %d images, want %d (%s first)", len(got), len(want), img.ID)
+	}
+
+	// A project that is not the actor's own is not taken on trust.
+	forged := rec
+	forged.ProjectID = owner.ProjectID
+	forged.Project = domain.Project{ID: owner.ProjectID, AccountID: owner.AccountID}
+	if _, _, err := e.svc.ListImages(e.ctx, forged, q); domain.KindOf(err) != domain.KindNotFound {
+		t.Errorf("another account's project given as the actor's: %v, want not found", err)
+	}
+}

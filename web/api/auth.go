@@ -47,7 +47,7 @@ func (a *API) session(c echo.Context, secret string) (session, error) {
 	}
 	p := ts.Principal
 	return session{token: ts.Token, principal: p, project: ts.Project,
-		actor: sharing.Actor{AccountID: p.AccountID, UserID: p.UserID, UserName: p.UserName, ProjectID: ts.Project.ID}}, nil
+		actor: sharing.Actor{AccountID: p.AccountID, UserID: p.UserID, UserName: p.UserName, ProjectID: ts.Project.ID, Project: ts.Project}}, nil
 }
 
 // baseURL is where clients reach the server, for catalogs and links.
