@@ -72,7 +72,8 @@ type viewer struct {
 
 // Actor is the viewer as the sharing service knows it.
 func (v *viewer) Actor() sharing.Actor {
-	return sharing.Actor{AccountID: v.AccountID, UserID: v.UserID, UserName: v.UserName, ProjectID: v.Project.ID}
+	// The project was read among the account's own in this request.
+	return sharing.Actor{AccountID: v.AccountID, UserID: v.UserID, UserName: v.UserName, ProjectID: v.Project.ID, Project: v.Project}
 }
 
 func viewerOf(c echo.Context) *viewer {
