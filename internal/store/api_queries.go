@@ -120,7 +120,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 			query += " AND (" + col + ", images.id) " + op + " (?, ?)"
 			args = append(args, q.After.value(q.SortKey), q.After.ID)
 		}
-		return query + " ORDER BY " + col + " " + dir + ", images.id " + dir + " LIMIT ?", append(args, limit+1)
+		return query + " ORDER BY " + col + " " + dir + ", images.id " + dir + limitClause(limit+1), args
 	}
 	filters := func(query string, args []any) (string, []any) {
 		if q.Status != "" {
@@ -191,8 +191,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 				query += ` AND (ps.image_created_at, ps.image_id) < (?, ?)`
 				args = append(args, q.After.CreatedAt, q.After.ID)
 			}
-			query += ` ORDER BY ps.image_created_at DESC, ps.image_id DESC LIMIT ?`
-			args = append(args, limit+1)
+			query += ` ORDER BY ps.image_created_at DESC, ps.image_id DESC` + limitClause(limit+1)
 		} else {
 			query, args = imageKeyset(query, args)
 		}

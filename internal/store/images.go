@@ -214,7 +214,7 @@ func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[Counted
 		}, `SELECT `+tx.sel(countedRow)+from+cond+order, append(args, more...)...)
 		return window(rows, p, key), err
 	}
-	ims, err := tx.images(`SELECT `+tx.sel(imageRow)+from+cond+order, append(args, budget(more)...)...)
+	ims, err := tx.images(`SELECT `+tx.sel(imageRow)+from+cond+budget(order), append(args, more...)...)
 	if err != nil {
 		return Window[CountedImage]{}, err
 	}

@@ -43,11 +43,9 @@ func sortKey(s ListSort, c Cursor) Cursor {
 	return Cursor{Time: c.Time, ID: c.ID}
 }
 
-// budget replaces the LIMIT of keyset's arguments with scanBudget.
-func budget(args []any) []any {
-	args = slices.Clone(args)
-	args[len(args)-1] = scanBudget
-	return args
+// budget replaces the LIMIT of keyset's ORDER BY with scanBudget.
+func budget(order string) string {
+	return order[:strings.LastIndex(order, " LIMIT ")] + limitClause(scanBudget)
 }
 
 // contains reports whether s contains sub, ignoring case ("" matches all).
@@ -116,12 +114,12 @@ func (tx *Tx) SharedList(projectID, status string, f SharedFilter, p Page) (Wind
 	q := `SELECT ` + tx.sel(sharedRow) + ` FROM project_shares ps
 		JOIN images ON images.id = ps.image_id
 		JOIN accounts ON accounts.id = images.account_id
-		WHERE ps.project_id = ? AND ps.status = ?` + cond + order
+		WHERE ps.project_id = ? AND ps.status = ?` + cond
 	if !f.filtered() {
-		rows, err := tx.sharedImages(q, append([]any{projectID, status}, args...)...)
+		rows, err := tx.sharedImages(q+order, append([]any{projectID, status}, args...)...)
 		return window(rows, p, key), err
 	}
-	rows, err := tx.sharedImages(q, append([]any{projectID, status}, budget(args)...)...)
+	rows, err := tx.sharedImages(q+budget(order), append([]any{projectID, status}, args...)...)
 	return filteredWindow(rows, p, key, func(s SharedImage) bool {
 		return contains(s.Name, f.Name) && contains(s.OwnerAccountName, f.Owner) && (f.Type == "" || s.Type == f.Type)
 	}), err
@@ -145,7 +143,7 @@ func (tx *Tx) Servers(projectID string, f ResourceFilter, p Page) (Window[domain
 		err := tx.db.Raw(`SELECT * FROM servers WHERE project_id = ?`+cond+order, append([]any{projectID}, args...)...).Scan(&ss).Error
 		return window(ss, p, key), wrap(err)
 	}
-	err := tx.db.Raw(`SELECT * FROM servers WHERE project_id = ?`+cond+order, append([]any{projectID}, budget(args)...)...).Scan(&ss).Error
+	err := tx.db.Raw(`SELECT * FROM servers WHERE project_id = ?`+cond+budget(order), append([]any{projectID}, args...)...).Scan(&ss).Error
 	return filteredWindow(ss, p, key, func(s domain.Server) bool { return contains(s.Name, f.Name) }), wrap(err)
 }
 
@@ -159,7 +157,7 @@ func (tx *Tx) Disks(projectID string, f ResourceFilter, p Page) (Window[domain.D
 		err := tx.db.Raw(`SELECT * FROM disks WHERE project_id = ?`+cond+order, append([]any{projectID}, args...)...).Scan(&ds).Error
 		return window(ds, p, key), wrap(err)
 	}
-	err := tx.db.Raw(`SELECT * FROM disks WHERE project_id = ?`+cond+order, append([]any{projectID}, budget(args)...)...).Scan(&ds).Error
+	err := tx.db.Raw(`SELECT * FROM disks WHERE project_id = ?`+cond+budget(order), append([]any{projectID}, args...)...).Scan(&ds).Error
 	return filteredWindow(ds, p, key, func(d domain.Disk) bool { return contains(d.Name, f.Name) }), wrap(err)
 }
 

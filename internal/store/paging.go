@@ -105,8 +105,11 @@ func keysetOn(p Page, col, idCol string, desc bool, value func(*Cursor) any) (co
 		cond = " AND (" + col + ", " + idCol + ") " + cmp + " (?, ?)"
 		args = []any{value(p.After), p.After.ID}
 	}
-	order = " ORDER BY " + col + " " + dir + ", " + idCol + " " + dir + " LIMIT ?"
-	return cond, order, append(args, p.size()+1)
+	// The LIMIT is written into the statement, not bound: PostgreSQL plans
+	// a prepared statement once (plan_cache_mode), and a plan made for an
+	// unknown LIMIT may sort a project's every row to return 26.
+	order = " ORDER BY " + col + " " + dir + ", " + idCol + " " + dir + limitClause(p.size()+1)
+	return cond, order, args
 }
 
 // Token is the cursor as an opaque string for URLs and API markers: a
@@ -143,3 +146,6 @@ func ParseCursor(field, token string) (*Cursor, error) {
 	}
 	return &Cursor{Time: time.Unix(0, n).UTC(), ID: id}, nil
 }
+
+// limitClause is a LIMIT of n rows, written as a number (keysetOn).
+func limitClause(n int) string { return " LIMIT " + strconv.Itoa(n) }
