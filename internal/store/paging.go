@@ -105,9 +105,10 @@ func keysetOn(p Page, col, idCol string, desc bool, value func(*Cursor) any) (co
 		cond = " AND (" + col + ", " + idCol + ") " + cmp + " (?, ?)"
 		args = []any{value(p.After), p.After.ID}
 	}
-	// The LIMIT is written into the statement, not bound: PostgreSQL plans
-	// a prepared statement once (plan_cache_mode), and a plan made for an
-	// unknown LIMIT may sort a project's every row to return 26.
+	// The LIMIT is written into the statement, not bound: a plan PostgreSQL
+	// makes once for a prepared statement (its generic plan) then knows
+	// it, where for an unknown LIMIT it may sort a project's every row to
+	// return 26 (see README: plan_cache_mode).
 	order = " ORDER BY " + col + " " + dir + ", " + idCol + " " + dir + limitClause(p.size()+1)
 	return cond, order, args
 }

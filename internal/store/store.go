@@ -26,9 +26,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -140,21 +138,7 @@ func gormConfig() *gorm.Config {
 const pgConnections = 16
 
 func openPostgres(dsn string) (*Store, error) {
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		return nil, fmt.Errorf("store: the PostgreSQL DSN: %w", err)
-	}
-	// Every statement is prepared once per connection; plan it once too.
-	// PostgreSQL otherwise plans a prepared statement again on each of its
-	// first executions and then whenever its generic plan looks costlier
-	// than the custom ones: for a page of shared images planning took
-	// 0.85 ms and running 0.23 ms. The queries are keyset walks of indexes
-	// whose plan does not depend on the values. A DSN may still say
-	// otherwise (plan_cache_mode=auto).
-	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
-	}
-	p, err := newPool(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*cfg)}), postgresRebind)
+	p, err := newPool(postgres.Open(dsn), postgresRebind)
 	if err != nil {
 		return nil, err
 	}
