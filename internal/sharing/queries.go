@@ -567,12 +567,16 @@ func (s *Service) DiskList(ctx context.Context, a Actor, f ResourceFilter, p Pag
 		return out, err
 	}
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
-		w, err := tx.Disks(a.ProjectID, f, p)
+		proj, err := s.project(tx, a)
+		if err != nil {
+			return err
+		}
+		w, err := tx.Disks(proj.ID, f, p)
 		if err != nil {
 			return err
 		}
 		out.Window = Window[DiskRow]{Rows: diskRows(w.Rows), Next: w.Next, Prev: w.Prev}
-		c, err := tx.ProjectCounts(a.ProjectID)
+		c, err := tx.ProjectCounts(proj.ID)
 		out.Total = c.Disks
 		return err
 	})
