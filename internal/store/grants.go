@@ -33,13 +33,6 @@ func (tx *Tx) Grants(imageID string) ([]domain.Grant, error) {
 	return tx.grants(`SELECT `+tx.sel(grantRow)+` FROM grants WHERE image_id = ? ORDER BY created_at, id`, imageID)
 }
 
-// GrantsPage returns a page of an image's grants, oldest first (idx_grant_image).
-func (tx *Tx) GrantsPage(imageID string, p Page) (Window[domain.Grant], error) {
-	cond, order, more := keyset(p, "grants.created_at", "grants.id", false)
-	gs, err := tx.grants(`SELECT `+tx.sel(grantRow)+` FROM grants WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
-	return window(gs, p, func(g domain.Grant) Cursor { return Cursor{Time: g.CreatedAt, ID: g.ID} }), err
-}
-
 // GrantsTo returns the grants of the images to targets of one kind.
 func (tx *Tx) GrantsTo(imageIDs []string, kind string, targetIDs []string) ([]domain.Grant, error) {
 	var out []domain.Grant
