@@ -53,11 +53,11 @@ func (h *console) renderShare(c echo.Context, status int, f shareForm, pr *views
 	if len(f.Images) != 1 {
 		v.Tab = ""
 	}
-	for _, id := range f.Images {
-		iv, err := h.sh.ImageWithCounts(ctx, a, id)
-		if err != nil {
-			return err
-		}
+	ivs, err := h.sh.ImagesWithCounts(ctx, a, f.Images)
+	if err != nil {
+		return err
+	}
+	for _, iv := range ivs {
 		v.Images = append(v.Images, views.ImageRef{ID: iv.ID, Name: iv.Name})
 		v.Owned = iv.Owned
 		switch {

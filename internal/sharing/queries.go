@@ -258,9 +258,64 @@ func (s *Service) imageView(tx *store.Tx, a Actor, id string, counts bool) (Imag
 		}
 		v.Recipients = grants[v.ID]
 	}
+	s.addOffers(&v)
+	return v, nil
+}
+
+// addOffers completes a view that has its counts with the S09 limit and
+// the actions the image offers its viewer.
+func (s *Service) addOffers(v *ImageView) {
 	v.AcceptedLimit = s.lim.MaxAcceptedFor(v.Type)
 	v.Offers = s.imageOffers(ImageState{Image: v.Image, Owned: v.Owned, ShareStatus: v.ShareStatus, Accepted: v.Accepted, Recipients: v.Recipients})
-	return v, nil
+}
+
+// ImagesWithCounts is ImageWithCounts for several images at once (a
+// selection in the share dialog, up to a page of 100), each once, in the
+// order given, in a fixed number of queries however many. An image the
+// project cannot see is not found. OwnerAccountName is not read.
+func (s *Service) ImagesWithCounts(ctx context.Context, a Actor, ids []string) (out []ImageView, err error) {
+	ids = domain.Unique(ids)
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		p, err := s.project(tx, a)
+		if err != nil {
+			return err
+		}
+		seen, err := s.imagesFor(tx, p, ids)
+		if err != nil {
+			return err
+		}
+		var owned []string
+		for _, id := range ids {
+			im, ok := seen[id]
+			if !ok {
+				return domain.ErrImageNotFound()
+			}
+			if im.owned {
+				owned = append(owned, id)
+			}
+		}
+		accepted, err := tx.AcceptedCounts(owned)
+		if err != nil {
+			return err
+		}
+		grants, err := tx.GrantCounts(owned)
+		if err != nil {
+			return err
+		}
+		out = make([]ImageView, 0, len(ids))
+		for _, id := range ids {
+			im := seen[id]
+			v := ImageView{Image: im.Image, Owned: im.owned, ShareStatus: im.shareStatus}
+			if v.Owned {
+				v.Accepted, v.Recipients = accepted[id], grants[id]
+			}
+			v.Visibility = VisibilityOf(v.Image, v.Owned, v.Recipients > 0)
+			s.addOffers(&v)
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Recipient is a member of an image as its owner sees it.
