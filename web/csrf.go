@@ -44,21 +44,39 @@ func (h *console) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return next(c)
 		}
-		if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
-			return echo.NewHTTPError(http.StatusForbidden, "invalid csrf token: the request came from another site")
+		if err := crossSite(r); err != nil {
+			return err
 		}
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
 			got = c.FormValue("_csrf")
 		}
-		if got == "" {
-			return echo.NewHTTPError(http.StatusBadRequest, "missing csrf token")
-		}
-		if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			return echo.NewHTTPError(http.StatusForbidden, "invalid csrf token")
+		if err := tokenRefusal(got, want); err != nil {
+			return err
 		}
 		return next(c)
 	}
+}
+
+// crossSite refuses a state change sent by a page of another site (403).
+func crossSite(r *http.Request) error {
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		return echo.NewHTTPError(http.StatusForbidden, "invalid csrf token: the request came from another site")
+	}
+	return nil
+}
+
+// tokenRefusal is why a request carrying the CSRF token got is refused
+// when its session's token is want: 400 without one, 403 with another;
+// nil when it is the one.
+func tokenRefusal(got, want string) error {
+	if got == "" {
+		return echo.NewHTTPError(http.StatusBadRequest, "missing csrf token")
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return echo.NewHTTPError(http.StatusForbidden, "invalid csrf token")
+	}
+	return nil
 }
 
 func csrfToken(c echo.Context) string {

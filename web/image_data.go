@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/subtle"
 	"errors"
 	"io"
 	"net/http"
@@ -65,12 +64,12 @@ func (h *console) csrfStream(next echo.HandlerFunc) echo.HandlerFunc {
 		want := h.csrfTokenOf(session(c).ID)
 		c.Set(ctxCSRF, want)
 		r := c.Request()
-		if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
-			return echo.NewHTTPError(http.StatusForbidden, "invalid csrf token: the request came from another site")
+		if err := crossSite(r); err != nil {
+			return err
 		}
 		if got := r.Header.Get("X-CSRF-Token"); got != "" {
-			if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-				return echo.NewHTTPError(http.StatusForbidden, "invalid csrf token")
+			if err := tokenRefusal(got, want); err != nil {
+				return err
 			}
 			c.Set(ctxCSRFChecked, true)
 		}
@@ -100,8 +99,10 @@ func (h *console) streamedFile(c echo.Context, field string) (io.Reader, error) 
 		switch part.FormName() {
 		case "_csrf":
 			got, _ := io.ReadAll(io.LimitReader(part, 256))
-			if !checked && subtle.ConstantTimeCompare(got, []byte(csrfToken(c))) != 1 {
-				return nil, echo.NewHTTPError(http.StatusForbidden, "invalid csrf token")
+			if !checked {
+				if err := tokenRefusal(string(got), csrfToken(c)); err != nil {
+					return nil, err
+				}
 			}
 			checked = true
 		case field:

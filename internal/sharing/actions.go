@@ -109,7 +109,7 @@ func dataRefusal(st ImageState) *domain.Error {
 	if e := downloadRefusal(st.Owned, st.ShareStatus); e != nil {
 		return e
 	}
-	if st.Image.Status != domain.StatusActive || !st.Image.HasData() {
+	if !downloadable(st.Image) {
 		return ErrNoData()
 	}
 	return nil

@@ -37,6 +37,10 @@ func (s *Service) errTooLarge() *domain.Error {
 	return domain.Errorf(domain.KindTooLarge, domain.CodeTooLarge, "The image data is larger than this server's limit of %d bytes.", s.lim.MaxImageBytes)
 }
 
+// downloadable reports whether img has data to read: active, with data
+// (an upload under way or cut off has none yet).
+func downloadable(img domain.Image) bool { return img.Status == domain.StatusActive && img.HasData() }
+
 // ErrNoData is the refusal to download an image that has no data (yet).
 func ErrNoData() *domain.Error {
 	return domain.Errorf(domain.KindConflict, domain.CodeUnavailable, "err.no_data")
@@ -251,7 +255,7 @@ func (s *Service) OpenData(ctx context.Context, a Actor, imageID string) (ImageD
 	if e := downloadRefusal(v.Owned, v.ShareStatus); e != nil {
 		return ImageData{}, e
 	}
-	if v.Status != domain.StatusActive || !v.HasData() {
+	if !downloadable(v.Image) {
 		return ImageData{ImageView: v}, nil
 	}
 	if s.data == nil {

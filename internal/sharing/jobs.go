@@ -262,7 +262,7 @@ func (s *Service) runOneJob(ctx context.Context) (bool, error) {
 	cols["entities"] = string(b)
 	if cause != nil {
 		e := domain.AsError(cause)
-		cols["status"], cols["error_code"], cols["fail_reason"] = domain.JobFail, e.Code, clip(e.Message+subjectSuffix(e), 1000)
+		cols["status"], cols["error_code"], cols["fail_reason"] = domain.JobFail, e.Code, domain.Clip(e.Message+subjectSuffix(e), 1000)
 	}
 	return true, s.st.Write(run, func(tx *store.Tx) error {
 		if _, err := tx.FinishClaimedJob(j.ID, s.worker, cols); err != nil {

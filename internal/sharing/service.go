@@ -141,11 +141,11 @@ func (s *Service) change(ctx context.Context, a Actor, action string, tg target,
 }
 
 func (s *Service) event(a Actor, action string, tg target, result, detail string) *domain.AuditEvent {
-	detail = clip(detail, 500)
+	detail = domain.Clip(detail, 500)
 	if ids := strings.Split(tg.id, ","); len(tg.id) > 64 {
 		// Several images in one change: the first names the target, the
 		// detail says the rest.
-		tg.id = clip(fmt.Sprintf("%s +%d", ids[0], len(ids)-1), 64)
+		tg.id = domain.Clip(fmt.Sprintf("%s +%d", ids[0], len(ids)-1), 64)
 	}
 	return &domain.AuditEvent{
 		Time: s.now(), AccountID: a.AccountID, UserID: a.UserID, UserName: a.UserName, ProjectID: a.ProjectID,
@@ -165,9 +165,6 @@ func (s *Service) recordFailure(ctx context.Context, a Actor, action string, tg 
 		s.log.Error("internal error", "action", action, "err", cause)
 	}
 }
-
-// clip shortens s to at most n characters, marking the cut.
-func clip(s string, n int) string { return domain.Clip(s, n) }
 
 func subjectSuffix(e *domain.Error) string {
 	if e.Subject == "" {

@@ -115,7 +115,7 @@ func (a *API) writeError(c echo.Context, st style, err error) error {
 	case http.StatusServiceUnavailable:
 		c.Response().Header().Set("Retry-After", retryAfter)
 	}
-	msg := clipText(e.Message, 1024)
+	msg := domain.Clip(e.Message, 1024)
 	if e.Subject != "" && !strings.Contains(msg, e.Subject) {
 		msg += " (" + e.Subject + ")"
 	}
@@ -163,7 +163,7 @@ func decode(c echo.Context, v any) error {
 		case errors.As(err, &tooLarge):
 			return errBodyTooLarge()
 		}
-		return domain.ErrInvalid("body", "The request body is not valid JSON for this call: %s.", clipText(err.Error(), 120))
+		return domain.ErrInvalid("body", "The request body is not valid JSON for this call: %s.", domain.Clip(err.Error(), 120))
 	}
 	return nil
 }
@@ -182,10 +182,6 @@ func isJSON(ct string) bool {
 	}
 	return mt == "application/json" || strings.HasPrefix(mt, "application/") && (strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "-json-patch"))
 }
-
-// clipText shortens s to n characters: an error never repeats a long
-// input back.
-func clipText(s string, n int) string { return domain.Clip(s, n) }
 
 // logError logs a failed request once, with its request ID, so that the
 // line a client reports (X-Request-Id) finds the cause.
