@@ -232,7 +232,7 @@ func (s *Service) UserPrincipal(ctx context.Context, accountName, userName strin
 	if err != nil {
 		return Principal{}, err
 	}
-	return Principal{AccountID: acc.ID, AccountName: acc.Name, Site: acc.Site, UserID: u.ID, UserName: u.Name}, nil
+	return principalOf(store.UserAccount{Account: acc, User: u}), nil
 }
 
 // keyChange runs fn in a write transaction with its line in the trail

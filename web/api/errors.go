@@ -32,6 +32,10 @@ const codeForbidden = "IMG.0403"
 // codeUnsupportedMedia marks a body that is not JSON.
 const codeUnsupportedMedia = "IMG.0415"
 
+// statusClientClosed is the status a request its client closed is logged
+// with (nginx's 499): not a server error, and never read by anyone.
+const statusClientClosed = 499
+
 // retryAfter is what a 503 asks clients to wait, in seconds: the database
 // was busy for the length of a retried transaction, rarely longer.
 const retryAfter = "2"
@@ -52,7 +56,7 @@ func statusOf(st style, e *domain.Error) int {
 	case e.Kind == domain.KindUnavailable:
 		return http.StatusServiceUnavailable // with Retry-After
 	case e.Kind == domain.KindCancelled:
-		return 499 // the client closed the request (nginx's code): logged, never read
+		return statusClientClosed
 	case e.Kind == domain.KindTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case e.Code == codeUnsupportedMedia:
