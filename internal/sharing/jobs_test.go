@@ -175,6 +175,59 @@ func TestRecipientsPageOfAThousandListsThemAll(t *testing.T) {
 	}
 }
 
+// TestMembersAreRecipientsWithoutNames: the API's member list (read
+// without the joins for names) has every member of every kind the console's
+// recipient list has, with the same IDs, URNs, statuses and times, page for
+// page; only the names of projects and accounts are left out.
+func TestMembersAreRecipientsWithoutNames(t *testing.T) {
+	e := newEnv(t, 60)
+	owner, rec := e.actor("owner", ""), e.actor("rec", "")
+	img := e.image(owner, "web", domain.TypeSystem)
+	recipients := []string{rec.ProjectID, e.accountID("other"), orgURN(e, "ou-b")}
+	for i := 0; i < 60; i++ {
+		recipients = append(recipients, e.accountID(fmt.Sprintf("acc%03d", i)))
+	}
+	e.share(owner, img.ID, recipients...)
+	e.must(e.svc.Accept(e.ctx, rec, []string{img.ID}), "accept")
+	var members, console []sharing.Recipient
+	for _, c := range []struct {
+		list func(sharing.Page) (sharing.Window[sharing.Recipient], error)
+		into *[]sharing.Recipient
+	}{
+		{func(p sharing.Page) (sharing.Window[sharing.Recipient], error) { return e.svc.Members(e.ctx, owner, img.ID, p) }, &members},
+		{func(p sharing.Page) (sharing.Window[sharing.Recipient], error) { return e.svc.Recipients(e.ctx, owner, img.ID, p) }, &console},
+	} {
+		for p := (sharing.Page{Limit: 25}); ; {
+			w, err := c.list(p)
+			e.must(err, "list members")
+			*c.into = append(*c.into, w.Rows...)
+			if w.Next == nil {
+				break
+			}
+			p.After = w.Next
+		}
+	}
+	if len(console) != len(recipients) {
+		t.Fatalf("the console lists %d recipients, want %d", len(console), len(recipients))
+	}
+	kinds := map[string]bool{}
+	for i, want := range console {
+		kinds[want.Kind] = true
+		if want.Name == "" {
+			t.Errorf("the console's %s recipient %s has no name", want.Kind, want.Label)
+		}
+		if want.Kind != domain.GrantOrganization {
+			want.Name = ""
+		}
+		if i >= len(members) || members[i] != want {
+			t.Errorf("member %d: %+v, want %+v", i, members[min(i, len(members)-1)], want)
+		}
+	}
+	if len(members) != len(console) || len(kinds) != 3 {
+		t.Errorf("%d members, %d recipients of kinds %v; want the same, of 3 kinds", len(members), len(console), kinds)
+	}
+}
+
 // TestImageJobsAreSettledByTheWorker: a job that waits for an image (a
 // replica, an image made by the SDK's creation calls) ends when its image
 // finishes saving, or fails when the image is deleted first, without anyone

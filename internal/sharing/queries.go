@@ -350,7 +350,9 @@ func (s *Service) Recipients(ctx context.Context, a Actor, imageID string, p Pag
 
 // Members lists a page of an image's members as the actor may see them
 // (Glance's rule): all of them for the owner, only its own membership for
-// a recipient, "not found" for anyone else (S01).
+// a recipient, "not found" for anyone else (S01). The API shows no names
+// of member projects and accounts, so none are read (Name is empty but
+// for organizations).
 func (s *Service) Members(ctx context.Context, a Actor, imageID string, p Page) (out Window[Recipient], err error) {
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		v, err := s.imageView(tx, a, imageID, false)
@@ -362,7 +364,7 @@ func (s *Service) Members(ctx context.Context, a Actor, imageID string, p Page) 
 			out.Rows = []Recipient{r}
 			return err
 		}
-		w, err := tx.Members(imageID, p)
+		w, err := tx.MemberStates(imageID, p)
 		out = Window[Recipient]{Rows: recipientsFrom(w.Rows), Next: w.Next, Prev: w.Prev}
 		return err
 	})

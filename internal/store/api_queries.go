@@ -216,7 +216,7 @@ type ImageAccepted struct {
 }
 
 // acceptedRow is an image's ID, type and number of accepted recipients.
-var acceptedRow = pack(txt("decisions.image_id"), txt("images.type"), val("COUNT(*)"))
+var acceptedRow = pack(key("decisions.image_id"), key("images.type"), val("COUNT(*)"))
 
 // AcceptedByImage returns, for each image of the project with accepted
 // recipients, its type and their number (what IMS reports as the

@@ -11,7 +11,7 @@ import (
 )
 
 // grantRow is the packed column of a grant (grants reads it).
-var grantRow = pack(txt("grants.id"), txt("grants.image_id"), txt("grants.kind"), txt("grants.target_id"),
+var grantRow = pack(key("grants.id"), key("grants.image_id"), key("grants.kind"), txt("grants.target_id"),
 	val("grants.created_at"), val("grants.updated_at"))
 
 // grants runs a query of packed grant rows.
@@ -149,7 +149,7 @@ func (tx *Tx) DeleteGrants(imageID string, grantIDs []string) error {
 }
 
 // decisionRow is the packed column of a decision.
-var decisionRow = pack(txt("grant_id"), txt("recipient_id"), txt("image_id"), txt("status"), txt("account_id"), txt("user_id"), val("updated_at"))
+var decisionRow = pack(key("grant_id"), key("recipient_id"), key("image_id"), key("status"), key("account_id"), key("user_id"), val("updated_at"))
 
 // Decisions returns the decisions on the given grants.
 func (tx *Tx) Decisions(grantIDs []string) ([]domain.Decision, error) {

@@ -11,12 +11,12 @@ import (
 )
 
 // imageCols are an image's columns, to pack, in readImage's order.
-var imageCols = []column{txt("images.id"), txt("images.project_id"), txt("images.account_id"), txt("images.region_id"), txt("images.name"),
-	txt("images.description"), txt("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
-	txt("images.status"), val("images.encrypted"), txt("images.origin_kind"), txt("images.origin_ref"), txt("images.properties"),
+var imageCols = []column{key("images.id"), key("images.project_id"), key("images.account_id"), txt("images.region_id"), txt("images.name"),
+	txt("images.description"), key("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
+	key("images.status"), val("images.encrypted"), key("images.origin_kind"), txt("images.origin_ref"), txt("images.properties"),
 	txt("images.container_format"), txt("images.disk_format"), val("images.min_ram_mb"), txt("images.tags"), val("images.protected"),
-	txt("images.visibility"), txt("images.data_key"), val("images.size_bytes"), txt("images.checksum"), txt("images.hash_value"),
-	txt("images.upload_id"),
+	key("images.visibility"), key("images.data_key"), val("images.size_bytes"), txt("images.checksum"), txt("images.hash_value"),
+	key("images.upload_id"),
 	val("images.save_started_at"), val("images.ready_at"), val("images.created_at"), val("images.updated_at")}
 
 // imageRow is the packed column of an image alone.
@@ -36,11 +36,11 @@ func readImage(u *unpacked, im *domain.Image) {
 // listedCols are the columns lists of images show (listed): all but the
 // region, the image an image was copied from, its upload and the save's
 // times, which only an image's own page and its progress need.
-var listedCols = []column{txt("images.id"), txt("images.project_id"), txt("images.account_id"), txt("images.name"),
-	txt("images.description"), txt("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
-	txt("images.status"), val("images.encrypted"), txt("images.origin_kind"), txt("images.properties"),
+var listedCols = []column{key("images.id"), key("images.project_id"), key("images.account_id"), txt("images.name"),
+	txt("images.description"), key("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
+	key("images.status"), val("images.encrypted"), key("images.origin_kind"), txt("images.properties"),
 	txt("images.container_format"), txt("images.disk_format"), val("images.min_ram_mb"), txt("images.tags"), val("images.protected"),
-	txt("images.visibility"), txt("images.data_key"), val("images.size_bytes"), txt("images.checksum"), txt("images.hash_value"),
+	key("images.visibility"), key("images.data_key"), val("images.size_bytes"), txt("images.checksum"), txt("images.hash_value"),
 	val("images.created_at"), val("images.updated_at")}
 
 // readListed reads listedCols from a packed row; the image's region,
@@ -92,7 +92,7 @@ type ImageSeen struct {
 
 // seenRow is an image with its status for a project, its owner's name and
 // whether it has members.
-var seenRow = pack(append(slices.Clone(imageCols), txt("ps.status"), txt("accounts.name"), val(hasGrants))...)
+var seenRow = pack(append(slices.Clone(imageCols), key("ps.status"), txt("accounts.name"), val(hasGrants))...)
 
 // ImageFor returns an image with its share status for a project of an
 // account (none when the project is not the account's); callers decide from

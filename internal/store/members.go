@@ -26,22 +26,34 @@ type Member struct {
 
 // memberRow is a grant with its names and answers (kept on the grant):
 // one statement for a page of members, whatever their kinds.
-var memberRow = pack(txt("grants.id"), txt("grants.image_id"), txt("grants.kind"), txt("grants.target_id"),
-	val("grants.created_at"), val("grants.updated_at"),
-	txt("pa.name || ' / ' || p.name"), txt("da.name"),
-	txt("n.id"), txt("n.kind"), txt("n.org_id"), txt("n.name"), txt("n.mgmt_account_id"),
-	txt("grants.answer"), val("grants.accepted"), val("grants.answered_at"))
+var memberRow = pack(memberCols(txt("pa.name || ' / ' || p.name"), txt("da.name"))...)
 
-const memberFrom = ` FROM grants
+// memberStateRow is memberRow without the names of projects and accounts:
+// what the API shows of a member (its ID, answer, times, and the URN of an
+// organization), two joins a row fewer.
+var memberStateRow = pack(memberCols(key("''"), key("''"))...)
+
+func memberCols(projectName, accountName column) []column {
+	return []column{key("grants.id"), key("grants.image_id"), key("grants.kind"), txt("grants.target_id"),
+		val("grants.created_at"), val("grants.updated_at"),
+		projectName, accountName,
+		txt("n.id"), txt("n.kind"), txt("n.org_id"), txt("n.name"), txt("n.mgmt_account_id"),
+		key("grants.answer"), val("grants.accepted"), val("grants.answered_at")}
+}
+
+const (
+	memberStateFrom = ` FROM grants
+	LEFT JOIN org_nodes n ON grants.kind = 'organization' AND n.id = grants.target_id`
+	memberFrom = memberStateFrom + `
 	LEFT JOIN projects p ON grants.kind = 'project' AND p.id = grants.target_id
 	LEFT JOIN accounts pa ON pa.id = p.account_id
-	LEFT JOIN accounts da ON grants.kind = 'domain' AND da.id = grants.target_id
-	LEFT JOIN org_nodes n ON grants.kind = 'organization' AND n.id = grants.target_id`
+	LEFT JOIN accounts da ON grants.kind = 'domain' AND da.id = grants.target_id`
+)
 
-func (tx *Tx) members(query string, args ...any) ([]Member, error) {
+func (tx *Tx) members(mr row, query string, args ...any) ([]Member, error) {
 	var ms []Member
 	err := tx.rows(func(r *sql.Rows) error {
-		u, err := tx.unpack(r, memberRow)
+		u, err := tx.unpack(r, mr)
 		if err != nil {
 			return err
 		}
@@ -57,8 +69,18 @@ func (tx *Tx) members(query string, args ...any) ([]Member, error) {
 
 // Members returns a page of an image's members, oldest first (idx_grant_image).
 func (tx *Tx) Members(imageID string, p Page) (Window[Member], error) {
+	return tx.memberPage(memberRow, memberFrom, imageID, p)
+}
+
+// MemberStates is Members without the names of member projects and
+// accounts (organization nodes keep theirs).
+func (tx *Tx) MemberStates(imageID string, p Page) (Window[Member], error) {
+	return tx.memberPage(memberStateRow, memberStateFrom, imageID, p)
+}
+
+func (tx *Tx) memberPage(mr row, from, imageID string, p Page) (Window[Member], error) {
 	cond, order, more := keyset(p, "grants.created_at", "grants.id", false)
-	ms, err := tx.members(`SELECT `+tx.sel(memberRow)+memberFrom+` WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
+	ms, err := tx.members(mr, `SELECT `+tx.sel(mr)+from+` WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
 	return window(ms, p, func(m Member) Cursor { return Cursor{Time: m.CreatedAt, ID: m.ID} }), err
 }
 
@@ -67,7 +89,7 @@ func (tx *Tx) MembersOf(grantIDs []string) ([]Member, error) {
 	var out []Member
 	err := chunks(domain.Unique(grantIDs), func(part []string) error {
 		q, args := with(`SELECT `+tx.sel(memberRow)+memberFrom+` WHERE grants.id IN (…)`, part)
-		ms, err := tx.members(q, args...)
+		ms, err := tx.members(memberRow, q, args...)
 		for _, m := range ms {
 			if len(out) == 0 || out[len(out)-1].ID != m.ID {
 				out = append(out, m)

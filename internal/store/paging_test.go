@@ -67,6 +67,11 @@ func TestEveryListPagesThroughEveryRowOnce(t *testing.T) {
 			got, win := ids(res, func(m store.Member) string { return m.TargetID })
 			return got, win, err
 		}},
+		{"member states", w.Pool[:members], func(tx *store.Tx, p store.Page) ([]string, store.Window[struct{}], error) {
+			res, err := tx.MemberStates(w.MembersImage, p)
+			got, win := ids(res, func(m store.Member) string { return m.TargetID })
+			return got, win, err
+		}},
 	} {
 		for _, size := range []int{97, store.MaxPage} {
 			t.Run(c.name, func(t *testing.T) {

@@ -125,6 +125,14 @@ var planCases = []planCase{
 		_, err = tx.Members(w.MembersImage, store.Page{Limit: 50, After: p.Next})
 		return err
 	}},
+	{name: "member states of an image (the API's), a page and a page in", run: func(tx *store.Tx, w *bigworld.World) error {
+		p, err := tx.MemberStates(w.MembersImage, store.Page{Limit: 50})
+		if err != nil {
+			return err
+		}
+		_, err = tx.MemberStates(w.MembersImage, store.Page{Limit: 50, After: p.Next})
+		return err
+	}},
 	{name: "counters: badge, totals, quota", run: func(tx *store.Tx, w *bigworld.World) error {
 		if _, err := tx.ShareCounts(w.Recipient.ProjectID); err != nil {
 			return err

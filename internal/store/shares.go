@@ -23,7 +23,7 @@ func (tx *Tx) Share(projectID, imageID string) (s domain.ProjectShare, ok bool, 
 const shareCols = `project_id, image_id, status, owner_account_id, image_created_at, shared_at, updated_at, image_name`
 
 // shareRow is the packed column of a share (scanShare).
-var shareRow = pack(txt("project_id"), txt("image_id"), txt("status"), txt("owner_account_id"),
+var shareRow = pack(key("project_id"), key("image_id"), key("status"), key("owner_account_id"),
 	val("image_created_at"), val("shared_at"), val("updated_at"))
 
 func (tx *Tx) scanShare(r *sql.Rows, s *domain.ProjectShare) error {
@@ -224,11 +224,11 @@ type SharedImage struct {
 
 // sharedRow is the packed column of a listed image shared with a project,
 // with its status and shared time there and its owner's name.
-var sharedRow = pack(append(slices.Clone(listedCols), txt("ps.status"), val("ps.shared_at"), txt("accounts.name"))...)
+var sharedRow = pack(append(slices.Clone(listedCols), key("ps.status"), val("ps.shared_at"), txt("accounts.name"))...)
 
 // ownRow is sharedRow for a project's own images: no status, shared when
 // made (read by the same reader: the same columns).
-var ownRow = pack(append(slices.Clone(listedCols), txt("''"), val("images.created_at"), txt("accounts.name"))...)
+var ownRow = pack(append(slices.Clone(listedCols), key("''"), val("images.created_at"), txt("accounts.name"))...)
 
 // SharedImages returns a page of the images shared with a project in a
 // status, most recently shared first (idx_share_shared).

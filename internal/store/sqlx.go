@@ -245,25 +245,39 @@ func sortedCopy(xs []string) []string {
 }
 
 // Rows of several columns come back, on SQLite, packed into one text
-// column: each column as its length in bytes, ':' and its text, one after
-// the other. SQLite's driver makes three or four C calls per column of
-// every row, which cost far more than the query itself (a page of 25
-// images is 550 columns); packed, a row costs three. The length prefixes
-// make the text unambiguous whatever a column holds. PostgreSQL's driver
+// column: SQLite's driver makes three or four C calls per column of every
+// row, which cost far more than the query itself (a page of 25 images is
+// 550 columns); packed, a row costs three. The columns are joined by the
+// unit separator (U+001F) in one concat() (which reads NULL as ""), each
+// expression evaluated once. Columns that cannot hold the
+// separator (identifiers the store makes, enumerations, numbers, times)
+// are written as they are; text a person typed is written as its length
+// in bytes, a separator, and the text, so that the row reads back
+// unambiguously whatever it holds. (Lengths before every column, the
+// first format, cost SQLite twice the work per row: each expression
+// evaluated twice, and three arguments per column.) PostgreSQL's driver
 // reads columns cheaply in its binary format, while building the text
 // costs its server: there the same columns come back as they are. One
 // description of the columns (row) gives both, and one reader (unpacked)
 // reads both.
 
+// sep separates the columns of a packed row.
+const sep = '\x1f'
+
 // column is one column of a row: an SQL expression, and whether it is
-// text (else a number, a boolean or a time).
+// free text (else an identifier, enumeration, number, boolean or time,
+// which never holds sep).
 type column struct {
 	expr string
-	text bool
+	free bool
 }
 
-// txt is a text column (NULL reads as "").
-func txt(expr string) column { return column{expr: expr, text: true} }
+// txt is a text column that may hold anything, sep included (NULL reads as "").
+func txt(expr string) column { return column{expr: expr, free: true} }
+
+// key is a text column whose values never hold a control character: an
+// identifier the store generates or an enumeration (NULL reads as "").
+func key(expr string) column { return column{expr: expr} }
 
 // val is a number, boolean or time column (NULL reads as the zero value).
 func val(expr string) column { return column{expr: expr} }
@@ -272,22 +286,21 @@ func val(expr string) column { return column{expr: expr} }
 type row struct {
 	packed string // SQLite: one concat() (SQLite 3.44), which builds the text in one go
 	plain  string // PostgreSQL: the columns as they are
-	n      int
+	free   []bool // which columns are length-prefixed in packed
 }
 
 // pack describes a row made of the given columns.
 func pack(cols ...column) row {
 	packed := make([]string, len(cols))
 	plain := make([]string, len(cols))
+	free := make([]bool, len(cols))
 	for i, c := range cols {
-		e := "COALESCE(" + c.expr + ", '')"
-		if !c.text {
-			e = "COALESCE(CAST(" + c.expr + " AS TEXT), '')"
+		packed[i], plain[i], free[i] = c.expr, c.expr, c.free
+		if c.free {
+			packed[i] = "octet_length(" + c.expr + "), char(31), " + c.expr
 		}
-		packed[i] = "octet_length(" + e + "), ':', " + e
-		plain[i] = c.expr
 	}
-	return row{packed: "concat(" + strings.Join(packed, ", ") + ")", plain: strings.Join(plain, ", "), n: len(cols)}
+	return row{packed: "concat(" + strings.Join(packed, ", char(31), ") + ")", plain: strings.Join(plain, ", "), free: free}
 }
 
 // sel is the SELECT list of r for the scope's database.
@@ -303,7 +316,8 @@ func (tx *Tx) sel(r row) string {
 // error sticks and every read after it returns zero values.
 type unpacked struct {
 	s    string
-	vals []any // PostgreSQL's values; nil for a packed row
+	free []bool // of the packed row's columns (row.free)
+	vals []any  // PostgreSQL's values; nil for a packed row
 	next int
 	err  error
 }
@@ -311,8 +325,8 @@ type unpacked struct {
 // unpack scans a row described by r.
 func (tx *Tx) unpack(rs *sql.Rows, r row) (*unpacked, error) {
 	if tx.s.dialect == "postgres" {
-		u := &unpacked{vals: make([]any, r.n)}
-		ptrs := make([]any, r.n)
+		u := &unpacked{vals: make([]any, len(r.free))}
+		ptrs := make([]any, len(r.free))
 		for i := range u.vals {
 			ptrs[i] = &u.vals[i]
 		}
@@ -322,7 +336,7 @@ func (tx *Tx) unpack(rs *sql.Rows, r row) (*unpacked, error) {
 	if err := rs.Scan(&s); err != nil {
 		return nil, err
 	}
-	return &unpacked{s: s.String}, nil
+	return &unpacked{s: s.String, free: r.free}, nil
 }
 
 func (u *unpacked) fail(what string) {
@@ -365,18 +379,55 @@ func (u *unpacked) str() string {
 	if u.err != nil {
 		return ""
 	}
-	i := strings.IndexByte(u.s, ':')
-	if i <= 0 {
+	if u.next >= len(u.free) {
+		u.fail("the end")
+		return ""
+	}
+	free := u.free[u.next]
+	u.next++
+	last := u.next == len(u.free)
+	if !free {
+		return u.field(last)
+	}
+	n, err := 0, error(nil)
+	if f := u.field(false); f != "" { // octet_length(NULL) is NULL: packed as ""
+		n, err = strconv.Atoi(f)
+	}
+	if err != nil || n < 0 || n > len(u.s) {
 		u.fail("a length")
 		return ""
 	}
-	n, err := strconv.Atoi(u.s[:i])
-	if err != nil || n < 0 || i+1+n > len(u.s) {
-		u.fail("a length")
+	v := u.s[:n]
+	u.s = u.s[n:]
+	switch {
+	case last && u.s != "":
+		u.fail("the end")
+	case !last && (u.s == "" || u.s[0] != sep):
+		u.fail("a separator")
+	case !last:
+		u.s = u.s[1:]
+	}
+	return v
+}
+
+// field reads the packed text up to the next separator and past it, or
+// to the end for the last column.
+func (u *unpacked) field(last bool) string {
+	i := strings.IndexByte(u.s, sep)
+	switch {
+	case last && i >= 0:
+		u.fail("the end")
+		return ""
+	case last:
+		v := u.s
+		u.s = ""
+		return v
+	case i < 0:
+		u.fail("a separator")
 		return ""
 	}
-	v := u.s[i+1 : i+1+n]
-	u.s = u.s[i+1+n:]
+	v := u.s[:i]
+	u.s = u.s[i+1:]
 	return v
 }
 

@@ -1,7 +1,9 @@
 package store
 
 import (
-	"strconv"
+	"database/sql"
+	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -33,23 +35,53 @@ func TestParseTimeReadsBothDatabasesFormats(t *testing.T) {
 	}
 }
 
-// A packed row reads back what was packed, whatever the text holds.
-func TestUnpackReadsAnyText(t *testing.T) {
-	var packed string
-	for _, v := range []string{"", "a:b:c", "12:x", "ünï\x00cödé", "3"} {
-		packed += strconv.Itoa(len(v)) + ":" + v
+// A packed row reads back what was packed, whatever the text holds: SQLite
+// packs it (concat_ws, length-prefixed free text) and the reader splits it.
+func TestPackedRowsReadBackAnyText(t *testing.T) {
+	db, err := sql.Open(sqliteDriver, sqliteDSN(filepath.Join(t.TempDir(), "pack.db"), "deferred"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	u := &unpacked{s: packed}
-	for _, want := range []string{"", "a:b:c", "12:x", "ünï\x00cödé"} {
-		if got := u.str(); got != want {
-			t.Errorf("got %q, want %q", got, want)
+	defer db.Close()
+	texts := []string{"", "a:b:c", "12:x", "ünï\x1fcödé", "\x1f", "\x1f\x1f3\x1f", "3", "x\x1f"}
+	r := pack(txt("?1"), key("?2"), val("?3"), txt("?4"), val("NULL"), key("NULL"), txt("NULL"), txt("?4"))
+	for _, a := range texts {
+		for _, b := range texts {
+			var s string
+			if err := db.QueryRow("SELECT "+r.packed, a, "id-1", 42, b).Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			u := &unpacked{s: s, free: r.free}
+			got := []any{u.str(), u.str(), u.int(), u.str(), u.int(), u.str(), u.str(), u.str()}
+			want := []any{a, "id-1", 42, b, 0, "", "", b}
+			if u.err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("packed %q: read %q (%v), want %q", s, got, u.err, want)
+			}
+			if u.str(); u.err == nil {
+				t.Errorf("packed %q: reading past the end is not an error", s)
+			}
 		}
 	}
-	if n := u.int(); n != 3 || u.err != nil {
-		t.Errorf("int: %d, %v", n, u.err)
-	}
-	u.str() // past the end
-	if u.err == nil {
-		t.Error("reading past the end is not an error")
+}
+
+// A packed row that does not have the columns described is an error, not
+// a misread: a separator in a key column, a column missing, a bad length.
+func TestUnpackRefusesMalformedRows(t *testing.T) {
+	r := pack(key("a"), txt("b"), key("c"))
+	for _, s := range []string{
+		"x\x1fy\x1f1\x1fz\x1fw", // a separator inside a key: one column too many
+		"x\x1f1\x1fz",             // the last column missing
+		"x\x1f9\x1fz\x1fw",       // a length past the end
+		"x\x1f-1\x1fz\x1fw",      // a negative length
+		"x\x1fq\x1fz\x1fw",       // no length
+		"x\x1f1\x1fzz\x1fw",      // the text longer than its length
+	} {
+		u := &unpacked{s: s, free: r.free}
+		u.str()
+		u.str()
+		u.str()
+		if u.err == nil {
+			t.Errorf("%q: read without an error", s)
+		}
 	}
 }

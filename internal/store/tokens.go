@@ -32,8 +32,8 @@ type TokenSession struct {
 }
 
 // tokenRow is the packed column of a token session.
-var tokenRow = pack(txt("users.id"), txt("users.name"), txt("accounts.id"), txt("accounts.name"), txt("accounts.site"),
-	txt("tokens.audit_id"), val("tokens.issued_at"), val("tokens.expires_at"), txt("projects.id"), txt("projects.region_id"), txt("projects.name"))
+var tokenRow = pack(key("users.id"), txt("users.name"), key("accounts.id"), txt("accounts.name"), txt("accounts.site"),
+	key("tokens.audit_id"), val("tokens.issued_at"), val("tokens.expires_at"), key("projects.id"), txt("projects.region_id"), txt("projects.name"))
 
 // TokenSession returns the unexpired token with the given hash, its user,
 // account and project, in one statement: every API request starts with it.
