@@ -194,8 +194,12 @@ func TestMembersAreRecipientsWithoutNames(t *testing.T) {
 		list func(sharing.Page) (sharing.Window[sharing.Recipient], error)
 		into *[]sharing.Recipient
 	}{
-		{func(p sharing.Page) (sharing.Window[sharing.Recipient], error) { return e.svc.Members(e.ctx, owner, img.ID, p) }, &members},
-		{func(p sharing.Page) (sharing.Window[sharing.Recipient], error) { return e.svc.Recipients(e.ctx, owner, img.ID, p) }, &console},
+		{func(p sharing.Page) (sharing.Window[sharing.Recipient], error) {
+			return e.svc.Members(e.ctx, owner, img.ID, p)
+		}, &members},
+		{func(p sharing.Page) (sharing.Window[sharing.Recipient], error) {
+			return e.svc.Recipients(e.ctx, owner, img.ID, p)
+		}, &console},
 	} {
 		for p := (sharing.Page{Limit: 25}); ; {
 			w, err := c.list(p)

@@ -70,11 +70,11 @@ func TestUnpackRefusesMalformedRows(t *testing.T) {
 	r := pack(key("a"), txt("b"), key("c"))
 	for _, s := range []string{
 		"x\x1fy\x1f1\x1fz\x1fw", // a separator inside a key: one column too many
-		"x\x1f1\x1fz",             // the last column missing
-		"x\x1f9\x1fz\x1fw",       // a length past the end
-		"x\x1f-1\x1fz\x1fw",      // a negative length
-		"x\x1fq\x1fz\x1fw",       // no length
-		"x\x1f1\x1fzz\x1fw",      // the text longer than its length
+		"x\x1f1\x1fz",           // the last column missing
+		"x\x1f9\x1fz\x1fw",      // a length past the end
+		"x\x1f-1\x1fz\x1fw",     // a negative length
+		"x\x1fq\x1fz\x1fw",      // no length
+		"x\x1f1\x1fzz\x1fw",     // the text longer than its length
 	} {
 		u := &unpacked{s: s, free: r.free}
 		u.str()
