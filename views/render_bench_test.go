@@ -11,8 +11,8 @@ import (
 // the console renders it for the owner of many images.
 func benchPage(n int) (Page, ImagesView) {
 	p := Page{Title: "Private Images", Tab: "images", CSRF: "csrf-token", Lang: "en",
-		URL: func(name string, args ...any) string { return "/" + name + fmt.Sprint(args...) },
-		T:   func(key string, args ...any) string { return key + fmt.Sprint(args...) },
+		URL:  func(name string, args ...any) string { return "/" + name + fmt.Sprint(args...) },
+		T:    func(key string, args ...any) string { return key + fmt.Sprint(args...) },
 		User: &User{AccountName: "owner", UserName: "alice", RegionID: "r1", RegionName: "Region One", ProjectID: "p1"}}
 	v := ImagesView{QuotaUsed: 100_000, QuotaLimit: 110_000}
 	for i := range n {
