@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"encoding/gob"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -58,7 +60,7 @@ func (st *dbStore) New(r *http.Request, name string) (*sessions.Session, error) 
 	if err != nil || !ok {
 		return s, err
 	}
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&s.Values); err != nil {
+	if s.Values, err = decodeValues(data); err != nil {
 		// Unreadable (written by another version): start afresh.
 		s.Values = map[any]any{}
 		return s, nil
@@ -81,8 +83,8 @@ func (st *dbStore) Save(r *http.Request, w http.ResponseWriter, s *sessions.Sess
 			return nil
 		}
 	} else {
-		var buf bytes.Buffer
-		if err := gob.NewEncoder(&buf).Encode(s.Values); err != nil {
+		data, err := encodeValues(s.Values)
+		if err != nil {
 			return err
 		}
 		uid, _ := s.Values[keyUser].(string)
@@ -93,13 +95,84 @@ func (st *dbStore) Save(r *http.Request, w http.ResponseWriter, s *sessions.Sess
 				expires = end
 			}
 		}
-		if err := st.id.SaveSession(ctx, s.ID, uid, buf.Bytes(), expires); err != nil {
+		if err := st.id.SaveSession(ctx, s.ID, uid, data, expires); err != nil {
 			return err
 		}
 		s.IsNew = false
 	}
 	http.SetCookie(w, sessions.NewCookie(s.Name(), s.ID, s.Options))
 	return nil
+}
+
+// storedValues is a session's values as stored: JSON of the three kinds
+// of value the console keeps (texts, Unix times, flash messages). gob,
+// the first format, is still read; decoding it cost a tenth of a console
+// page, as every gob stream describes its types anew.
+type storedValues struct {
+	Texts map[string]string   `json:"s,omitempty"`
+	Ints  map[string]int64    `json:"i,omitempty"`
+	Lists map[string][]string `json:"l,omitempty"`
+}
+
+func encodeValues(values map[any]any) ([]byte, error) {
+	var sv storedValues
+	for k, v := range values {
+		key, ok := k.(string)
+		if !ok {
+			return nil, fmt.Errorf("session: a key of type %T", k)
+		}
+		switch v := v.(type) {
+		case string:
+			sv.Texts = put(sv.Texts, key, v)
+		case int64:
+			sv.Ints = put(sv.Ints, key, v)
+		case []any: // flashes
+			list := make([]string, len(v))
+			for i, x := range v {
+				if list[i], ok = x.(string); !ok {
+					return nil, fmt.Errorf("session: %s holds a %T", key, x)
+				}
+			}
+			sv.Lists = put(sv.Lists, key, list)
+		default:
+			return nil, fmt.Errorf("session: %s holds a %T", key, v)
+		}
+	}
+	return json.Marshal(sv)
+}
+
+func put[V any](m map[string]V, k string, v V) map[string]V {
+	if m == nil {
+		m = map[string]V{}
+	}
+	m[k] = v
+	return m
+}
+
+func decodeValues(data []byte) (map[any]any, error) {
+	values := map[any]any{}
+	if len(data) == 0 || data[0] != '{' {
+		err := gob.NewDecoder(bytes.NewReader(data)).Decode(&values)
+		return values, err
+	}
+	var sv storedValues
+	if err := json.Unmarshal(data, &sv); err != nil {
+		return nil, err
+	}
+	for k, v := range sv.Texts {
+		values[k] = v
+	}
+	for k, v := range sv.Ints {
+		values[k] = v
+	}
+	for k, v := range sv.Lists {
+		list := make([]any, len(v))
+		for i, x := range v {
+			list[i] = x
+		}
+		values[k] = list
+	}
+	return values, nil
 }
 
 // renew gives the session a new secret, deleting the stored one: at login
