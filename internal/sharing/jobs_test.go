@@ -175,8 +175,8 @@ func TestRecipientsPageOfAThousandListsThemAll(t *testing.T) {
 	}
 }
 
-// TestMembersAreRecipientsWithoutNames: the API's member list (read
-// without the joins for names) has every member of every kind the console's
+// TestMembersAreRecipientsWithoutNames: the API's member list and members
+// (read without the joins for names) have every member of every kind the console's
 // recipient list has, with the same IDs, URNs, statuses and times, page for
 // page; only the names of projects and accounts are left out.
 func TestMembersAreRecipientsWithoutNames(t *testing.T) {
@@ -225,6 +225,11 @@ func TestMembersAreRecipientsWithoutNames(t *testing.T) {
 		}
 		if i >= len(members) || members[i] != want {
 			t.Errorf("member %d: %+v, want %+v", i, members[min(i, len(members)-1)], want)
+		}
+	}
+	for _, m := range members { // one at a time (the API's GET of a member, an add's answer)
+		if got, err := e.svc.Recipient(e.ctx, owner, img.ID, m.Label); err != nil || got != m {
+			t.Errorf("member %s alone: %+v, %v; want %+v", m.Label, got, err, m)
 		}
 	}
 	if len(members) != len(console) || len(kinds) != 3 {

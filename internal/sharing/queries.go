@@ -372,7 +372,8 @@ func (s *Service) Members(ctx context.Context, a Actor, imageID string, p Page) 
 }
 
 // Recipient returns one member of an image: for the owner any recipient, for
-// a recipient project only its own membership (what Glance shows it).
+// a recipient project only its own membership (what Glance shows it; like
+// Members, without the names of member projects and accounts).
 func (s *Service) Recipient(ctx context.Context, a Actor, imageID, memberID string) (r Recipient, err error) {
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		r, err = s.recipient(tx, a, imageID, memberID)
@@ -400,7 +401,7 @@ func (s *Service) recipient(tx *store.Tx, a Actor, imageID, memberID string) (Re
 	if !ok {
 		return Recipient{}, notMember
 	}
-	ms, err := tx.MembersOf([]string{g.ID})
+	ms, err := tx.MemberStatesOf([]string{g.ID}) // the API's: no names
 	if err != nil || len(ms) == 0 {
 		return Recipient{}, firstErr(err, notMember)
 	}

@@ -86,10 +86,20 @@ func (tx *Tx) memberPage(mr row, from, imageID string, p Page) (Window[Member], 
 
 // MembersOf returns the members the grants are.
 func (tx *Tx) MembersOf(grantIDs []string) ([]Member, error) {
+	return tx.membersOf(memberRow, memberFrom, grantIDs)
+}
+
+// MemberStatesOf is MembersOf without the names of member projects and
+// accounts (MemberStates).
+func (tx *Tx) MemberStatesOf(grantIDs []string) ([]Member, error) {
+	return tx.membersOf(memberStateRow, memberStateFrom, grantIDs)
+}
+
+func (tx *Tx) membersOf(mr row, from string, grantIDs []string) ([]Member, error) {
 	var out []Member
 	err := chunks(domain.Unique(grantIDs), func(part []string) error {
-		q, args := with(`SELECT `+tx.sel(memberRow)+memberFrom+` WHERE grants.id IN (…)`, part)
-		ms, err := tx.members(memberRow, q, args...)
+		q, args := with(`SELECT `+tx.sel(mr)+from+` WHERE grants.id IN (…)`, part)
+		ms, err := tx.members(mr, q, args...)
 		for _, m := range ms {
 			if len(out) == 0 || out[len(out)-1].ID != m.ID {
 				out = append(out, m)
