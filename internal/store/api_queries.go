@@ -148,7 +148,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 			args = append(args, domain.VisibilityShared)
 		}
 		query, args = imageKeyset(filters(query, args))
-		own, err := tx.sharedImages(query, args...)
+		own, err := tx.sharedImages(tx.generic(query, args), args...)
 		if err != nil {
 			return nil, false, err
 		}
@@ -195,7 +195,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 		} else {
 			query, args = imageKeyset(query, args)
 		}
-		shared, err := tx.sharedImages(query, args...)
+		shared, err := tx.sharedImages(tx.generic(query, args), args...)
 		if err != nil {
 			return nil, false, err
 		}

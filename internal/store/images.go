@@ -199,6 +199,7 @@ func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[Counted
 	}
 	cond, order, more := keysetSort(p, f.Sort, "images.created_at", "images.name", "images.id")
 	key := func(c CountedImage) Cursor { return sortKey(f.Sort, Cursor{Time: c.CreatedAt, Name: c.Name, ID: c.ID}) }
+	args = append(args, more...)
 	if f.Name == "" {
 		var rows []CountedImage
 		err := tx.rows(func(r *sql.Rows) error {
@@ -211,10 +212,10 @@ func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[Counted
 			readImage(u, &c.Image)
 			c.Accepted, c.Grants = u.int(), u.int()
 			return u.err
-		}, `SELECT `+tx.sel(countedRow)+from+cond+order, append(args, more...)...)
+		}, tx.generic(`SELECT `+tx.sel(countedRow)+from+cond+order, args), args...)
 		return window(rows, p, key), err
 	}
-	ims, err := tx.images(`SELECT `+tx.sel(imageRow)+from+cond+budget(order), append(args, more...)...)
+	ims, err := tx.images(tx.generic(`SELECT `+tx.sel(imageRow)+from+cond+budget(order), args), args...)
 	if err != nil {
 		return Window[CountedImage]{}, err
 	}

@@ -116,10 +116,12 @@ func (tx *Tx) SharedList(projectID, status string, f SharedFilter, p Page) (Wind
 		JOIN accounts ON accounts.id = images.account_id
 		WHERE ps.project_id = ? AND ps.status = ?` + cond
 	if !f.filtered() {
-		rows, err := tx.sharedImages(q+order, append([]any{projectID, status}, args...)...)
+		args = append([]any{projectID, status}, args...)
+		rows, err := tx.sharedImages(tx.generic(q+order, args), args...)
 		return window(rows, p, key), err
 	}
-	rows, err := tx.sharedImages(q+budget(order), append([]any{projectID, status}, args...)...)
+	args = append([]any{projectID, status}, args...)
+	rows, err := tx.sharedImages(tx.generic(q+budget(order), args), args...)
 	return filteredWindow(rows, p, key, func(s SharedImage) bool {
 		return contains(s.Name, f.Name) && contains(s.OwnerAccountName, f.Owner) && (f.Type == "" || s.Type == f.Type)
 	}), err

@@ -80,7 +80,8 @@ func (tx *Tx) MemberStates(imageID string, p Page) (Window[Member], error) {
 
 func (tx *Tx) memberPage(mr row, from, imageID string, p Page) (Window[Member], error) {
 	cond, order, more := keyset(p, "grants.created_at", "grants.id", false)
-	ms, err := tx.members(mr, `SELECT `+tx.sel(mr)+from+` WHERE grants.image_id = ?`+cond+order, append([]any{imageID}, more...)...)
+	args := append([]any{imageID}, more...)
+	ms, err := tx.members(mr, tx.generic(`SELECT `+tx.sel(mr)+from+` WHERE grants.image_id = ?`+cond+order, args), args...)
 	return window(ms, p, func(m Member) Cursor { return Cursor{Time: m.CreatedAt, ID: m.ID} }), err
 }
 

@@ -55,6 +55,47 @@ func (p *pool) stmt(query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// generic is a list statement as it is sent. POSTGRES-SPECIFIC: there every
+// parameter is read through a scalar subquery, which the planner cannot
+// see into, so that its estimates are the same for every tenant and it
+// settles on the one generic plan after its five trial plans. With the
+// values in sight, a tenant with 100,000 shares makes the per-value plan
+// look several times cheaper than the generic one, and PostgreSQL planned
+// the statement anew on every execution: 0.7–1 ms of planning for a page
+// of shared images that takes 0.25 ms to read. The plan is the same index
+// walk (the plan tests check the generic plans of every list). A subquery
+// has no type of its own, so each is cast to its argument's. SQLite plans
+// a prepared statement once: there the statement is unchanged.
+func (tx *Tx) generic(query string, args []any) string {
+	if tx.s.dialect != "postgres" {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] != '?' || n >= len(args) {
+			b.WriteByte(query[i])
+			continue
+		}
+		b.WriteString("(SELECT CAST(? AS " + sqlType(args[n]) + "))")
+		n++
+	}
+	return b.String()
+}
+
+// sqlType is PostgreSQL's type for a parameter's Go value.
+func sqlType(v any) string {
+	switch v.(type) {
+	case time.Time:
+		return "TIMESTAMPTZ"
+	case int, int64, int32:
+		return "BIGINT"
+	case bool:
+		return "BOOLEAN"
+	}
+	return "TEXT"
+}
+
 // text is query as the driver takes it, rewritten once per text.
 func (p *pool) text(query string) string {
 	if v, ok := p.texts.Load(query); ok {
