@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"database/sql"
 	"slices"
+	"strconv"
 	"time"
 
 	"imageshare/internal/domain"
@@ -129,7 +130,10 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 		}
 		return query, args
 	}
-	var rows []SharedImage
+	// Each half is one statement; both at once are one UNION ALL of the
+	// two (one round trip), and the rows are merged here.
+	var halves []string
+	var all []any
 	if q.Own && (q.Owner == "" || q.Owner == q.ProjectID) {
 		query := `SELECT ` + tx.sel(ownRow) + ` FROM images JOIN accounts ON accounts.id = images.account_id WHERE images.project_id = ?`
 		args := []any{q.ProjectID}
@@ -148,11 +152,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 			args = append(args, domain.VisibilityShared)
 		}
 		query, args = imageKeyset(filters(query, args))
-		own, err := tx.sharedImages(tx.generic(query, args), args...)
-		if err != nil {
-			return nil, false, err
-		}
-		rows = append(rows, own...)
+		halves, all = append(halves, query), append(all, args...)
 	}
 	if q.Shared {
 		var query string
@@ -195,11 +195,24 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 		} else {
 			query, args = imageKeyset(query, args)
 		}
-		shared, err := tx.sharedImages(tx.generic(query, args), args...)
-		if err != nil {
+		halves, all = append(halves, query), append(all, args...)
+	}
+	query := ""
+	for i, h := range halves {
+		if i > 0 {
+			query += " UNION ALL "
+		}
+		if len(halves) > 1 {
+			h = "SELECT * FROM (" + h + ") AS half" + strconv.Itoa(i)
+		}
+		query += h
+	}
+	var rows []SharedImage
+	if query != "" {
+		var err error
+		if rows, err = tx.sharedImages(tx.generic(query, all), all...); err != nil {
 			return nil, false, err
 		}
-		rows = append(rows, shared...)
 	}
 	slices.SortFunc(rows, func(a, b SharedImage) int { return compareImages(a.Image, b.Image, q.SortKey, q.Asc) })
 	if len(rows) > limit {
