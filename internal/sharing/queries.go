@@ -387,13 +387,18 @@ func (s *Service) recipient(tx *store.Tx, a Actor, imageID, memberID string) (Re
 	if err != nil {
 		return Recipient{}, err
 	}
-	notMember := errNotMember(memberID)
 	if !v.Owned {
 		if memberID != a.ProjectID {
-			return Recipient{}, notMember
+			return Recipient{}, errNotMember(memberID)
 		}
 		return s.ownMembership(tx, a, v)
 	}
+	return s.memberOf(tx, imageID, memberID)
+}
+
+// memberOf is a member of an image whose owner the caller has checked.
+func (s *Service) memberOf(tx *store.Tx, imageID, memberID string) (Recipient, error) {
+	notMember := errNotMember(memberID)
 	g, ok, err := s.grantNamed(tx, imageID, memberID)
 	if err != nil {
 		return Recipient{}, err

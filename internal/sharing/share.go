@@ -43,7 +43,8 @@ func (s *Service) Share(ctx context.Context, a Actor, imageIDs []string, recipie
 // S08).
 func (s *Service) AddMember(ctx context.Context, a Actor, imageID, member string) (r Recipient, err error) {
 	_, err = s.share(ctx, a, []string{imageID}, []string{member}, true, func(tx *store.Tx, items []ShareItem) error {
-		r, err = s.recipient(tx, a, imageID, items[0].MemberID)
+		// share checked in this transaction that the actor owns the image.
+		r, err = s.memberOf(tx, imageID, items[0].MemberID)
 		return err
 	})
 	return r, err
