@@ -34,32 +34,62 @@ func actions(p Page, as []Action) templ.Component {
 		}
 	}
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		hw := htmlWriter{w: w}
 		for _, a := range as {
-			if _, err := io.WriteString(w, actionHTML(a, unavailable)); err != nil {
-				return err
-			}
+			hw.action(a, unavailable)
 		}
-		return nil
+		return hw.err
 	})
 }
 
-// actionHTML is an action's markup, built in one concatenation (one
-// allocation); unavailable is the escaped words a refused one ends with.
-func actionHTML(a Action, unavailable string) string {
+// htmlWriter writes markup piece by piece (no string is built for it);
+// the first error sticks.
+type htmlWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (h *htmlWriter) put(parts ...string) {
+	for _, s := range parts {
+		if h.err == nil {
+			_, h.err = io.WriteString(h.w, s)
+		}
+	}
+}
+
+// action writes an action's markup; unavailable is the escaped words a
+// refused one ends with.
+func (h *htmlWriter) action(a Action, unavailable string) {
 	id, class := escape(a.ID), escape("act "+a.Class)
 	switch {
 	case a.Allowed() && a.File:
-		return `<a id="` + id + `" class="` + class + `" href="` + safeURL(a.Href) +
-			`" hx-boost="false" download>` + escape(a.Label) + `</a>`
+		h.put(`<a id="`, id, `" class="`, class, `" href="`, safeURL(a.Href), `" hx-boost="false" download>`, escape(a.Label), `</a>`)
 	case a.Allowed():
 		href := safeURL(a.Href)
-		return `<a id="` + id + `" class="` + class + `" href="` + href + `" hx-get="` + href +
-			`" hx-target="#dialog" hx-push-url="false">` + escape(a.Label) + `</a>`
+		h.put(`<a id="`, id, `" class="`, class, `" href="`, href, `" hx-get="`, href,
+			`" hx-target="#dialog" hx-push-url="false">`, escape(a.Label), `</a>`)
+	default:
+		h.put(`<details id="`, id, `" class="`, class, ` disabled" data-code="`, escape(a.Code), `">`,
+			`<summary aria-describedby="`, id, `-why">`, escape(a.Label),
+			`<span class="sr-only">`, unavailable, `</span></summary>`,
+			`<span class="why" id="`, id, `-why" role="note">`, escape(a.Why), `</span></details>`)
 	}
-	return `<details id="` + id + `" class="` + class + ` disabled" data-code="` + escape(a.Code) + `">` +
-		`<summary aria-describedby="` + id + `-why">` + escape(a.Label) +
-		`<span class="sr-only">` + unavailable + `</span></summary>` +
-		`<span class="why" id="` + id + `-why" role="note">` + escape(a.Why) + `</span></details>`
+}
+
+// copyable is a value to hand to someone (an ID, a URN): text that one
+// click selects whole, which works without JavaScript, and a Copy button
+// that app.js shows and wires (with the result announced). Written in Go
+// like actions: every row of a list has one.
+func copyable(p Page, id, value, what string) templ.Component {
+	done, label, copyText := escape(p.T("copy.done")), escape(p.T("copy.label", what)), escape(p.T("copy"))
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		hw := htmlWriter{w: w}
+		id := escape(id)
+		hw.put(`<span class="copyable"><code class="mono copy-value" id="`, id, `">`, escape(value),
+			`</code> <button type="button" class="copy-btn" data-copy="`, id, `" data-done="`, done,
+			`" hidden aria-label="`, label, `">`, copyText, `</button></span>`)
+		return hw.err
+	})
 }
 
 // escape is templ's escaping of text and attribute values.

@@ -56,3 +56,24 @@ func TestActionEscapesEverything(t *testing.T) {
 		}
 	}
 }
+
+// copyable is written in Go too: the value, its ID and the translated
+// words escaped, as templ wrote them.
+func TestCopyableEscapesEverything(t *testing.T) {
+	var b strings.Builder
+	p := Page{T: func(key string, args ...any) string {
+		if len(args) > 0 {
+			return "<" + key + " " + args[0].(string) + ">"
+		}
+		return "<" + key + ">"
+	}}
+	if err := copyable(p, `id-"x"`, `urn:<b>&`, `"what"`).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	want := `<span class="copyable"><code class="mono copy-value" id="id-&#34;x&#34;">urn:&lt;b&gt;&amp;</code> ` +
+		`<button type="button" class="copy-btn" data-copy="id-&#34;x&#34;" data-done="&lt;copy.done&gt;" hidden ` +
+		`aria-label="&lt;copy.label &#34;what&#34;&gt;">&lt;copy&gt;</button></span>`
+	if got := b.String(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
