@@ -236,8 +236,10 @@ func (tx *Tx) SharedImages(projectID, status string, p Page) (Window[SharedImage
 	return tx.SharedList(projectID, status, SharedFilter{}, p)
 }
 
-func (tx *Tx) sharedImages(query string, args ...any) ([]SharedImage, error) {
-	var rows []SharedImage
+// sharedImages runs a query of sharedRow (or ownRow) rows; most is how many
+// it can return, so that a page of 1,000 is not copied as it grows.
+func (tx *Tx) sharedImages(most int, query string, args ...any) ([]SharedImage, error) {
+	rows := make([]SharedImage, 0, most)
 	err := tx.rows(func(r *sql.Rows) error {
 		u, err := tx.unpack(r, sharedRow)
 		if err != nil {
