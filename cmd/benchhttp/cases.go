@@ -177,7 +177,7 @@ end
 type sizeRun struct {
 	size     int
 	seedTime time.Duration
-	ceilings []result // the ceiling measured right before each case
+	ceilings []result // the ceiling of each case: the mean of a run right before and one right after it
 	results  []result
 	names    []string
 }
@@ -233,6 +233,13 @@ func runSize(ctx context.Context, o options, dbs *databases, work, ceiling strin
 				fmt.Fprintln(os.Stderr, "profile:", err)
 			}
 		}
+		// The machine's speed drifts during a run: the ceiling is measured
+		// on both sides of the case.
+		after, err := runWrk(o, o.ceilingDur, dir, ceiling+"/", "")
+		if err != nil {
+			return run, err
+		}
+		ceil.RPS = (ceil.RPS + after.RPS) / 2
 		fmt.Fprintf(os.Stderr, "%8d  %-52s %9.0f %-8s p50 %-9s p99 %-9s errors %d  (ceiling %.0f req/s)\n",
 			n, c.name, r.RPS, r.Unit, r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Errors, ceil.RPS)
 		run.names = append(run.names, c.name)

@@ -1,10 +1,10 @@
 // Command benchhttp measures ImageShare the way a user does: the real
 // server, built from this tree, over HTTP on 127.0.0.1, on a database seeded
 // with N shares, next to a bare Echo handler (the ceiling) measured in the
-// same run, right before each case. It prints req/s, p50, p99, errors and
-// the ratio to the ceiling for every case, at a small size and at N, and
-// checks the targets of issue 7 (ratios hold on a noisy machine; absolute
-// times do not).
+// same run, right before and right after each case. It prints req/s, p50,
+// p99, errors and the ratio to the ceiling for every case, at a small size
+// and at N, and checks the targets of issue 7 (ratios hold on a noisy
+// machine; absolute times do not).
 //
 //	go run ./cmd/benchhttp                 # SQLite, 1,000 and 100,000 shares
 //	go run ./cmd/benchhttp -pg             # a throwaway PostgreSQL cluster
