@@ -232,6 +232,11 @@ func TestMembersAreRecipientsWithoutNames(t *testing.T) {
 			t.Errorf("member %s alone: %+v, %v; want %+v", m.Label, got, err, m)
 		}
 	}
+	// One that is not a member, by project ID, node ID or URN, is not found.
+	for _, nobody := range []string{e.actor("intl", "").ProjectID, "ou-a", orgURN(e, "ou-a"), "organizations::" + e.accountID("owner") + ":ou:o-test1/ou-zzz"} {
+		_, err := e.svc.Recipient(e.ctx, owner, img.ID, nobody)
+		wantKind(t, err, domain.KindNotFound)
+	}
 	if len(members) != len(console) || len(kinds) != 3 {
 		t.Errorf("%d members, %d recipients of kinds %v; want the same, of 3 kinds", len(members), len(console), kinds)
 	}

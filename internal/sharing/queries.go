@@ -396,37 +396,31 @@ func (s *Service) recipient(tx *store.Tx, a Actor, imageID, memberID string) (Re
 	return s.memberOf(tx, imageID, memberID)
 }
 
-// memberOf is a member of an image whose owner the caller has checked.
+// memberOf is a member of an image whose owner the caller has checked,
+// read with its grant in one statement (MemberState).
 func (s *Service) memberOf(tx *store.Tx, imageID, memberID string) (Recipient, error) {
 	notMember := errNotMember(memberID)
-	g, ok, err := s.grantNamed(tx, imageID, memberID)
-	if err != nil {
-		return Recipient{}, err
-	}
-	if !ok {
-		return Recipient{}, notMember
-	}
-	ms, err := tx.MemberStatesOf([]string{g.ID}) // the API's: no names
-	if err != nil || len(ms) == 0 {
+	kinds, target, ok, err := grantKinds(tx, memberID)
+	if !ok || err != nil {
 		return Recipient{}, firstErr(err, notMember)
 	}
-	return recipientFrom(ms[0]), nil
+	for _, k := range kinds {
+		m, found, err := tx.MemberState(imageID, k, target)
+		if err != nil {
+			return Recipient{}, err
+		}
+		if found {
+			return recipientFrom(m), nil
+		}
+	}
+	return Recipient{}, notMember
 }
 
 // grantNamed finds the grant of an image a member ID or URN names.
 func (s *Service) grantNamed(tx *store.Tx, imageID, member string) (domain.Grant, bool, error) {
-	kinds := []string{domain.GrantProject, domain.GrantDomain}
-	target := member
-	if isURN(member) {
-		node, err := nodeOfURN(tx, member)
-		if domain.KindOf(err) == domain.KindNotFound || domain.KindOf(err) == domain.KindInvalid {
-			return domain.Grant{}, false, nil
-		} else if err != nil {
-			return domain.Grant{}, false, err
-		}
-		kinds, target = []string{domain.GrantOrganization}, node.ID
-	} else if !isHexID(member) {
-		kinds = []string{domain.GrantOrganization} // an organization node ID
+	kinds, target, ok, err := grantKinds(tx, member)
+	if !ok || err != nil {
+		return domain.Grant{}, false, err
 	}
 	for _, k := range kinds {
 		gs, err := tx.GrantsTo([]string{imageID}, k, []string{target})
@@ -435,6 +429,25 @@ func (s *Service) grantNamed(tx *store.Tx, imageID, member string) (domain.Grant
 		}
 	}
 	return domain.Grant{}, false, nil
+}
+
+// grantKinds is what a member ID or URN can name: the kinds of grant to
+// look for, in order, and their target; ok is false for a URN that names
+// no organization node.
+func grantKinds(tx *store.Tx, member string) (kinds []string, target string, ok bool, err error) {
+	if isURN(member) {
+		node, err := nodeOfURN(tx, member)
+		if domain.KindOf(err) == domain.KindNotFound || domain.KindOf(err) == domain.KindInvalid {
+			return nil, "", false, nil
+		} else if err != nil {
+			return nil, "", false, err
+		}
+		return []string{domain.GrantOrganization}, node.ID, true, nil
+	}
+	if !isHexID(member) {
+		return []string{domain.GrantOrganization}, member, true, nil // an organization node ID
+	}
+	return []string{domain.GrantProject, domain.GrantDomain}, member, true, nil
 }
 
 func firstGrant(gs []domain.Grant) domain.Grant {

@@ -85,22 +85,24 @@ func (tx *Tx) memberPage(mr row, from, imageID string, p Page) (Window[Member], 
 	return window(ms, p, func(m Member) Cursor { return Cursor{Time: m.CreatedAt, ID: m.ID} }), err
 }
 
+// MemberState is the member an image's grant of a kind to a target is, as
+// MemberStates reads it (idx_grant_target); found is false when there is
+// no such grant.
+func (tx *Tx) MemberState(imageID, kind, targetID string) (m Member, found bool, err error) {
+	ms, err := tx.members(memberStateRow, `SELECT `+tx.sel(memberStateRow)+memberStateFrom+
+		` WHERE grants.image_id = ? AND grants.kind = ? AND grants.target_id = ?`, imageID, kind, targetID)
+	if err != nil || len(ms) == 0 {
+		return Member{}, false, err
+	}
+	return ms[0], true, nil
+}
+
 // MembersOf returns the members the grants are.
 func (tx *Tx) MembersOf(grantIDs []string) ([]Member, error) {
-	return tx.membersOf(memberRow, memberFrom, grantIDs)
-}
-
-// MemberStatesOf is MembersOf without the names of member projects and
-// accounts (MemberStates).
-func (tx *Tx) MemberStatesOf(grantIDs []string) ([]Member, error) {
-	return tx.membersOf(memberStateRow, memberStateFrom, grantIDs)
-}
-
-func (tx *Tx) membersOf(mr row, from string, grantIDs []string) ([]Member, error) {
 	var out []Member
 	err := chunks(domain.Unique(grantIDs), func(part []string) error {
-		q, args := with(`SELECT `+tx.sel(mr)+from+` WHERE grants.id IN (…)`, part)
-		ms, err := tx.members(mr, q, args...)
+		q, args := with(`SELECT `+tx.sel(memberRow)+memberFrom+` WHERE grants.id IN (…)`, part)
+		ms, err := tx.members(memberRow, q, args...)
 		for _, m := range ms {
 			if len(out) == 0 || out[len(out)-1].ID != m.ID {
 				out = append(out, m)

@@ -117,7 +117,7 @@ var planCases = []planCase{
 		_, err := tx.ImageFor(w.Recipient.AccountID, w.Recipient.ProjectID, w.ImageIDs[3])
 		return err
 	}},
-	{name: "members of an image, with names (console) and without (API), a page and a page in", run: func(tx *store.Tx, w *bigworld.World) error {
+	{name: "members of an image, with names (console) and without (API), a page and a page in, and one", run: func(tx *store.Tx, w *bigworld.World) error {
 		for _, members := range []func(string, store.Page) (store.Window[store.Member], error){tx.Members, tx.MemberStates} {
 			p, err := members(w.MembersImage, store.Page{Limit: 50})
 			if err != nil {
@@ -127,7 +127,8 @@ var planCases = []planCase{
 				return err
 			}
 		}
-		return nil
+		_, _, err := tx.MemberState(w.MembersImage, domain.GrantProject, w.Pool[3])
+		return err
 	}},
 	{name: "counters: badge, totals, quota", run: func(tx *store.Tx, w *bigworld.World) error {
 		if _, err := tx.ShareCounts(w.Recipient.ProjectID); err != nil {
