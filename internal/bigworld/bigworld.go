@@ -35,6 +35,7 @@ type World struct {
 	Recipient Tenant   // has every image but MembersImage shared with it
 	Pool      []string // project IDs of member accounts (no users), to share with
 	ImageIDs  []string // the owner's shared images, oldest first
+	OwnIDs    []string // the recipient's own images, oldest first
 	// MembersImage has Options.Members project members from the pool: 100
 	// accepted, 28 pending and the rest rejected (at most 1,000 may wait
 	// unanswered, S09).
@@ -43,10 +44,13 @@ type World struct {
 
 // Options size the world.
 type Options struct {
-	Shares   int    // images shared with the recipient
-	Members  int    // members of MembersImage (default 128)
-	Pool     int    // member projects (at least Members)
-	Password string // of both users
+	Shares int // images shared with the recipient
+	// RecipientOwns is how many images the recipient owns, each made half
+	// a second after a shared one: its own and shared images interleave.
+	RecipientOwns int
+	Members       int    // members of MembersImage (default 128)
+	Pool          int    // member projects (at least Members)
+	Password      string // of both users
 }
 
 // Seed loads the world into an empty store and writes its images and shares.
@@ -92,6 +96,17 @@ func Seed(ctx context.Context, st *store.Store, o Options) (*World, error) {
 			}
 			b.grant(img, w.Recipient, fmt.Sprintf("00000000-0000-4000-9000-%012d", i), status, at)
 			w.ImageIDs = append(w.ImageIDs, id)
+		}
+		if err := b.write(ctx, st); err != nil {
+			return nil, err
+		}
+	}
+	for start := 0; start < o.RecipientOwns; start += batch {
+		var b rows
+		for i := start; i < min(start+batch, o.RecipientOwns); i++ {
+			id := fmt.Sprintf("00000000-0000-4000-b000-%012d", i)
+			b.image(w.Recipient, id, fmt.Sprintf("own-%07d", i), base.Add(time.Duration(i)*time.Second+500*time.Millisecond))
+			w.OwnIDs = append(w.OwnIDs, id)
 		}
 		if err := b.write(ctx, st); err != nil {
 			return nil, err

@@ -154,8 +154,8 @@ func sorted(xs []string) []string {
 // The API's image list (own and shared images merged, newest first) pages
 // by cursor too: every image once, in order, at every status filter.
 func TestAPIImageListPagesThroughEveryImageOnce(t *testing.T) {
-	const shares = 1100
-	st, w := seededWith(t, bigworld.Options{Shares: shares})
+	const shares, owns = 1100, 1050
+	st, w := seededWith(t, bigworld.Options{Shares: shares, RecipientOwns: owns})
 	for _, c := range []struct {
 		name    string
 		q       store.ImageListQuery
@@ -165,6 +165,9 @@ func TestAPIImageListPagesThroughEveryImageOnce(t *testing.T) {
 		{"shared, every status", store.ImageListQuery{ProjectID: w.Recipient.ProjectID, Shared: true}, shares, true},
 		{"shared, pending", store.ImageListQuery{ProjectID: w.Recipient.ProjectID, Shared: true, ShareStatus: domain.MemberPending}, shares - shares/10, true},
 		{"own and shared of the owner", store.ImageListQuery{ProjectID: w.Owner.ProjectID, Own: true, Shared: true}, shares + 1, true},
+		// Both halves of the one statement (UNION ALL) hold more rows than a
+		// page, interleaved in time: the merge must take from each in turn.
+		{"own and shared of the recipient, interleaved", store.ImageListQuery{ProjectID: w.Recipient.ProjectID, Own: true, Shared: true}, shares + owns, true},
 		{"shared, by size (sorted, not walked)", store.ImageListQuery{ProjectID: w.Recipient.ProjectID, Shared: true, SortKey: store.SortSize, Asc: true}, shares, false},
 	} {
 		for _, limit := range []int{250, store.MaxPage} {
