@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
+
+	"imageshare/internal/store"
 
 	"imageshare/internal/store/storetest"
 )
@@ -14,4 +17,23 @@ var pg *storetest.Postgres
 
 func TestMain(m *testing.M) {
 	os.Exit(storetest.Run(m, func(p *storetest.Postgres) { pg = p }))
+}
+
+// openStore is an empty store on a SQLite file or, in the PostgreSQL pass,
+// a new PostgreSQL database; it is closed when the test ends.
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	dsn := filepath.Join(t.TempDir(), "store.db")
+	if pg != nil {
+		var err error
+		if dsn, err = pg.NewDatabase(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := store.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
 }

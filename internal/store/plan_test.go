@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -466,18 +465,7 @@ func oneLine(q string) string { return strings.Join(strings.Fields(q), " ") }
 // IMAGESHARE_TEST_BACKEND=postgres, PostgreSQL.
 func seed(t *testing.T, o bigworld.Options) (*store.Store, *bigworld.World) {
 	t.Helper()
-	dsn := filepath.Join(t.TempDir(), "plans.db")
-	if pg != nil {
-		var err error
-		if dsn, err = pg.NewDatabase(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st, err := store.Open(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := openStore(t)
 	w, err := bigworld.Seed(context.Background(), st, o)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -18,18 +17,7 @@ import (
 // PostgreSQL a delete committed between the insert and the lock used to
 // answer "not found", which reached the client as a 404.
 func TestAuthFailureSurvivesConcurrentSuccesses(t *testing.T) {
-	dsn := filepath.Join(t.TempDir(), "throttle.db")
-	if pg != nil {
-		var err error
-		if dsn, err = pg.NewDatabase(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st, err := store.Open(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := openStore(t)
 	ctx := context.Background()
 	const key, workers, rounds = "user:acme/alice@127.0.0.1", 8, 60
 	var wg sync.WaitGroup
