@@ -396,39 +396,29 @@ func (s *Service) recipient(tx *store.Tx, a Actor, imageID, memberID string) (Re
 	return s.memberOf(tx, imageID, memberID)
 }
 
-// memberOf is a member of an image whose owner the caller has checked,
-// read with its grant in one statement (MemberState).
+// memberOf is a member of an image whose owner the caller has checked.
 func (s *Service) memberOf(tx *store.Tx, imageID, memberID string) (Recipient, error) {
-	notMember := errNotMember(memberID)
-	kinds, target, ok, err := grantKinds(tx, memberID)
+	m, ok, err := s.memberNamed(tx, imageID, memberID)
 	if !ok || err != nil {
-		return Recipient{}, firstErr(err, notMember)
+		return Recipient{}, firstErr(err, errNotMember(memberID))
+	}
+	return recipientFrom(m), nil
+}
+
+// memberNamed finds the member of an image a member ID or URN names, with
+// its grant (one statement a kind tried).
+func (s *Service) memberNamed(tx *store.Tx, imageID, member string) (store.Member, bool, error) {
+	kinds, target, ok, err := grantKinds(tx, member)
+	if !ok || err != nil {
+		return store.Member{}, false, err
 	}
 	for _, k := range kinds {
 		m, found, err := tx.MemberState(imageID, k, target)
-		if err != nil {
-			return Recipient{}, err
-		}
-		if found {
-			return recipientFrom(m), nil
+		if err != nil || found {
+			return m, found, err
 		}
 	}
-	return Recipient{}, notMember
-}
-
-// grantNamed finds the grant of an image a member ID or URN names.
-func (s *Service) grantNamed(tx *store.Tx, imageID, member string) (domain.Grant, bool, error) {
-	kinds, target, ok, err := grantKinds(tx, member)
-	if !ok || err != nil {
-		return domain.Grant{}, false, err
-	}
-	for _, k := range kinds {
-		gs, err := tx.GrantsTo([]string{imageID}, k, []string{target})
-		if err != nil || len(gs) > 0 {
-			return firstGrant(gs), len(gs) > 0, err
-		}
-	}
-	return domain.Grant{}, false, nil
+	return store.Member{}, false, nil
 }
 
 // grantKinds is what a member ID or URN can name: the kinds of grant to
@@ -448,13 +438,6 @@ func grantKinds(tx *store.Tx, member string) (kinds []string, target string, ok 
 		return []string{domain.GrantOrganization}, member, true, nil // an organization node ID
 	}
 	return []string{domain.GrantProject, domain.GrantDomain}, member, true, nil
-}
-
-func firstGrant(gs []domain.Grant) domain.Grant {
-	if len(gs) == 0 {
-		return domain.Grant{}
-	}
-	return gs[0]
 }
 
 // ownMembership is a recipient project's own membership of an image shared

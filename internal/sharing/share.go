@@ -349,14 +349,14 @@ func (s *Service) grantsToRemove(tx *store.Tx, imageID string, members []string,
 	}
 	var remove []domain.Grant
 	for _, m := range domain.Unique(members) {
-		g, ok, err := s.grantNamed(tx, imageID, m)
+		member, ok, err := s.memberNamed(tx, imageID, m)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return nil, domain.Errorf(domain.KindNotFound, domain.CodeNotFound, "err.not_a_recipient", m).About(m)
 		}
-		remove = append(remove, g)
+		remove = append(remove, member.Grant)
 	}
 	return remove, nil
 }
