@@ -210,7 +210,7 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 	var rows []SharedImage
 	if query != "" {
 		var err error
-		if rows, err = tx.sharedImages(len(halves)*(limit+1), tx.generic(query, all), all...); err != nil {
+		if rows, err = tx.sharedImages(len(halves)*(limit+1), query, all...); err != nil {
 			return nil, false, err
 		}
 	}

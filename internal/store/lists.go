@@ -117,11 +117,11 @@ func (tx *Tx) SharedList(projectID, status string, f SharedFilter, p Page) (Wind
 		WHERE ps.project_id = ? AND ps.status = ?` + cond
 	if !f.filtered() {
 		args = append([]any{projectID, status}, args...)
-		rows, err := tx.sharedImages(p.size()+1, tx.generic(q+order, args), args...)
+		rows, err := tx.sharedImages(p.size()+1, q+order, args...)
 		return window(rows, p, key), err
 	}
 	args = append([]any{projectID, status}, args...)
-	rows, err := tx.sharedImages(p.size()+1, tx.generic(q+budget(order), args), args...)
+	rows, err := tx.sharedImages(p.size()+1, q+budget(order), args...)
 	return filteredWindow(rows, p, key, func(s SharedImage) bool {
 		return contains(s.Name, f.Name) && contains(s.OwnerAccountName, f.Owner) && (f.Type == "" || s.Type == f.Type)
 	}), err

@@ -236,9 +236,11 @@ func (tx *Tx) SharedImages(projectID, status string, p Page) (Window[SharedImage
 	return tx.SharedList(projectID, status, SharedFilter{}, p)
 }
 
-// sharedImages runs a query of sharedRow (or ownRow) rows; most is how many
-// it can return, so that a page of 1,000 is not copied as it grows.
+// sharedImages runs a list of sharedRow (or ownRow) rows (planned once on
+// PostgreSQL: Tx.generic); most is how many it can return, so that a page
+// of 1,000 is not copied as it grows.
 func (tx *Tx) sharedImages(most int, query string, args ...any) ([]SharedImage, error) {
+	query = tx.generic(query, args)
 	rows := make([]SharedImage, 0, most)
 	err := tx.rows(func(r *sql.Rows) error {
 		u, err := tx.unpack(r, sharedRow)
