@@ -104,16 +104,6 @@ type Action struct {
 // Allowed reports whether the action is offered.
 func (a Action) Allowed() bool { return a.Why == "" }
 
-// ActionOf returns the action of a class among as; ok is false when none.
-func ActionOf(as []Action, class string) (Action, bool) {
-	for _, a := range as {
-		if a.Class == class {
-			return a, true
-		}
-	}
-	return Action{}, false
-}
-
 // ImageRef names an image.
 type ImageRef struct {
 	ID   string

@@ -47,9 +47,6 @@ func tn(c echo.Context, key string, n int, args ...any) string {
 	return i18n.Count(langOf(c), key, n, args...)
 }
 
-// msgOf is an error's message in the request's language.
-func msgOf(c echo.Context, err error) string { return domain.AsError(err).In(langOf(c)) }
-
 type languageForm struct {
 	Lang string `form:"lang"`
 	Back string `form:"back"`

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -90,9 +89,4 @@ func headersScript(h map[string]string) string {
 		fmt.Fprintf(&b, "wrk.headers[%q] = %q\n", k, v)
 	}
 	return b.String()
-}
-
-func writeFile(dir, name, content string) (string, error) {
-	p := filepath.Join(dir, name)
-	return p, os.WriteFile(p, []byte(content), 0o600)
 }

@@ -4,7 +4,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,8 +16,6 @@ const glanceTime = "2006-01-02T15:04:05Z"
 
 // imsTime is IMS's job timestamp format.
 const imsTime = "2006-01-02T15:04:05.000Z"
-
-func glanceStamp(t time.Time) string { return t.UTC().Format(glanceTime) }
 
 // glanceStatus maps an image status to Glance's words.
 func glanceStatus(s string) string {
@@ -152,13 +149,6 @@ func writeFormat(w *jsonw, key, v string, props map[string]string, origin, def s
 	default:
 		w.str(key, def)
 	}
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // writeMember writes an image member as Glance shows it, with IMS's
