@@ -48,6 +48,7 @@ func (h *console) url(name string, params ...any) string {
 		return path
 	}
 	var b strings.Builder
+	b.Grow(len(path) + 48*len(params)) // room for IDs: one allocation
 	n := 0
 	for i := 0; i < len(path); i++ {
 		if path[i] != ':' || n == len(params) {

@@ -42,8 +42,9 @@ func (h *console) renderImages(c echo.Context, status int, q imagesQuery, pr *vi
 	for _, typ := range domain.ImageTypes {
 		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == q.Type})
 	}
-	for _, r := range res.Rows {
-		v.Rows = append(v.Rows, h.ownRow(c, r))
+	v.Rows = make([]views.ImageRow, len(res.Rows))
+	for i, r := range res.Rows {
+		v.Rows[i] = h.ownRow(c, r)
 	}
 	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
 	v.Pager.Summary = summary(c, q.Name != "" || q.Type != "", res.Total, len(res.Rows), res.Next != nil, "count.images")

@@ -52,8 +52,9 @@ func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *vi
 	for _, typ := range domain.ImageTypes {
 		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == q.Type})
 	}
-	for _, r := range res.Rows {
-		v.Rows = append(v.Rows, h.sharedRow(c, r))
+	v.Rows = make([]views.SharedRow, len(res.Rows))
+	for i, r := range res.Rows {
+		v.Rows[i] = h.sharedRow(c, r)
 	}
 	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
 	v.Pager.Summary = summary(c, v.Filtered, res.Counts.Of(q.View), len(res.Rows), res.Next != nil, "count.images")

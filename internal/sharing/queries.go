@@ -69,7 +69,7 @@ func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page)
 		if err != nil {
 			return err
 		}
-		out.Window = Window[OwnImage]{Next: w.Next, Prev: w.Prev}
+		out.Window = Window[OwnImage]{Next: w.Next, Prev: w.Prev, Rows: make([]OwnImage, 0, len(w.Rows))}
 		for _, r := range w.Rows {
 			out.Rows = append(out.Rows, s.ownImage(r.Image, r.Accepted, r.Grants))
 		}

@@ -201,7 +201,7 @@ func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[Counted
 	key := func(c CountedImage) Cursor { return sortKey(f.Sort, Cursor{Time: c.CreatedAt, Name: c.Name, ID: c.ID}) }
 	args = append(args, more...)
 	if f.Name == "" {
-		var rows []CountedImage
+		rows := make([]CountedImage, 0, p.size()+1)
 		err := tx.rows(func(r *sql.Rows) error {
 			u, err := tx.unpack(r, countedRow)
 			if err != nil {
