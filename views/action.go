@@ -26,6 +26,14 @@ func action(p Page, a Action) templ.Component {
 
 // actions renders a row's actions: one component for all of them.
 func actions(p Page, as []Action) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		hw := htmlWriter{w: w}
+		hw.actions(p, as)
+		return hw.err
+	})
+}
+
+func (h *htmlWriter) actions(p Page, as []Action) {
 	unavailable := ""
 	for _, a := range as {
 		if !a.Allowed() {
@@ -33,13 +41,9 @@ func actions(p Page, as []Action) templ.Component {
 			break
 		}
 	}
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		hw := htmlWriter{w: w}
-		for _, a := range as {
-			hw.action(a, unavailable)
-		}
-		return hw.err
-	})
+	for _, a := range as {
+		h.action(a, unavailable)
+	}
 }
 
 // htmlWriter writes markup piece by piece (no string is built for it);
@@ -60,19 +64,19 @@ func (h *htmlWriter) put(parts ...string) {
 // action writes an action's markup; unavailable is the escaped words a
 // refused one ends with.
 func (h *htmlWriter) action(a Action, unavailable string) {
-	id, class := escape(a.ID), escape("act "+a.Class)
+	of, name, class := escape(a.Of), escape(a.Name), escape(a.Class)
 	switch {
 	case a.Allowed() && a.File:
-		h.put(`<a id="`, id, `" class="`, class, `" href="`, safeURL(a.Href), `" hx-boost="false" download>`, escape(a.Label), `</a>`)
+		h.put(`<a id="`, of, `-`, name, `" class="act `, class, `" href="`, safeURL(a.Href), `" hx-boost="false" download>`, escape(a.Label), `</a>`)
 	case a.Allowed():
 		href := safeURL(a.Href)
-		h.put(`<a id="`, id, `" class="`, class, `" href="`, href, `" hx-get="`, href,
+		h.put(`<a id="`, of, `-`, name, `" class="act `, class, `" href="`, href, `" hx-get="`, href,
 			`" hx-target="#dialog" hx-push-url="false">`, escape(a.Label), `</a>`)
 	default:
-		h.put(`<details id="`, id, `" class="`, class, ` disabled" data-code="`, escape(a.Code), `">`,
-			`<summary aria-describedby="`, id, `-why">`, escape(a.Label),
+		h.put(`<details id="`, of, `-`, name, `" class="act `, class, ` disabled" data-code="`, escape(a.Code), `">`,
+			`<summary aria-describedby="`, of, `-`, name, `-why">`, escape(a.Label),
 			`<span class="sr-only">`, unavailable, `</span></summary>`,
-			`<span class="why" id="`, id, `-why" role="note">`, escape(a.Why), `</span></details>`)
+			`<span class="why" id="`, of, `-`, name, `-why" role="note">`, escape(a.Why), `</span></details>`)
 	}
 }
 
@@ -81,15 +85,18 @@ func (h *htmlWriter) action(a Action, unavailable string) {
 // that app.js shows and wires (with the result announced). Written in Go
 // like actions: every row of a list has one.
 func copyable(p Page, id, value, what string) templ.Component {
-	done, label, copyText := escape(p.T("copy.done")), escape(p.T("copy.label", what)), escape(p.T("copy"))
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		hw := htmlWriter{w: w}
-		id := escape(id)
-		hw.put(`<span class="copyable"><code class="mono copy-value" id="`, id, `">`, escape(value),
-			`</code> <button type="button" class="copy-btn" data-copy="`, id, `" data-done="`, done,
-			`" hidden aria-label="`, label, `">`, copyText, `</button></span>`)
+		hw.copyable(p, id, value, what)
 		return hw.err
 	})
+}
+
+func (h *htmlWriter) copyable(p Page, id, value, what string) {
+	id = escape(id)
+	h.put(`<span class="copyable"><code class="mono copy-value" id="`, id, `">`, escape(value),
+		`</code> <button type="button" class="copy-btn" data-copy="`, id, `" data-done="`, escape(p.T("copy.done")),
+		`" hidden aria-label="`, escape(p.T("copy.label", what)), `">`, escape(p.T("copy")), `</button></span>`)
 }
 
 // escape is templ's escaping of text and attribute values.

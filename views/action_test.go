@@ -19,23 +19,23 @@ func renderAction(t *testing.T, a Action) string {
 // action is written in Go for speed; it must escape like templ does: every
 // value escaped, every link sanitized, in each of its three forms.
 func TestActionEscapesEverything(t *testing.T) {
-	hostile := Action{ID: `x"><script>1</script>`, Class: `act-share" onclick="x`, Label: `<b>Share</b> & "more"`,
+	hostile := Action{Of: `x"><script>`, Name: `1</script>`, Class: `act-share" onclick="x`, Label: `<b>Share</b> & "more"`,
 		Href: `/images/1/share?back=%2F&tab="stop"`, Why: `<img src=x onerror=alert(1)>`, Code: `IMS."0001"`}
 	for _, c := range []struct {
 		name string
 		a    Action
 		want string
 	}{
-		{"offered", hostile, `<a id="x&#34;&gt;&lt;script&gt;1&lt;/script&gt;" class="act act-share&#34; onclick=&#34;x" ` +
+		{"offered", hostile, `<a id="x&#34;&gt;&lt;script&gt;-1&lt;/script&gt;" class="act act-share&#34; onclick=&#34;x" ` +
 			`href="/images/1/share?back=%2F&amp;tab=&#34;stop&#34;" hx-get="/images/1/share?back=%2F&amp;tab=&#34;stop&#34;" ` +
 			`hx-target="#dialog" hx-push-url="false">&lt;b&gt;Share&lt;/b&gt; &amp; &#34;more&#34;</a>`},
-		{"file", func(a Action) Action { a.File, a.Why = true, ""; return a }(hostile), `<a id="x&#34;&gt;&lt;script&gt;1&lt;/script&gt;" ` +
+		{"file", func(a Action) Action { a.File, a.Why = true, ""; return a }(hostile), `<a id="x&#34;&gt;&lt;script&gt;-1&lt;/script&gt;" ` +
 			`class="act act-share&#34; onclick=&#34;x" href="/images/1/share?back=%2F&amp;tab=&#34;stop&#34;" hx-boost="false" download>` +
 			`&lt;b&gt;Share&lt;/b&gt; &amp; &#34;more&#34;</a>`},
-		{"refused", func(a Action) Action { a.Why = hostile.Why; return a }(hostile), `<details id="x&#34;&gt;&lt;script&gt;1&lt;/script&gt;" ` +
-			`class="act act-share&#34; onclick=&#34;x disabled" data-code="IMS.&#34;0001&#34;"><summary aria-describedby="x&#34;&gt;&lt;script&gt;1&lt;/script&gt;-why">` +
+		{"refused", func(a Action) Action { a.Why = hostile.Why; return a }(hostile), `<details id="x&#34;&gt;&lt;script&gt;-1&lt;/script&gt;" ` +
+			`class="act act-share&#34; onclick=&#34;x disabled" data-code="IMS.&#34;0001&#34;"><summary aria-describedby="x&#34;&gt;&lt;script&gt;-1&lt;/script&gt;-why">` +
 			`&lt;b&gt;Share&lt;/b&gt; &amp; &#34;more&#34;<span class="sr-only">&lt;action.unavailable&gt;</span></summary>` +
-			`<span class="why" id="x&#34;&gt;&lt;script&gt;1&lt;/script&gt;-why" role="note">&lt;img src=x onerror=alert(1)&gt;</span></details>`},
+			`<span class="why" id="x&#34;&gt;&lt;script&gt;-1&lt;/script&gt;-why" role="note">&lt;img src=x onerror=alert(1)&gt;</span></details>`},
 	} {
 		a := c.a
 		if c.name == "offered" {
@@ -49,7 +49,7 @@ func TestActionEscapesEverything(t *testing.T) {
 	// a URL that failed its sanitizer.
 	for _, href := range []string{"javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>1</script>"} {
 		for _, file := range []bool{false, true} {
-			got := renderAction(t, Action{ID: "a", Class: "act-x", Label: "x", Href: href, File: file})
+			got := renderAction(t, Action{Of: "a", Name: "b", Class: "act-x", Label: "x", Href: href, File: file})
 			if strings.Contains(strings.ToLower(got), "script:") || strings.Contains(got, "data:") || !strings.Contains(got, "about:invalid#TemplFailedSanitizationURL") {
 				t.Errorf("href %q (file %v) written as %s", href, file, got)
 			}

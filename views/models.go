@@ -92,7 +92,11 @@ func (p Problem) SubjectLabel() string {
 // or, when a rule forbids it, its label disabled with the reason, which
 // keyboard, touch and screen-reader users can reach too.
 type Action struct {
-	ID    string // unique on the page; the reason's element is ID + "-why"
+	// The action's element ID is Of + "-" + Name (unique on the page; the
+	// reason's element is that + "-why"): kept apart, a row's ID is built
+	// once for its actions, not once each.
+	Of    string // the element acted on, e.g. img-<image ID>
+	Name  string // the action, e.g. share
 	Class string // what the action is: act-share, act-server, …
 	Label string
 	Href  string

@@ -21,7 +21,7 @@ func benchPage(n int) (Page, ImagesView) {
 			OS: "Ubuntu 22.04 server 64bit", SizeGB: 40, Size: "40 GB", Status: "active", StatusLabel: "Normal",
 			Recipients: 1, AcceptedMax: 128, Created: "2026-01-02 03:46:39", Selectable: true}
 		for _, a := range []string{"share", "stop", "replicate", "server", "delete"} {
-			r.Actions = append(r.Actions, Action{ID: "img-" + id + "-" + a, Class: "act-" + a, Label: a,
+			r.Actions = append(r.Actions, Action{Of: "img-" + id, Name: a, Class: "act-" + a, Label: a,
 				Href: "/images/" + id + "/" + a + "?back=%2Fimages"})
 		}
 		r.Actions[4].Why, r.Actions[4].Code = "Stop sharing first.", "IMG.0001"

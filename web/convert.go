@@ -110,7 +110,7 @@ var actionLabels = func() map[i18n.Lang]map[sharing.Action]string {
 // actionView is an offer as a row shows it; href is where the action's
 // dialog is (the console's routing, not a rule).
 func actionView(c echo.Context, rowID string, o sharing.Offer, href string) views.Action {
-	a := views.Action{ID: rowID + "-" + string(o.Action), Class: actionClasses[o.Action], Label: actionLabels[langOf(c)][o.Action], Href: href}
+	a := views.Action{Of: rowID, Name: string(o.Action), Class: actionClasses[o.Action], Label: actionLabels[langOf(c)][o.Action], Href: href}
 	if o.Why != nil {
 		a.Why, a.Code = o.Why.In(langOf(c)), o.Why.Code
 	}
@@ -123,13 +123,14 @@ func actionView(c echo.Context, rowID string, o sharing.Offer, href string) view
 // without data has nothing to download.
 func (h *console) imageActions(c echo.Context, id string, os sharing.Offers, back string) []views.Action {
 	out := make([]views.Action, 0, len(os))
+	rowID, share := "img-"+id, h.url("image.share", id)
 	for _, o := range os {
 		var href string
 		switch o.Action {
 		case sharing.ActionShare:
-			href = views.Query(h.url("image.share", id), "back", back)
+			href = views.Query(share, "back", back)
 		case sharing.ActionStopSharing:
-			href = views.Query(h.url("image.share", id), "tab", "stop", "back", back)
+			href = views.Query(share, "tab", "stop", "back", back)
 		case sharing.ActionReplicate:
 			href = h.url("image.replicate", id)
 		case sharing.ActionCreateServer:
@@ -144,7 +145,7 @@ func (h *console) imageActions(c echo.Context, id string, os sharing.Offers, bac
 			}
 			href = h.url("image."+string(o.Action), id)
 		}
-		a := actionView(c, "img-"+id, o, href)
+		a := actionView(c, rowID, o, href)
 		a.File = o.Action == sharing.ActionDownload
 		out = append(out, a)
 	}
