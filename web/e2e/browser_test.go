@@ -259,10 +259,28 @@ func (p *tab) projectID(region, project string) string {
 // through its Share dialog, and checks the success message.
 func (p *tab) share(row, recipient string) {
 	p.t.Helper()
-	p.click(row+" .act-share", "#share-dialog #share-form")
+	p.openInPlace(row+" .act-share", "#share-dialog #share-form")
 	p.typeInto("#recipients", recipient)
 	p.click("#share-submit", "#flashes .flash-success")
 	p.wantText("#flashes .flash-success", "1 recipient added")
+}
+
+// openInPlace clicks a row's action and checks that its dialog opened in
+// place, as htmx swaps it in: over the same page, at the same address,
+// in the dialog host (without JavaScript the link opens it as a page).
+func (p *tab) openInPlace(action, dialog string) {
+	p.t.Helper()
+	before := p.url()
+	p.click(action, dialog)
+	if after := p.url(); after != before {
+		p.t.Errorf("%s: %s navigated from %s to %s, want its dialog opened in place", p.name, action, before, after)
+	}
+	if !p.has("#dialog " + dialog) {
+		p.t.Errorf("%s: %s: %s is not in the dialog host", p.name, action, dialog)
+	}
+	if !p.has(action) {
+		p.t.Errorf("%s: %s: the page under the dialog is gone", p.name, action)
+	}
 }
 
 // act runs a user action that replaces the page or a dialog (a click, a

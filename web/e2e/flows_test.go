@@ -286,7 +286,7 @@ func TestE2E_S04_S16_ReplicateSharedThenShareCopy(t *testing.T) {
 	bob.do("open why Share is unavailable", click(share+" summary"), waitVisible(share+" .why"))
 	bob.wantText(share+" .why", "replicate it as a private image first")
 	bob.screenshot("11-share-refused-replicate-hint")
-	bob.click("#shared-table tr#shared-"+img+" .act-replicate", "#replicate-dialog #replicate-form")
+	bob.openInPlace("#shared-table tr#shared-"+img+" .act-replicate", "#replicate-dialog #replicate-form")
 	bob.fill("#replicate-name", "bob-ubuntu-copy")
 	copyRow := `#images-table tr[data-name="bob-ubuntu-copy"]`
 	bob.click("#replicate-submit", copyRow)
