@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -43,6 +44,10 @@ func TestPagesRender(t *testing.T) {
 					t.Errorf("account in the user menu: got %q, want %q", got, tn.account)
 				}
 				r.wantHas("#tab-shared").wantHas("#region-select").wantHas("#menu-credentials").wantHas("#logout")
+				// A page is rendered whole before it is sent: it says its length.
+				if cl := r.header.Get("Content-Length"); cl != strconv.Itoa(len(r.body)) {
+					t.Errorf("Content-Length %q for a body of %d bytes", cl, len(r.body))
+				}
 			})
 		}
 		c.t = t

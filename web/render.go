@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -95,6 +96,9 @@ func write(c echo.Context, status int, comp templ.Component) error {
 	hd.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	hd.Set(echo.HeaderCacheControl, "no-store")
 	hd.Add(echo.HeaderVary, "HX-Request")
+	// The page is whole: its length is known, so it is sent as it is rather
+	// than in chunks.
+	hd.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	c.Response().WriteHeader(status)
 	_, err := c.Response().Write(buf.Bytes())
 	return err
