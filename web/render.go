@@ -55,11 +55,17 @@ func (h *console) page(c echo.Context, title, tab string) views.Page {
 	for _, pr := range v.Projects {
 		u.Projects = append(u.Projects, views.Option{Value: pr.ID, Label: pr.Name, Selected: pr.ID == v.Project.ID})
 	}
-	// The badge is a convenience: a failure to count must not fail the page.
-	u.Pending, _ = h.sh.PendingCount(c.Request().Context(), v.Actor())
-	u.PendingText, u.LiveURL = tn(c, "nav.pending", u.Pending), h.liveURL(u.Pending, "")
+	// The pending badge is counted by render, and only for a whole page
+	// (a dialog has no header), unless the handler read the count (badge).
 	p.User = u
 	return p
+}
+
+// badge fills the header's pending badge: n shared images wait for an
+// answer; banner is the Shared with Me view whose banner the badge's poll
+// refreshes too ("" for none).
+func (h *console) badge(c echo.Context, u *views.User, n int, banner string) {
+	u.Pending, u.PendingText, u.LiveURL = n, tn(c, "nav.pending", n), h.liveURL(n, banner)
 }
 
 // render writes body in the layout, or body alone when htmx asked for a
@@ -70,6 +76,11 @@ func (h *console) render(c echo.Context, status int, p views.Page, body templ.Co
 	}
 	for _, f := range takeFlashes(c) {
 		p.Flashes = append(p.Flashes, views.Flash{Kind: f.kind, Text: f.text})
+	}
+	if p.User != nil && p.User.LiveURL == "" { // no handler filled the badge
+		// The badge is a convenience: a failure to count must not fail the page.
+		n, _ := h.sh.PendingCount(c.Request().Context(), viewerOf(c).Actor())
+		h.badge(c, p.User, n, "")
 	}
 	return write(c, status, views.Layout(p, body))
 }

@@ -59,10 +59,13 @@ func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *vi
 	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
 	v.Pager.Summary = summary(c, v.Filtered, res.Counts.Of(q.View), len(res.Rows), res.Next != nil, "count.images")
 	p := h.page(c, t(c, "nav.shared"), "shared")
+	// The badge shows the count the page read with its rows; when the page
+	// has the banner, the poll brings the banner too.
+	banner := ""
 	if v.Banner.Shown {
-		// The poll brings the banner too, and the count it knows is the page's.
-		p.User.Pending, p.User.LiveURL = res.Counts.Pending, h.liveURL(res.Counts.Pending, q.View)
+		banner = q.View
 	}
+	h.badge(c, p.User, res.Counts.Pending, banner)
 	return h.render(c, status, p, views.SharedPage(p, v))
 }
 
