@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"imageshare/internal/domain"
@@ -115,102 +116,118 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 	if q.Asc {
 		dir, op = "ASC", ">"
 	}
+	// The statement is written into one buffer: its select lists are
+	// kilobytes long, and adding to a string copies all of it each time
+	// (a tenth of a list request's CPU went to that).
+	var b strings.Builder
+	var args []any
+	b.Grow(2*len(tx.sel(sharedRow)) + 1024)
+	w := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
 	// imageKeyset is the cursor and order on the images table's columns.
-	imageKeyset := func(query string, args []any) (string, []any) {
+	imageKeyset := func() {
 		if q.After != nil {
-			query += " AND (" + col + ", images.id) " + op + " (?, ?)"
+			w(" AND (", col, ", images.id) ", op, " (?, ?)")
 			args = append(args, q.After.value(q.SortKey), q.After.ID)
 		}
-		return query + " ORDER BY " + col + " " + dir + ", images.id " + dir + limitClause(limit+1), args
+		w(" ORDER BY ", col, " ", dir, ", images.id ", dir, limitClause(limit+1))
 	}
-	filters := func(query string, args []any) (string, []any) {
+	filters := func() {
 		if q.Status != "" {
-			query += ` AND images.status = ?`
+			w(` AND images.status = ?`)
 			args = append(args, q.Status)
 		}
-		return query, args
 	}
 	// Each half is one statement; both at once are one UNION ALL of the
 	// two (one round trip), and the rows are merged here.
-	var halves []string
-	var all []any
-	if q.Own && (q.Owner == "" || q.Owner == q.ProjectID) {
-		query := `SELECT ` + tx.sel(ownRow) + ` FROM images JOIN accounts ON accounts.id = images.account_id WHERE images.project_id = ?`
-		args := []any{q.ProjectID}
-		if q.Name != "" {
-			query += ` AND images.name = ?`
-			args = append(args, q.Name)
+	own := q.Own && (q.Owner == "" || q.Owner == q.ProjectID)
+	halves := 0
+	half := func(write func()) {
+		both := own && q.Shared
+		if halves > 0 {
+			w(" UNION ALL ")
 		}
-		// The owner's images are few (S11's quota): probing each one's
-		// grants (idx_grant_image) is cheap.
-		switch q.OwnVisibility {
-		case domain.VisibilityShared:
-			query += ` AND (images.visibility = ? OR ` + hasGrants + `)`
-			args = append(args, domain.VisibilityShared)
-		case domain.VisibilityPrivate:
-			query += ` AND COALESCE(images.visibility, '') <> ? AND NOT ` + hasGrants
-			args = append(args, domain.VisibilityShared)
+		if both {
+			w("SELECT * FROM (")
 		}
-		query, args = imageKeyset(filters(query, args))
-		halves, all = append(halves, query), append(all, args...)
+		write()
+		if both {
+			w(") AS half", strconv.Itoa(halves))
+		}
+		halves++
 	}
-	if q.Shared {
-		var query string
-		args := []any{q.ProjectID}
-		newestFirst := q.SortKey == SortCreated && !q.Asc && q.Name == ""
-		if newestFirst {
-			// Walk the project's shares newest image first; the image's
-			// creation time is copied into the share for this.
-			query = `SELECT ` + tx.sel(sharedRow) + ` FROM project_shares ps
-				JOIN images ON images.id = ps.image_id
-				JOIN accounts ON accounts.id = images.account_id
-				WHERE ps.project_id = ?`
-		} else {
-			// By name, walk the few images of that name (idx_image_name) and
-			// keep those shared with the project.
-			query = `SELECT ` + tx.sel(sharedRow) + ` FROM images
-				JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
-				JOIN accounts ON accounts.id = images.account_id
-				WHERE 1 = 1`
+	if own {
+		half(func() {
+			w(`SELECT `, tx.sel(ownRow), ` FROM images JOIN accounts ON accounts.id = images.account_id WHERE images.project_id = ?`)
+			args = append(args, q.ProjectID)
 			if q.Name != "" {
-				query += ` AND images.name = ?`
+				w(` AND images.name = ?`)
 				args = append(args, q.Name)
 			}
-		}
-		if q.ShareStatus != "" {
-			query += ` AND ps.status = ?`
-			args = append(args, q.ShareStatus)
-		}
-		if q.Owner != "" {
-			query += ` AND images.project_id = ?`
-			args = append(args, q.Owner)
-		}
-		query, args = filters(query, args)
-		if newestFirst {
+			// The owner's images are few (S11's quota): probing each one's
+			// grants (idx_grant_image) is cheap.
+			switch q.OwnVisibility {
+			case domain.VisibilityShared:
+				w(` AND (images.visibility = ? OR `, hasGrants, `)`)
+				args = append(args, domain.VisibilityShared)
+			case domain.VisibilityPrivate:
+				w(` AND COALESCE(images.visibility, '') <> ? AND NOT `, hasGrants)
+				args = append(args, domain.VisibilityShared)
+			}
+			filters()
+			imageKeyset()
+		})
+	}
+	if q.Shared {
+		half(func() {
+			args = append(args, q.ProjectID)
+			newestFirst := q.SortKey == SortCreated && !q.Asc && q.Name == ""
+			if newestFirst {
+				// Walk the project's shares newest image first; the image's
+				// creation time is copied into the share for this.
+				w(`SELECT `, tx.sel(sharedRow), ` FROM project_shares ps
+				JOIN images ON images.id = ps.image_id
+				JOIN accounts ON accounts.id = images.account_id
+				WHERE ps.project_id = ?`)
+			} else {
+				// By name, walk the few images of that name (idx_image_name) and
+				// keep those shared with the project.
+				w(`SELECT `, tx.sel(sharedRow), ` FROM images
+				JOIN project_shares ps ON ps.project_id = ? AND ps.image_id = images.id
+				JOIN accounts ON accounts.id = images.account_id
+				WHERE 1 = 1`)
+				if q.Name != "" {
+					w(` AND images.name = ?`)
+					args = append(args, q.Name)
+				}
+			}
+			if q.ShareStatus != "" {
+				w(` AND ps.status = ?`)
+				args = append(args, q.ShareStatus)
+			}
+			if q.Owner != "" {
+				w(` AND images.project_id = ?`)
+				args = append(args, q.Owner)
+			}
+			filters()
+			if !newestFirst {
+				imageKeyset()
+				return
+			}
 			if q.After != nil {
-				query += ` AND (ps.image_created_at, ps.image_id) < (?, ?)`
+				w(` AND (ps.image_created_at, ps.image_id) < (?, ?)`)
 				args = append(args, q.After.CreatedAt, q.After.ID)
 			}
-			query += ` ORDER BY ps.image_created_at DESC, ps.image_id DESC` + limitClause(limit+1)
-		} else {
-			query, args = imageKeyset(query, args)
-		}
-		halves, all = append(halves, query), append(all, args...)
-	}
-	query := ""
-	for i, h := range halves {
-		if i > 0 {
-			query += " UNION ALL "
-		}
-		if len(halves) > 1 {
-			h = "SELECT * FROM (" + h + ") AS half" + strconv.Itoa(i)
-		}
-		query += h
+			w(` ORDER BY ps.image_created_at DESC, ps.image_id DESC`, limitClause(limit+1))
+		})
 	}
 	var rows []SharedImage
-	if query != "" {
+	if halves > 0 {
 		var err error
-		if rows, err = tx.sharedImages(len(halves)*(limit+1), query, all...); err != nil {
+		if rows, err = tx.sharedImages(halves*(limit+1), b.String(), args...); err != nil {
 			return nil, false, err
 		}
 	}
