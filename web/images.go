@@ -49,6 +49,7 @@ func (h *console) renderImages(c echo.Context, status int, q imagesQuery, pr *vi
 	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
 	v.Pager.Summary = summary(c, q.Name != "" || q.Type != "", res.Total, len(res.Rows), res.Next != nil, "count.images")
 	p := h.page(c, t(c, "nav.images"), "images")
+	h.badge(c, p.User, res.Pending, "") // read with the rows
 	return h.render(c, status, p, views.ImagesPage(p, v))
 }
 

@@ -217,3 +217,39 @@ func TestImportValidationNamesTheField(t *testing.T) {
 		t.Errorf("refused imports stored %d images", q.Used)
 	}
 }
+
+// Private Images reads its counts around the rows in one statement: the
+// account's images in the region (S11), the project's own images and the
+// badge's pending shares. Each must equal what is there, per project and
+// account, and a project with nothing reads zeros.
+func TestOwnImagesPageCounts(t *testing.T) {
+	e := newEnv(t, 0)
+	owner, ownerDev, rec := e.actor("owner", ""), e.actor("owner", "r1_dev"), e.actor("rec", "")
+	var ids []string
+	for _, name := range []string{"a", "b", "c"} {
+		ids = append(ids, e.image(owner, name, domain.TypeSystem).ID)
+	}
+	e.image(ownerDev, "dev", domain.TypeSystem)
+	e.image(rec, "mine", domain.TypeData)
+	e.share(owner, ids[0], rec.ProjectID)
+	e.share(owner, ids[1], rec.ProjectID)
+	for _, c := range []struct {
+		who                     sharing.Actor
+		account, total, pending int
+	}{
+		{owner, 4, 3, 0},    // the account has 4 images in r1, the project 3
+		{ownerDev, 4, 1, 0}, // the same account, its other project
+		{rec, 1, 1, 2},
+		{e.actor("other", ""), 0, 0, 0},
+	} {
+		res, err := e.svc.OwnImages(e.ctx, c.who, sharing.ImageFilter{}, sharing.Page{})
+		e.must(err, "list")
+		if res.Quota.Used != c.account || res.Total != c.total || res.Pending != c.pending || len(res.Rows) != c.total {
+			t.Errorf("project %s: quota used %d, total %d, pending %d, %d rows; want %d, %d, %d, %d rows",
+				c.who.ProjectID, res.Quota.Used, res.Total, res.Pending, len(res.Rows), c.account, c.total, c.pending, c.total)
+		}
+		if n := e.pending(c.who); n != res.Pending {
+			t.Errorf("project %s: the page says %d pending, the badge %d", c.who.ProjectID, res.Pending, n)
+		}
+	}
+}

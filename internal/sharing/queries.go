@@ -50,8 +50,9 @@ func (s *Service) ownImage(im domain.Image, accepted, recipients int) OwnImage {
 // around it, read in one transaction so that they agree.
 type OwnImagesPage struct {
 	Window[OwnImage]
-	Quota Quota
-	Total int // the project's private images
+	Quota   Quota
+	Total   int // the project's private images
+	Pending int // images shared with the project that wait for its answer
 }
 
 // OwnImages lists a page of the actor project's private images, newest
@@ -73,11 +74,9 @@ func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page)
 		for _, r := range w.Rows {
 			out.Rows = append(out.Rows, s.ownImage(r.Image, r.Accepted, r.Grants))
 		}
-		if out.Quota, err = s.quota(tx, proj); err != nil {
-			return err
-		}
-		c, err := tx.ProjectCounts(proj.ID)
-		out.Total = c.Images
+		c, err := tx.OwnCounts(proj.AccountID, proj.RegionID, proj.ID)
+		out.Quota = Quota{RegionID: proj.RegionID, Used: c.AccountImages, Limit: s.lim.MaxImagesPerRegion}
+		out.Total, out.Pending = c.ProjectImages, c.Pending
 		return err
 	})
 	return out, err

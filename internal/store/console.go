@@ -107,6 +107,25 @@ func (tx *Tx) AddProjectCounts(projectID string, delta domain.ProjectCount) erro
 	return err
 }
 
+// OwnCounts is what Private Images shows around its rows: the account's
+// images in the region (S11's quota), the project's own images, and the
+// images shared with the project that wait for its answer (the badge).
+type OwnCounts struct {
+	AccountImages, ProjectImages, Pending int
+}
+
+// OwnCounts reads the three counters in one statement (a missing counter
+// is zero).
+func (tx *Tx) OwnCounts(accountID, regionID, projectID string) (OwnCounts, error) {
+	var c OwnCounts
+	_, err := tx.row(func(r *sql.Rows) error { return r.Scan(&c.AccountImages, &c.ProjectImages, &c.Pending) },
+		`SELECT COALESCE((SELECT images FROM image_counts WHERE account_id = ? AND region_id = ?), 0),
+			COALESCE((SELECT images FROM project_counts WHERE project_id = ?), 0),
+			COALESCE((SELECT pending FROM share_counts WHERE project_id = ?), 0)`,
+		accountID, regionID, projectID, projectID)
+	return c, err
+}
+
 // ProjectCounts reads a project's counters (the lists' totals).
 func (tx *Tx) ProjectCounts(projectID string) (domain.ProjectCount, error) {
 	c := domain.ProjectCount{ProjectID: projectID}
