@@ -91,7 +91,7 @@ func (h *console) switchContext(c echo.Context) error {
 	} else if _, err := h.id.Project(c.Request().Context(), v.AccountID, project); err != nil {
 		return err
 	}
-	nv, err := h.resolve(c.Request().Context(), v.Principal, f.Region, project)
+	nv, err := h.resolve(c.Request().Context(), v.UserID, f.Region, project)
 	if err != nil {
 		return err
 	}

@@ -101,17 +101,12 @@ func (h *console) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 		if now.Sub(unixValue(s, keyStarted)) > h.opts.SessionLifetime || now.Sub(unixValue(s, keySeen)) > h.opts.IdleTimeout {
 			return h.toLogin(c, t(c, "session.expired"))
 		}
-		ctx := c.Request().Context()
-		p, err := h.id.Principal(ctx, uid)
+		region, _ := s.Values[keyRegion].(string)
+		project, _ := s.Values[keyProject].(string)
+		v, err := h.resolve(c.Request().Context(), uid, region, project)
 		if identity.IsNotFound(err) {
 			return h.toLogin(c, t(c, "session.user_gone"))
 		} else if err != nil {
-			return err
-		}
-		region, _ := s.Values[keyRegion].(string)
-		project, _ := s.Values[keyProject].(string)
-		v, err := h.resolve(ctx, p, region, project)
-		if err != nil {
 			return err
 		}
 		if v.Region.ID != region || v.Project.ID != project || now.Sub(unixValue(s, keySeen)) > time.Minute {
@@ -125,10 +120,11 @@ func (h *console) requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// resolve checks the region and project a session names against the
-// account (identity.Workspace).
-func (h *console) resolve(ctx context.Context, p identity.Principal, regionID, projectID string) (*viewer, error) {
-	w, err := h.id.Workspace(ctx, p, regionID, projectID, h.opts.DefaultRegion)
+// resolve reads the user and checks the region and project a session
+// names against its account (identity.Viewer); a disabled or unknown user
+// is not found.
+func (h *console) resolve(ctx context.Context, userID, regionID, projectID string) (*viewer, error) {
+	p, w, err := h.id.Viewer(ctx, userID, regionID, projectID, h.opts.DefaultRegion)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +174,7 @@ func askedFor(c echo.Context) string {
 // it survives, and the CSRF token is replaced too.
 func (h *console) startSession(c echo.Context, p identity.Principal) error {
 	s := session(c)
-	v, err := h.resolve(c.Request().Context(), p, "", "")
+	v, err := h.resolve(c.Request().Context(), p.UserID, "", "")
 	if err != nil {
 		return err
 	}

@@ -199,20 +199,9 @@ func (s *Service) Principal(ctx context.Context, userID string) (Principal, erro
 	return principalOf(ua), nil
 }
 
-// Regions returns the regions offered on a site.
-func (s *Service) Regions(ctx context.Context, site string) ([]domain.Region, error) {
-	all, err := s.st.One(ctx).Regions()
-	return slices.DeleteFunc(all, func(r domain.Region) bool { return !r.OfferedOn(site) }), err
-}
-
 // AZs returns a region's availability zones.
 func (s *Service) AZs(ctx context.Context, regionID string) ([]domain.AZ, error) {
 	return s.st.One(ctx).AZs(regionID)
-}
-
-// Projects returns an account's projects in a region ("" for all).
-func (s *Service) Projects(ctx context.Context, accountID, regionID string) ([]domain.Project, error) {
-	return s.st.One(ctx).Projects(accountID, regionID)
 }
 
 // Project returns one of the account's projects; another account's is not found.
@@ -238,29 +227,37 @@ type Workspace struct {
 	Projects []domain.Project // the account's projects in Region
 }
 
-// Workspace checks the region and project a session names against the
-// account, falling back to defaultRegion (or the first region offered) and
-// the region's default project.
-func (s *Service) Workspace(ctx context.Context, p Principal, regionID, projectID, defaultRegion string) (Workspace, error) {
-	var w Workspace
-	regions, err := s.Regions(ctx, p.Site)
+// Viewer is a console user and where it works, read in one statement
+// (the console asks on every page): the user's principal, and the region
+// and project a session names checked against the account, falling back to
+// defaultRegion (or the first region offered) and the region's default
+// project. A disabled or unknown user is not found.
+func (s *Service) Viewer(ctx context.Context, userID, regionID, projectID, defaultRegion string) (Principal, Workspace, error) {
+	ur, err := s.st.One(ctx).UserRegions(userID)
 	if err != nil {
-		return w, err
+		return Principal{}, Workspace{}, err
 	}
-	if len(regions) == 0 {
-		return w, domain.Errorf(domain.KindInternal, domain.CodeInternal, "No region is offered on the %s website.", p.Site)
+	if ur.User.Disabled {
+		return Principal{}, Workspace{}, domain.ErrNotFound("user").About(userID)
 	}
-	w.Regions = regions
-	i := slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == regionID })
+	p := principalOf(ur.UserAccount)
+	var w Workspace
+	w.Regions = slices.DeleteFunc(ur.Regions, func(r domain.Region) bool { return !r.OfferedOn(p.Site) })
+	if len(w.Regions) == 0 {
+		return p, w, domain.Errorf(domain.KindInternal, domain.CodeInternal, "No region is offered on the %s website.", p.Site)
+	}
+	i := slices.IndexFunc(w.Regions, func(r domain.Region) bool { return r.ID == regionID })
 	if i < 0 {
-		i = max(0, slices.IndexFunc(regions, func(r domain.Region) bool { return r.ID == defaultRegion }))
+		i = max(0, slices.IndexFunc(w.Regions, func(r domain.Region) bool { return r.ID == defaultRegion }))
 	}
-	w.Region = regions[i]
-	if w.Projects, err = s.Projects(ctx, p.AccountID, w.Region.ID); err != nil {
-		return w, err
+	w.Region = w.Regions[i]
+	for _, pr := range ur.Projects {
+		if pr.RegionID == w.Region.ID {
+			w.Projects = append(w.Projects, pr)
+		}
 	}
 	if len(w.Projects) == 0 {
-		return w, domain.Errorf(domain.KindInternal, domain.CodeInternal, "Account %s has no project in %s.", p.AccountName, w.Region.ID)
+		return p, w, domain.Errorf(domain.KindInternal, domain.CodeInternal, "Account %s has no project in %s.", p.AccountName, w.Region.ID)
 	}
 	j := slices.IndexFunc(w.Projects, func(pr domain.Project) bool { return pr.ID == projectID })
 	if j < 0 {
@@ -268,7 +265,7 @@ func (s *Service) Workspace(ctx context.Context, p Principal, regionID, projectI
 		j = max(0, slices.IndexFunc(w.Projects, func(pr domain.Project) bool { return pr.Name == def }))
 	}
 	w.Project = w.Projects[j]
-	return w, nil
+	return p, w, nil
 }
 
 // ProjectByName returns one of the account's projects by name (a token's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -282,4 +283,87 @@ func TestCredentialsListProjectsAndOrganizationURNs(t *testing.T) {
 	if len(g.Projects) != 4 || len(g.OrgURNs) != 0 {
 		t.Errorf("initech (intl, no org): %d projects and %v, want 4 and none", len(g.Projects), g.OrgURNs)
 	}
+}
+
+// The console reads its viewer (the user, the regions of its website, its
+// account's projects in the chosen region) in one statement. It must be
+// what the separate reads give, for users of both websites and every
+// region, with the fallbacks a session relies on: an unknown region is the
+// default one, an unknown project (or another account's) the region's
+// default project; a disabled or unknown user is not found.
+func TestViewerIsTheUserAndWhereItWorks(t *testing.T) {
+	st, id, _ := setup(t)
+	ctx := context.Background()
+	bob, err := id.Authenticate(ctx, "bravo", "bob", "ImageShare-demo1", "10.4.4.4", "console")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A project whose name sorts before the region's default one: the
+	// fallback is the default project, not the first.
+	if _, err := world.NewAdmin(st).CreateProject(ctx, "acme", "a-first", "cn-east-3"); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range [][2]string{{"acme", "alice"}, {"globex", "carol"}} {
+		p, err := id.Authenticate(ctx, u[0], u[1], "ImageShare-demo1", "10.4.4.4", "console")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// What the console read in three statements before Viewer.
+		all, err := st.One(ctx).Regions()
+		if err != nil {
+			t.Fatal(err)
+		}
+		regions := slices.DeleteFunc(all, func(r domain.Region) bool { return !r.OfferedOn(p.Site) })
+		if len(regions) == 0 {
+			t.Fatalf("%s: no region offered", u[1])
+		}
+		bobsProject, err := id.DefaultProject(ctx, bob.AccountID, regions[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range append([]domain.Region{{ID: "nowhere"}}, regions...) {
+			want, err := st.One(ctx).Projects(p.AccountID, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			region := r
+			if r.ID == "nowhere" { // falls back to the default region
+				region = regions[slices.IndexFunc(regions, func(x domain.Region) bool { return x.ID == "cn-north-4" })]
+				if want, err = st.One(ctx).Projects(p.AccountID, region.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, asked := range append([]string{"", bobsProject.ID}, projectIDs(want)...) {
+				vp, w, err := id.Viewer(ctx, p.UserID, r.ID, asked, "cn-north-4")
+				if err != nil {
+					t.Fatalf("%s in %s, project %q: %v", u[1], r.ID, asked, err)
+				}
+				wantProject := asked
+				if !slices.Contains(projectIDs(want), asked) {
+					wantProject = want[slices.IndexFunc(want, func(x domain.Project) bool { return x.Name == domain.DefaultProjectName(region.ID) })].ID
+				}
+				if vp != p || !slices.Equal(w.Regions, regions) || w.Region != region || !slices.Equal(w.Projects, want) || w.Project.ID != wantProject {
+					t.Errorf("%s in %s, project %q: viewer %+v in %s (%s) of %v, regions %v; want %+v in %s (%s) of %v, regions %v",
+						u[1], r.ID, asked, vp, w.Region.ID, w.Project.ID, projectIDs(w.Projects), w.Regions, p, region.ID, wantProject, projectIDs(want), regions)
+				}
+			}
+		}
+	}
+	if _, _, err := id.Viewer(ctx, "no-such-user", "", "", "cn-north-4"); domain.KindOf(err) != domain.KindNotFound {
+		t.Errorf("unknown user: %v, want not found", err)
+	}
+	if _, err := world.NewAdmin(st).DisableUser(ctx, "bravo", "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := id.Viewer(ctx, bob.UserID, "", "", "cn-north-4"); domain.KindOf(err) != domain.KindNotFound {
+		t.Errorf("disabled user: %v, want not found", err)
+	}
+}
+
+func projectIDs(ps []domain.Project) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.ID
+	}
+	return out
 }

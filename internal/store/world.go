@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"time"
 
 	"imageshare/internal/domain"
 )
@@ -189,6 +190,44 @@ func (tx *Tx) UserAccountByID(userID string) (UserAccount, error) {
 		err = domain.ErrNotFound("user").About(userID)
 	}
 	return ua, err
+}
+
+// UserRegions is a user with its account, every region, and the
+// account's projects in all of them.
+type UserRegions struct {
+	UserAccount
+	Regions  []domain.Region  // by ID
+	Projects []domain.Project // by region, then name
+}
+
+// UserRegions reads a user, its account, the regions and the account's
+// projects in one statement: the console needs them all on every page. A
+// user of no region still reads (with none); an unknown user is not found.
+func (tx *Tx) UserRegions(userID string) (UserRegions, error) {
+	var out UserRegions
+	found := false
+	err := tx.rows(func(r *sql.Rows) error {
+		var rid, rname, rsites, pid, pacc, preg, pname sql.NullString
+		var pcreated time.Time
+		if err := scanUserAccount(r, &out.UserAccount, &rid, &rname, &rsites, &pid, &pacc, &preg, &pname, nullTime{&pcreated}); err != nil {
+			return err
+		}
+		found = true
+		if n := len(out.Regions); rid.Valid && (n == 0 || out.Regions[n-1].ID != rid.String) {
+			out.Regions = append(out.Regions, domain.Region{ID: rid.String, Name: rname.String, Sites: rsites.String})
+		}
+		if pid.Valid {
+			out.Projects = append(out.Projects, domain.Project{ID: pid.String, AccountID: pacc.String, RegionID: preg.String, Name: pname.String, CreatedAt: pcreated})
+		}
+		return nil
+	}, `SELECT `+userAccountCols+`, regions.id, regions.name, regions.sites, `+projectCols+userAccountJoin+`
+		LEFT JOIN regions ON TRUE
+		LEFT JOIN projects ON projects.account_id = users.account_id AND projects.region_id = regions.id
+		WHERE users.id = ? ORDER BY regions.id, projects.name`, userID)
+	if err == nil && !found {
+		err = domain.ErrNotFound("user").About(userID)
+	}
+	return out, err
 }
 
 // OrgNode returns an organization node by ID.

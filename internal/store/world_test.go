@@ -1,0 +1,60 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/world"
+)
+
+// UserRegions is one statement for what the console reads on every page;
+// it must equal the separate reads (the user and its account, every
+// region by ID, the account's projects by region then name) for every demo
+// user, on SQLite and PostgreSQL, and an unknown user is not found.
+func TestUserRegionsIsTheSeparateReads(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	if _, err := world.Load(ctx, st, world.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	tx := st.One(ctx)
+	regions, err := tx.Regions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, au := range [][2]string{{"acme", "alice"}, {"acme", "aaron"}, {"bravo", "bob"}, {"umbrella", "erin"}, {"globex", "carol"}, {"initech", "dave"}} {
+		acc := au[0]
+		a, err := tx.AccountByName(acc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		projects, err := tx.Projects(a.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := tx.User(a.ID, au[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := tx.UserAccountByID(u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tx.UserRegions(u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.UserAccount != want || !slices.Equal(got.Regions, regions) || !slices.EqualFunc(got.Projects, projects, sameProject) {
+			t.Errorf("%s/%s: read %+v, %v, %v; want %+v, %v, %v", acc, u.Name, got.UserAccount, got.Regions, got.Projects, want, regions, projects)
+		}
+	}
+	if _, err := tx.UserRegions("no-such-user"); domain.KindOf(err) != domain.KindNotFound {
+		t.Errorf("unknown user: %v, want not found", err)
+	}
+}
+
+func sameProject(a, b domain.Project) bool {
+	return a.ID == b.ID && a.AccountID == b.AccountID && a.RegionID == b.RegionID && a.Name == b.Name && a.CreatedAt.Equal(b.CreatedAt)
+}
