@@ -35,9 +35,9 @@ generate:
 fmt:
 	gofmt -w $$(git ls-files '*.go' | grep -v '_templ.go$$')
 
-## bench: the store/service benchmarks (figures in the README)
+## bench: in-process benchmarks of the store, the service and the console pages
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 200x ./internal/...
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 200x ./internal/... ./views/ ./web/
 
 ## bench-http: the real server over HTTP on 127.0.0.1 with 1,000 and 100,000
 ## shares, next to a bare Echo handler (the ceiling), driven by wrk; prints
