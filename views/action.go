@@ -26,11 +26,7 @@ func action(p Page, a Action) templ.Component {
 
 // actions renders a row's actions: one component for all of them.
 func actions(p Page, as []Action) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		hw := htmlWriter{w: w}
-		hw.actions(p, as)
-		return hw.err
-	})
+	return written(func(h *htmlWriter) { h.actions(p, as) })
 }
 
 func (h *htmlWriter) actions(p Page, as []Action) {
@@ -60,6 +56,15 @@ func (h *htmlWriter) actions(p Page, as []Action) {
 // instead of on each link with an hx-get repeating its href: a page of
 // 25 images has 125 actions, and that was 14 KB of it.
 const actionsOpen = `<span class="acts" hx-boost="true" hx-target="#dialog" hx-swap="innerHTML show:none" hx-push-url="false">`
+
+// written is a component whose markup an htmlWriter writes.
+func written(write func(h *htmlWriter)) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h := htmlWriter{w: w}
+		write(&h)
+		return h.err
+	})
+}
 
 // htmlWriter writes markup piece by piece (no string is built for it);
 // the first error sticks.
@@ -98,11 +103,7 @@ func (h *htmlWriter) action(a Action, unavailable string) {
 // that app.js shows and wires (with the result announced). Written in Go
 // like actions: every row of a list has one.
 func copyable(p Page, id, value, what string) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		hw := htmlWriter{w: w}
-		hw.copyable(p, id, value, what)
-		return hw.err
-	})
+	return written(func(h *htmlWriter) { h.copyable(p, id, value, what) })
 }
 
 func (h *htmlWriter) copyable(p Page, id, value, what string) {

@@ -1,8 +1,6 @@
 package views
 
 import (
-	"context"
-	"io"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -21,8 +19,7 @@ import (
 // ImageTableRow is one row of Private Images; while the image is saving it
 // polls for its progress and replaces itself.
 func ImageTableRow(p Page, r ImageRow) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		h := htmlWriter{w: w}
+	return written(func(h *htmlWriter) {
 		id, name := escape(r.ID), escape(r.Name)
 		h.put(`<tr id="img-`, id, `" data-image-id="`, id, `" data-name="`, name, `" data-status="`, escape(r.Status), `"`)
 		if r.Saving() {
@@ -43,17 +40,14 @@ func ImageTableRow(p Page, r ImageRow) templ.Component {
 		h.statusCell(p, r)
 		h.put(`</td><td class="num"><span class="recipients">`, strconv.Itoa(r.Recipients),
 			`</span> <span class="sub accepted-of">`, escape(p.T("image.accepted_of", r.Accepted, r.AcceptedMax)),
-			`</span></td><td class="time">`, escape(r.Created), `</td><td class="ops">`)
-		h.actions(p, r.Actions)
-		h.put(`</td></tr>`)
-		return h.err
+			`</span></td><td class="time">`, escape(r.Created), `</td>`)
+		h.opsCell(p, r.Actions)
 	})
 }
 
 // sharedRow is one row of Images Shared with Me.
 func sharedRow(p Page, r SharedRow) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		h := htmlWriter{w: w}
+	return written(func(h *htmlWriter) {
 		id, name := escape(r.ID), escape(r.Name)
 		h.put(`<tr id="shared-`, id, `" data-image-id="`, id, `" data-name="`, name, `" data-status="`, escape(r.Status), `">`)
 		h.checkCell(p, id, r.Name, true)
@@ -61,20 +55,14 @@ func sharedRow(p Page, r SharedRow) templ.Component {
 		h.idCell(p, r.ID, r.Name)
 		h.put(`<td class="owner">`, escape(r.OwnerAccount), `</td><td>`, escape(r.Type), `</td><td>`, escape(orDash(r.OS)),
 			`</td><td class="num">`, escape(r.Size), `</td><td><span class="status member-`, escape(r.Status), `">`,
-			escape(r.StatusLabel), `</span></td><td class="time">`, escape(r.SharedAt), `</td><td class="ops">`)
-		h.actions(p, r.Actions)
-		h.put(`</td></tr>`)
-		return h.err
+			escape(r.StatusLabel), `</span></td><td class="time">`, escape(r.SharedAt), `</td>`)
+		h.opsCell(p, r.Actions)
 	})
 }
 
 // statusCell is an image's status; while saving, its progress.
 func statusCell(p Page, r ImageRow) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		h := htmlWriter{w: w}
-		h.statusCell(p, r)
-		return h.err
-	})
+	return written(func(h *htmlWriter) { h.statusCell(p, r) })
 }
 
 func (h *htmlWriter) statusCell(p Page, r ImageRow) {
@@ -99,6 +87,13 @@ func (h *htmlWriter) checkCell(p Page, id, name string, selectable bool) {
 		h.put(` disabled`)
 	}
 	h.put(`></td>`)
+}
+
+// opsCell is a row's actions, and the row's end.
+func (h *htmlWriter) opsCell(p Page, as []Action) {
+	h.put(`<td class="ops">`)
+	h.actions(p, as)
+	h.put(`</td></tr>`)
 }
 
 // idCell is a row's image ID, to copy.
