@@ -35,12 +35,29 @@ func sqliteOpen(dsn string) gorm.Dialector {
 // database file.
 var checkpointEvery = 250 * time.Millisecond
 
+// walRestartFrames is the length of the log (in pages: 16 MB of 4 KB
+// pages) past which the checkpointer starts it over, and restartWait how
+// long it waits for readers of older snapshots to let it.
+var (
+	walRestartFrames = 4096
+	restartWait      = 100 * time.Millisecond
+)
+
 // checkpointer checkpoints the write-ahead log on its own connection until
 // done is closed. PASSIVE neither waits for nor blocks readers and
-// writers: it copies what no reader still needs, and the log's pages are
-// then reused from its start.
-func checkpointer(path string, done <-chan struct{}) (stopped <-chan struct{}, err error) {
-	db, err := sql.Open(sqliteDriver, sqliteDSN(path, "deferred"))
+// writers: it copies what no reader still needs. SQLite starts the log
+// over only when a writer finds all of it copied, which under a steady
+// stream of writes never happens (each checkpoint ends behind the commits
+// made while it ran): the log grew without end, 460 MB in 10 s of adding
+// members. So once the log is longer than walRestartFrames, the
+// checkpointer takes the writers' turn (writers then wait in Go, not in
+// SQLite's busy loop, whose sleeps outlast the checkpoint) and runs a
+// RESTART checkpoint: it copies the few pages committed since the last
+// one and lets the next writer start the log over. It waits at most
+// restartWait for readers of older snapshots (its connection's busy
+// timeout; if that is not enough, the next tick tries again).
+func checkpointer(path string, turn chan struct{}, done <-chan struct{}) (stopped <-chan struct{}, err error) {
+	db, err := sql.Open(sqliteDriver, sqliteDSNWaiting(path, "deferred", restartWait))
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +76,18 @@ func checkpointer(path string, done <-chan struct{}) (stopped <-chan struct{}, e
 			case <-t.C:
 				// A failure (the database busy with another process's
 				// checkpoint, say) is retried at the next tick.
-				_, _ = db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+				var busy, frames, copied int
+				if err := db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err == nil && frames > walRestartFrames {
+					// A second PASSIVE copies what was committed during the
+					// first, so that the RESTART has little left to copy.
+					_, _ = db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+					select {
+					case turn <- struct{}{}:
+						_, _ = db.Exec("PRAGMA wal_checkpoint(RESTART)")
+						<-turn
+					case <-done:
+					}
+				}
 			}
 		}
 	}()

@@ -177,7 +177,7 @@ func openSQLite(path string) (*Store, error) {
 	w.keep, r.keep = true, true
 	s := &Store{dialect: "sqlite", write: w, read: r, writerTurn: make(chan struct{}, 1), readTurns: make(chan struct{}, readers),
 		stopCheckpoints: make(chan struct{})}
-	if s.checkpointsDone, err = checkpointer(path, s.stopCheckpoints); err != nil {
+	if s.checkpointsDone, err = checkpointer(path, s.writerTurn, s.stopCheckpoints); err != nil {
 		_ = w.sql.Close()
 		_ = r.sql.Close()
 		return nil, err
@@ -208,8 +208,13 @@ func newPool(d gorm.Dialector, rebind func(string) string) (*pool, error) {
 // from their start, which PostgreSQL gets from FOR UPDATE; DEFERRED for
 // readers, whose transactions then see one snapshot and never block anyone.
 func sqliteDSN(path, txlock string) string {
+	return sqliteDSNWaiting(path, txlock, SQLiteBusyTimeout)
+}
+
+// sqliteDSNWaiting is sqliteDSN with its own busy timeout.
+func sqliteDSNWaiting(path, txlock string, busy time.Duration) string {
 	return fmt.Sprintf("file:%s?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=%d&_synchronous=NORMAL&_txlock=%s",
-		path, SQLiteBusyTimeout.Milliseconds(), txlock)
+		path, busy.Milliseconds(), txlock)
 }
 
 // Dialect is "sqlite" or "postgres".
