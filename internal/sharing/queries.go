@@ -75,7 +75,7 @@ func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page)
 			out.Rows = append(out.Rows, s.ownImage(r.Image, r.Accepted, r.Grants))
 		}
 		c, err := tx.OwnCounts(proj.AccountID, proj.RegionID, proj.ID)
-		out.Quota = Quota{RegionID: proj.RegionID, Used: c.AccountImages, Limit: s.lim.MaxImagesPerRegion}
+		out.Quota = s.quotaOf(proj, c.AccountImages)
 		out.Total, out.Pending = c.ProjectImages, c.Pending
 		return err
 	})
@@ -556,7 +556,12 @@ func (s *Service) Quota(ctx context.Context, a Actor) (q Quota, err error) {
 
 func (s *Service) quota(tx *store.Tx, p domain.Project) (Quota, error) {
 	n, err := tx.CountImages(p.AccountID, p.RegionID)
-	return Quota{RegionID: p.RegionID, Used: n, Limit: s.lim.MaxImagesPerRegion}, err
+	return s.quotaOf(p, n), err
+}
+
+// quotaOf is S11's quota of p's account in p's region with used images.
+func (s *Service) quotaOf(p domain.Project, used int) Quota {
+	return Quota{RegionID: p.RegionID, Used: used, Limit: s.lim.MaxImagesPerRegion}
 }
 
 // ResourceFilter narrows and orders servers and disks.
