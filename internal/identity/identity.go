@@ -193,8 +193,13 @@ func (s *Service) Principal(ctx context.Context, userID string) (Principal, erro
 	if err != nil {
 		return Principal{}, err
 	}
+	return enabledPrincipal(ua)
+}
+
+// enabledPrincipal is a user's principal; a disabled user is not found.
+func enabledPrincipal(ua store.UserAccount) (Principal, error) {
 	if ua.User.Disabled {
-		return Principal{}, domain.ErrNotFound("user").About(userID)
+		return Principal{}, domain.ErrNotFound("user").About(ua.User.ID)
 	}
 	return principalOf(ua), nil
 }
@@ -237,10 +242,10 @@ func (s *Service) Viewer(ctx context.Context, userID, regionID, projectID, defau
 	if err != nil {
 		return Principal{}, Workspace{}, err
 	}
-	if ur.User.Disabled {
-		return Principal{}, Workspace{}, domain.ErrNotFound("user").About(userID)
+	p, err := enabledPrincipal(ur.UserAccount)
+	if err != nil {
+		return p, Workspace{}, err
 	}
-	p := principalOf(ur.UserAccount)
 	var w Workspace
 	w.Regions = slices.DeleteFunc(ur.Regions, func(r domain.Region) bool { return !r.OfferedOn(p.Site) })
 	if len(w.Regions) == 0 {
