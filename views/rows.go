@@ -21,7 +21,7 @@ import (
 func ImageTableRow(p Page, r ImageRow) templ.Component {
 	return written(func(h *htmlWriter) {
 		id, name := escape(r.ID), escape(r.Name)
-		h.put(`<tr id="img-`, id, `" data-image-id="`, id, `" data-name="`, name, `" data-status="`, escape(r.Status), `"`)
+		h.rowStart("img-", id, name, r.Status)
 		if r.Saving() {
 			h.put(` hx-get="`, escape(p.URL("image.row", r.ID)), `" hx-trigger="every 1s" hx-swap="outerHTML" hx-target="this"`)
 		}
@@ -49,7 +49,8 @@ func ImageTableRow(p Page, r ImageRow) templ.Component {
 func sharedRow(p Page, r SharedRow) templ.Component {
 	return written(func(h *htmlWriter) {
 		id, name := escape(r.ID), escape(r.Name)
-		h.put(`<tr id="shared-`, id, `" data-image-id="`, id, `" data-name="`, name, `" data-status="`, escape(r.Status), `">`)
+		h.rowStart("shared-", id, name, r.Status)
+		h.put(`>`)
 		h.checkCell(p, id, r.Name, true)
 		h.put(`<td class="name"><a class="image-link" href="`, safeURL(p.URL("image", r.ID)), `">`, name, `</a></td>`)
 		h.idCell(p, r.ID, r.Name)
@@ -77,6 +78,12 @@ func (h *htmlWriter) statusCell(p Page, r ImageRow) {
 	default:
 		h.put(`<span class="status status-`, escape(r.Status), `">`, escape(r.StatusLabel), `</span>`)
 	}
+}
+
+// rowStart opens an image's row, up to its last attribute: its element ID
+// is idPrefix + id; id and name are escaped.
+func (h *htmlWriter) rowStart(idPrefix, id, name, status string) {
+	h.put(`<tr id="`, idPrefix, id, `" data-image-id="`, id, `" data-name="`, name, `" data-status="`, escape(status), `"`)
 }
 
 // checkCell is a row's selection box; id is the image's ID, escaped.

@@ -144,9 +144,9 @@ func (tx *Tx) ListImages(q ImageListQuery) ([]SharedImage, bool, error) {
 	// Each half is one statement; both at once are one UNION ALL of the
 	// two (one round trip), and the rows are merged here.
 	own := q.Own && (q.Owner == "" || q.Owner == q.ProjectID)
+	both := own && q.Shared
 	halves := 0
 	half := func(write func()) {
-		both := own && q.Shared
 		if halves > 0 {
 			w(" UNION ALL ")
 		}
