@@ -39,7 +39,7 @@ func TestSeedFlow_ShareAcceptUse(t *testing.T) {
 	}
 
 	bob := f.login("bravo", "bob")
-	for _, page := range []string{"/images", "/servers", "/trace"} {
+	for _, page := range []string{"/images", "/servers", "/trace", "/shared", "/shared?view=pending"} {
 		if got := bob.get(page).find("#pending-badge"); got != "1" {
 			t.Errorf("S14: badge on %s: got %q, want 1", page, got)
 		}
