@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -60,25 +61,23 @@ func (tx *Tx) SetUserDisabled(userID string, disabled bool) error {
 // AuthFailure returns the failure count of a key, locked against
 // concurrent changes until the transaction ends; a key without failures is
 // the zero value with that key.
+//
+// One statement inserts the row or, when it is there, updates it to itself,
+// which takes its lock: PostgreSQL guarantees an upsert one outcome or the
+// other. An insert that skipped a row it found and a lock taken after it
+// lose the row whenever a concurrent success deletes it in between, which
+// a script asking for tokens in parallel does all the time.
 func (tx *Tx) AuthFailure(key string) (domain.AuthFailure, error) {
-	// On PostgreSQL a concurrent success may delete the row between the
-	// insert (which found it there) and the lock (which then finds
-	// nothing): insert it again and retry, rather than answer "not found".
-	for attempt := 0; ; attempt++ {
-		if err := tx.db.Clauses(clause.OnConflict{DoNothing: true}).Create(&domain.AuthFailure{Key: key}).Error; err != nil {
-			return domain.AuthFailure{}, wrap(err)
-		}
-		var fs []domain.AuthFailure
-		if err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key = ?", key).Limit(1).Find(&fs).Error; err != nil {
-			return domain.AuthFailure{}, wrap(err)
-		}
-		if len(fs) == 1 {
-			return fs[0], nil
-		}
-		if attempt == 10 {
-			return domain.AuthFailure{}, errBusy()
-		}
+	var fs []domain.AuthFailure
+	err := tx.db.Raw(`INSERT INTO auth_failures (key, failures, last_failure, blocked_until) VALUES (?, 0, ?, ?)
+ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING *`, key, time.Time{}, time.Time{}).Scan(&fs).Error
+	if err != nil {
+		return domain.AuthFailure{}, wrap(err)
 	}
+	if len(fs) != 1 {
+		return domain.AuthFailure{}, fmt.Errorf("store: the upsert of a failure count returned %d rows", len(fs))
+	}
+	return fs[0], nil
 }
 
 // AuthFailureOf reads the failure count of a key without locking it or

@@ -58,6 +58,28 @@ func TestAuthFailureSurvivesConcurrentSuccesses(t *testing.T) {
 	}
 }
 
+// The locking read of a failure count gives back what was stored, and the
+// zero value with its key for a key never seen.
+func TestAuthFailureReadsWhatWasStored(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	last := time.Date(2026, 11, 30, 21, 4, 5, 0, time.UTC)
+	stored := domain.AuthFailure{Key: "addr:127.0.0.1", Failures: 7, LastFailure: last, BlockedUntil: last.Add(time.Minute)}
+	if err := st.Write(ctx, func(tx *store.Tx) error { return tx.PutAuthFailure(stored) }); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]domain.AuthFailure{stored.Key: stored, "addr:127.0.0.2": {Key: "addr:127.0.0.2"}} {
+		var got domain.AuthFailure
+		err := st.Write(ctx, func(tx *store.Tx) (err error) { got, err = tx.AuthFailure(key); return err })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Key != want.Key || got.Failures != want.Failures || !got.LastFailure.Equal(want.LastFailure) || !got.BlockedUntil.Equal(want.BlockedUntil) {
+			t.Errorf("%s: read %+v, want %+v", key, got, want)
+		}
+	}
+}
+
 // A request its client closed is not a failure of the server: the store
 // says "cancelled" (logged as 499, not an error), and a request that ran
 // out of time says "try again" (503), never "internal error".
