@@ -109,10 +109,13 @@ func normalTags(tags []string) (string, error) {
 
 // ImageTags returns an image's tags.
 func ImageTags(img domain.Image) []string {
-	var tags []string
-	if img.Tags != "" {
-		_ = json.Unmarshal([]byte(img.Tags), &tags) // written by normalTags
+	if img.Tags == "" {
+		// Before the variable: its address escapes to Unmarshal, which puts
+		// it on the heap wherever it is declared, once for every listed image.
+		return nil
 	}
+	var tags []string
+	_ = json.Unmarshal([]byte(img.Tags), &tags) // written by normalTags
 	return tags
 }
 

@@ -64,18 +64,58 @@ func (w *jsonw) array(body func()) {
 	w.comma = true
 }
 
-// key writes a member's name; the value follows.
+// key writes a member's name; the value follows. k is a name written in
+// this package's code: plain ASCII without quote, backslash or control
+// character, written as it is (escaping the forty names of every image was
+// a third of writing a page). A name that comes from data goes through
+// anyStr.
 func (w *jsonw) key(k string) {
+	if checkNames && !plainName(k) {
+		panic("jsonw: the name " + strconv.Quote(k) + " needs escaping: write it with anyStr")
+	}
 	w.sep()
-	w.b = appendJSONString(w.b, k)
-	w.b = append(w.b, ':')
+	w.b = append(w.b, '"')
+	w.b = append(w.b, k...)
+	w.b = append(w.b, '"', ':')
 	w.comma = false
+}
+
+// checkNames makes key refuse a name that needs escaping; the tests set it.
+var checkNames = false
+
+// plainName reports whether appendJSONString would write k as it is.
+func plainName(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c >= utf8.RuneSelf || !plainByte[c] {
+			return false
+		}
+	}
+	return true
 }
 
 func (w *jsonw) str(k, v string) {
 	w.key(k)
 	w.sep()
 	w.b = appendJSONString(w.b, v)
+}
+
+// anyStr writes a member whose name comes from data (an image's extra
+// property), escaped like its value.
+func (w *jsonw) anyStr(k, v string) {
+	w.sep()
+	w.b = appendJSONString(w.b, k)
+	w.b = append(w.b, ':')
+	w.b = appendJSONString(w.b, v)
+}
+
+// path writes a string made of prefix, an ID and suffix (an image's self
+// and file links) without building it first.
+func (w *jsonw) path(k, prefix, id, suffix string) {
+	w.key(k)
+	w.sep()
+	w.b = append(w.b, '"')
+	w.b = appendJSONChars(appendJSONChars(appendJSONChars(w.b, prefix), id), suffix)
+	w.b = append(w.b, '"')
 }
 
 func (w *jsonw) int(k string, v int64) {
@@ -152,7 +192,11 @@ var plainByte = func() (t [utf8.RuneSelf]bool) {
 // appendJSONString appends s as a JSON string, escaped as encoding/json
 // does with HTML escaping on.
 func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
+	return append(appendJSONChars(append(b, '"'), s), '"')
+}
+
+// appendJSONChars appends s escaped, without the quotes.
+func appendJSONChars(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -200,7 +244,7 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 	}
 	b = append(b, s[start:]...)
-	return append(b, '"')
+	return b
 }
 
 // jsonOK is a 200 with a body written by fill.

@@ -2,8 +2,12 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/sharing"
 )
 
 // The hand-written JSON must escape strings exactly as encoding/json does:
@@ -69,4 +73,66 @@ func TestGlanceTimesFormatLikeTheLayout(t *testing.T) {
 			t.Errorf("got %s, want %s", got, want)
 		}
 	}
+}
+
+// BenchmarkWriteImages writes a page of a thousand images as the Glance
+// list does (the writer alone: no database, no HTTP).
+func BenchmarkWriteImages(b *testing.B) {
+	created := time.Date(2026, 11, 30, 9, 8, 7, 0, time.UTC)
+	rows := make([]sharing.ImageView, 1000)
+	for i := range rows {
+		rows[i] = sharing.ImageView{Image: domain.Image{
+			ID: fmt.Sprintf("00000000-0000-4000-a000-%012d", i), ProjectID: "3065cc75a4417e6af82c16c9a6f65a2f",
+			Name: fmt.Sprintf("bench-image-%06d", i), Type: domain.TypeSystem, OS: "Ubuntu 22.04", SizeGB: 40, MinDiskGB: 40,
+			Status: domain.StatusActive, OriginKind: domain.OriginServer, CreatedAt: created, UpdatedAt: created,
+		}, ShareStatus: domain.MemberPending, OwnerAccountName: "owner"}
+	}
+	w := &jsonw{}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.b, w.comma = w.b[:0], false
+		w.array(func() {
+			for _, v := range rows {
+				writeImage(w, v, glanceImage)
+			}
+		})
+	}
+	b.SetBytes(int64(len(w.b)))
+}
+
+// Every test of the package writes its bodies with key's check on: a name
+// that needs escaping written through key fails the test that writes it.
+func init() { checkNames = true }
+
+// An extra property's name is data: it is escaped like a value, and the
+// body stays valid JSON whatever it holds.
+func TestImagePropertyNamesAreEscaped(t *testing.T) {
+	name := "a\"b\\c<d>\u2028\x01"
+	props, err := json.Marshal(map[string]string{name: `v"1`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := sharing.ImageView{Image: domain.Image{ID: "i", Properties: string(props)}}
+	if got := sharing.ImageProperties(v.Image); got[name] != `v"1` {
+		t.Fatalf("the test's property did not parse: %q", got)
+	}
+	w := &jsonw{}
+	writeImage(w, v, glanceImage)
+	var got map[string]any
+	if err := json.Unmarshal(w.b, &got); err != nil {
+		t.Fatalf("%s: %v", w.b, err)
+	}
+	if got[name] != `v"1` || got["self"] != "/v2/images/i" || got["file"] != "/v2/images/i/file" {
+		t.Errorf("property %q = %v, self %v, file %v", name, got[name], got["self"], got["file"])
+	}
+}
+
+// key refuses, in tests, a name that would need escaping.
+func TestKeyRefusesANameThatNeedsEscaping(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("key wrote a name with a quote as it is")
+		}
+	}()
+	(&jsonw{}).key(`a"b`)
 }

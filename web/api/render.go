@@ -100,15 +100,18 @@ func writeImage(w *jsonw, v sharing.ImageView, d imageDialect) {
 		}
 		w.time("created_at", v.CreatedAt, glanceTime)
 		w.time("updated_at", v.UpdatedAt, glanceTime)
-		w.str("self", "/v2/images/"+v.ID)
-		w.str("file", "/v2/images/"+v.ID+"/file")
+		w.path("self", "/v2/images/", v.ID, "")
+		w.path("file", "/v2/images/", v.ID, "/file")
 		w.str("schema", "/v2/schemas/image")
 		w.str("description", v.Description)
 		w.str("__description", v.Description)
 		w.str("__imagetype", imagetype)
 		w.str("__os_version", v.OS)
 		if sized {
-			w.str("__image_size", strconv.FormatInt(size, 10))
+			w.key("__image_size")
+			w.sep()
+			w.b = strconv.AppendInt(append(w.b, '"'), size, 10)
+			w.b = append(w.b, '"')
 		} else {
 			w.null("__image_size")
 		}
@@ -127,9 +130,12 @@ func writeImage(w *jsonw, v sharing.ImageView, d imageDialect) {
 		if !v.Owned {
 			w.str("member_status", v.ShareStatus)
 		}
+		if len(props) == 0 {
+			return // most images: no sorted copy of no names
+		}
 		for _, k := range slices.Sorted(maps.Keys(props)) {
 			if !imageKeys[k] {
-				w.str(k, props[k])
+				w.anyStr(k, props[k])
 			}
 		}
 	})
