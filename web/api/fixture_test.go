@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +137,11 @@ func (f *fixture) do(method, path, token string, body any, hs ...header) respons
 	}
 	rec := httptest.NewRecorder()
 	f.e.ServeHTTP(rec, req)
+	// Every answer that states its length states the right one (a client
+	// reads that many bytes and stops).
+	if cl := rec.Header().Get("Content-Length"); cl != "" && method != http.MethodHead && cl != strconv.Itoa(rec.Body.Len()) {
+		f.t.Errorf("%s %s: Content-Length %s for a body of %d bytes", method, path, cl, rec.Body.Len())
+	}
 	return response{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 

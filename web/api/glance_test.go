@@ -30,6 +30,26 @@ func TestGlanceVersionDocuments(t *testing.T) {
 	}
 }
 
+// The image bodies state their length instead of being sent in chunks
+// (do checks that it is the body's). Small answers, errors among them, get
+// theirs from net/http, which measures what fits its buffer.
+func TestJSONAnswersStateTheirLength(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	bob := f.bob()
+	for _, c := range []struct {
+		path, token string
+		status      int
+	}{
+		{"/v2/images?visibility=shared&member_status=all", bob, 200},
+		{"/v2/images?visibility=shared&member_status=all&limit=1", bob, 200},
+	} {
+		r := f.do("GET", c.path, c.token, nil).expect(t, c.path, c.status, "")
+		if r.Header.Get("Content-Length") == "" || r.Header.Get("Transfer-Encoding") != "" {
+			t.Errorf("%s: Content-Length %q, Transfer-Encoding %q: want the length stated", c.path, r.Header.Get("Content-Length"), r.Header.Get("Transfer-Encoding"))
+		}
+	}
+}
+
 // S01: a tenant that is neither owner nor member gets 404 for another
 // tenant's image and its members, whatever it tries.
 func TestS01_GlanceTenantIsolation(t *testing.T) {

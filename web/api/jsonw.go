@@ -28,7 +28,11 @@ func writeJSON(c echo.Context, status int, fill func(w *jsonw)) error {
 	w.b, w.comma = w.b[:0], false
 	fill(w)
 	w.b = append(w.b, '\n')
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	// With its length the body goes out as it is: chunked, a page took a
+	// write more, for the last chunk.
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(w.b)))
 	c.Response().WriteHeader(status)
 	_, err := c.Response().Write(w.b)
 	if cap(w.b) <= 4<<20 { // keep buffers of ordinary pages, not a rare giant
