@@ -2,9 +2,9 @@ package store
 
 import (
 	"database/sql"
-	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"imageshare/internal/domain"
@@ -68,16 +68,12 @@ func (tx *Tx) SetUserDisabled(userID string, disabled bool) error {
 // lose the row whenever a concurrent success deletes it in between, which
 // a script asking for tokens in parallel does all the time.
 func (tx *Tx) AuthFailure(key string) (domain.AuthFailure, error) {
-	var fs []domain.AuthFailure
-	err := tx.db.Raw(`INSERT INTO auth_failures (key, failures, last_failure, blocked_until) VALUES (?, 0, ?, ?)
-ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING *`, key, time.Time{}, time.Time{}).Scan(&fs).Error
-	if err != nil {
-		return domain.AuthFailure{}, wrap(err)
-	}
-	if len(fs) != 1 {
-		return domain.AuthFailure{}, fmt.Errorf("store: the upsert of a failure count returned %d rows", len(fs))
-	}
-	return fs[0], nil
+	f := domain.AuthFailure{Key: key}
+	err := tx.db.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "key"}},
+		DoUpdates: clause.Assignments(map[string]any{"key": gorm.Expr("excluded.key")}),
+	}, clause.Returning{}).Create(&f).Error
+	return f, wrap(err)
 }
 
 // AuthFailureOf reads the failure count of a key without locking it or
