@@ -128,6 +128,14 @@ func (w *jsonw) int(k string, v int64) {
 	w.b = strconv.AppendInt(w.b, v, 10)
 }
 
+// intText writes a number as a string ("5368709120"), without building it.
+func (w *jsonw) intText(k string, v int64) {
+	w.key(k)
+	w.sep()
+	w.b = strconv.AppendInt(append(w.b, '"'), v, 10)
+	w.b = append(w.b, '"')
+}
+
 func (w *jsonw) bool(k string, v bool) {
 	w.key(k)
 	w.sep()

@@ -51,12 +51,13 @@ func TestJSONWriterNesting(t *testing.T) {
 		w.key("empty")
 		w.array(func() {})
 		w.strOrNull("s", "")
+		w.intText("t", -5368709120)
 	})
 	var got map[string]any
 	if err := json.Unmarshal(w.b, &got); err != nil {
 		t.Fatalf("%s: %v", w.b, err)
 	}
-	want := `{"a":"x","list":[{"n":1},{"n":null,"b":true}],"empty":[],"s":null}`
+	want := `{"a":"x","list":[{"n":1},{"n":null,"b":true}],"empty":[],"s":null,"t":"-5368709120"}`
 	if string(w.b) != want {
 		t.Errorf("got %s, want %s", w.b, want)
 	}

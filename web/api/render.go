@@ -3,7 +3,6 @@ package api
 import (
 	"maps"
 	"slices"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -108,10 +107,7 @@ func writeImage(w *jsonw, v sharing.ImageView, d imageDialect) {
 		w.str("__imagetype", imagetype)
 		w.str("__os_version", v.OS)
 		if sized {
-			w.key("__image_size")
-			w.sep()
-			w.b = strconv.AppendInt(append(w.b, '"'), size, 10)
-			w.b = append(w.b, '"')
+			w.intText("__image_size", size) // IMS sends it as text
 		} else {
 			w.null("__image_size")
 		}
