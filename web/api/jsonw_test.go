@@ -137,3 +137,31 @@ func TestKeyRefusesANameThatNeedsEscaping(t *testing.T) {
 	}()
 	(&jsonw{}).key(`a"b`)
 }
+
+// __image_size is the image's size in bytes as text: its data's size, or
+// its size in GB for an image made without data; null while a registered
+// image waits for its data. Glance's size is the number, and IMS bodies
+// leave it null (the SDK reads it as an int32).
+func TestImageSizesAsGlanceAndIMSShowThem(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		im        domain.Image
+		d         imageDialect
+		text, num any
+	}{
+		{"with data", domain.Image{ID: "a", DataKey: "k", SizeBytes: 5368709121, SizeGB: 6}, glanceImage, "5368709121", 5368709121.0},
+		{"from a server", domain.Image{ID: "b", OriginKind: domain.OriginServer, SizeGB: 40}, glanceImage, "42949672960", 42949672960.0},
+		{"registered, no data yet", domain.Image{ID: "c", OriginKind: domain.OriginRegistered}, glanceImage, nil, nil},
+		{"IMS, with data", domain.Image{ID: "d", DataKey: "k", SizeBytes: 7}, imsImage, "7", nil},
+	} {
+		w := &jsonw{}
+		writeImage(w, sharing.ImageView{Image: c.im, Owned: true}, c.d)
+		var got map[string]any
+		if err := json.Unmarshal(w.b, &got); err != nil {
+			t.Fatalf("%s: %s: %v", c.name, w.b, err)
+		}
+		if got["__image_size"] != c.text || got["size"] != c.num {
+			t.Errorf("%s: __image_size %#v, size %#v; want %#v, %#v", c.name, got["__image_size"], got["size"], c.text, c.num)
+		}
+	}
+}
