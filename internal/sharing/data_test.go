@@ -477,6 +477,36 @@ func TestGlanceAttributesRegisteredAndUpdated(t *testing.T) {
 	wantKind(t, err, domain.KindForbidden)
 }
 
+// The store packs an image's formats, checksum and hash without a length
+// before them (store.imageCols): the formats must be one of the lists,
+// whatever an owner registers or changes, and the digests are the
+// server's own hex. A format holding the packing's separator (U+001F) is
+// refused, and nothing is stored.
+func TestFormatsAndDigestsHoldNoSeparator(t *testing.T) {
+	e := newEnv(t, 0)
+	owner := e.actor("owner", "")
+	for _, spec := range []sharing.ImageSpec{
+		{Name: "c", ContainerFormat: "bare\x1f", DiskFormat: "raw"},
+		{Name: "d", ContainerFormat: "bare", DiskFormat: "raw\x1fx"},
+	} {
+		_, err := e.svc.RegisterImage(e.ctx, owner, spec)
+		wantKind(t, err, domain.KindInvalid)
+	}
+	img := e.registered(owner, "formats")
+	for _, ch := range []sharing.ImageChange{{ContainerFormat: ptr("ovf\x1f")}, {DiskFormat: ptr("\x1fqcow2")}} {
+		_, err := e.svc.UpdateImage(e.ctx, owner, img.ID, ch)
+		wantKind(t, err, domain.KindInvalid)
+	}
+	got := e.upload(owner, img.ID, []byte("data"))
+	if got.ContainerFormat != "bare" || got.DiskFormat != "raw" {
+		t.Errorf("formats %q, %q after refused changes; want bare, raw", got.ContainerFormat, got.DiskFormat)
+	}
+	sum, sum512 := md5.Sum([]byte("data")), sha512.Sum512([]byte("data"))
+	if got.Checksum != hex.EncodeToString(sum[:]) || got.HashValue != hex.EncodeToString(sum512[:]) {
+		t.Errorf("checksum %q, hash %q: want the data's MD5 and SHA-512 in hex", got.Checksum, got.HashValue)
+	}
+}
+
 func manyTags(n int) []string {
 	out := make([]string, n)
 	for i := range out {
