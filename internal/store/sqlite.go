@@ -39,8 +39,12 @@ var checkpointEvery = 250 * time.Millisecond
 // pages) past which the checkpointer starts it over, restartWait how long
 // it waits for readers of older snapshots to let it, restartPoll how
 // often it asks them meanwhile, and restartTail how many pages at most it
-// leaves to copy while writers wait (catchUp).
+// leaves to copy while writers wait (catchUp), in at most catchUpRounds
+// rounds: writers faster than the copy must not put the restart off while
+// the log grows (TestWriteAheadLogStaysBoundedUnderSteadyWrites grew it
+// past 16 MB in one run of three with eight rounds).
 var (
+	catchUpRounds    = 3
 	walRestartFrames = 4096
 	restartWait      = 100 * time.Millisecond
 	restartPoll      = 250 * time.Microsecond
@@ -104,7 +108,7 @@ func checkpointer(path string, turn chan struct{}, done <-chan struct{}) (stoppe
 // after catchUp, for 7–45 ms (median 18–20: the two fsyncs under load are
 // most of what is left).
 func catchUp(db *sql.DB, frames int) {
-	for range 8 {
+	for range catchUpRounds {
 		var busy, now, copied int
 		if err := db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &now, &copied); err != nil || now-frames < restartTail {
 			return
