@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -116,6 +117,9 @@ func Open(cfg Config) (*Server, error) {
 	apiSrv := api.New(s.Sharing, s.Identity, api.Options{TokenTTL: cfg.TokenTTL, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
 	wo := cfg.Web
 	wo.Logger = cfg.Logger
+	if wo.Concurrency == 0 {
+		wo.Concurrency = DefaultConcurrency(cfg.DSN, runtime.GOMAXPROCS(0))
+	}
 	wo.Streaming = apiSrv.Streaming
 	wo.API = func(e *echo.Echo) {
 		e.Use(s.metrics.middleware)
@@ -182,6 +186,17 @@ func (s *Server) readyz(c echo.Context) error {
 		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
 	}
 	return c.String(http.StatusOK, "ok\n")
+}
+
+// DefaultConcurrency is how many requests compute at once (web.Options)
+// on a machine of cpus cores: one per core on SQLite, whose reads are all
+// CPU; two per core on PostgreSQL, where a request also waits for its
+// round trips to the database while another computes.
+func DefaultConcurrency(dsn string, cpus int) int {
+	if isPostgres(dsn) {
+		return 2 * cpus
+	}
+	return cpus
 }
 
 func isPostgres(dsn string) bool {

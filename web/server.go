@@ -12,6 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"imageshare/internal/admission"
+	"imageshare/internal/domain"
 	"imageshare/internal/identity"
 	"imageshare/internal/sharing"
 )
@@ -33,6 +35,10 @@ type Options struct {
 	DefaultRegion string
 	// RequestTimeout bounds the handling of one console request (default 30 s).
 	RequestTimeout time.Duration
+	// Concurrency is how many requests compute their answers at once
+	// (package admission); the others wait their turn. 0: no bound.
+	// Streamed image data is never held back.
+	Concurrency int
 
 	// Now is the console's clock for session expiry (tests); default time.Now.
 	Now func() time.Time
@@ -106,6 +112,9 @@ func New(sh *sharing.Service, id *identity.Service, opts Options) *echo.Echo {
 	}
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: streaming}))
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: opts.RequestTimeout, Skipper: streaming}))
+	if opts.Concurrency > 0 {
+		e.Use(admit(admission.New(opts.Concurrency), streaming))
+	}
 
 	if opts.API != nil {
 		opts.API(e)
@@ -116,6 +125,28 @@ func New(sh *sharing.Service, id *identity.Service, opts Options) *echo.Echo {
 	h.routes()
 	h.indexRoutes()
 	return e
+}
+
+// admit lets a request compute only while it holds one of the gate's
+// slots, waiting for one in arrival order (or until the request's timeout).
+// The slot is given back as soon as the response starts: sending it waits
+// on the client, not on a core.
+func admit(g *admission.Gate, skip middleware.Skipper) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if skip(c) {
+				return next(c)
+			}
+			ctx, release, err := g.Enter(c.Request().Context())
+			if err != nil {
+				return domain.FromContext(err)
+			}
+			defer release()
+			c.SetRequest(c.Request().WithContext(ctx))
+			c.Response().Before(release)
+			return next(c)
+		}
+	}
 }
 
 // ipExtractor finds the client's address: the peer's, or behind trusted

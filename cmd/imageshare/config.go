@@ -42,6 +42,7 @@ type config struct {
 	PprofAddr       string
 	MaxImageSize    string // bytes, or with a K, M, G or T suffix (binary: 1G = 2^30 bytes)
 	UploadLease     time.Duration
+	Concurrency     int // 0: server.DefaultConcurrency
 
 	envErrs []string // environment values that did not parse
 }
@@ -125,6 +126,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.envDuration("IMAGESHARE_SHUTDOWN_TIMEOUT", 20*time.Second), "on SIGTERM, how long to finish requests and jobs before exiting [IMAGESHARE_SHUTDOWN_TIMEOUT]")
 	fs.StringVar(&c.MaxImageSize, "max-image-size", env("IMAGESHARE_MAX_IMAGE_SIZE", "128G"), "largest image data an upload may store: bytes, or with a K, M, G or T suffix (powers of 1024) [IMAGESHARE_MAX_IMAGE_SIZE]")
 	fs.DurationVar(&c.UploadLease, "upload-lease", c.envDuration("IMAGESHARE_UPLOAD_LEASE", time.Minute), "how long an upload may send nothing before its image waits for upload again (a server that died mid-upload frees it after this) [IMAGESHARE_UPLOAD_LEASE]")
+	fs.IntVar(&c.Concurrency, "concurrency", c.envInt("IMAGESHARE_CONCURRENCY", 0), "requests that compute their answers at once, the others waiting their turn; default: one per CPU on SQLite, two per CPU on PostgreSQL [IMAGESHARE_CONCURRENCY]")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("IMAGESHARE_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; off when empty [IMAGESHARE_PPROF_ADDR]")
 }
 
@@ -145,6 +147,9 @@ func (c *config) check() error {
 	}
 	if c.MaxImages < 1 || c.MaxBatchImages < 1 {
 		return usageError("--max-images and --max-batch-images must be positive")
+	}
+	if c.Concurrency < 0 {
+		return usageError("--concurrency must be positive (or 0 for one per CPU on SQLite, two per CPU on PostgreSQL)")
 	}
 	if _, err := c.maxImageBytes(); err != nil {
 		return err

@@ -123,6 +123,8 @@ func TestServeRefusesMalformedSettings(t *testing.T) {
 		{"image size", [2]string{}, []string{"--max-image-size", "128 gigabytes"}, "--max-image-size"},
 		{"image size in the environment", [2]string{"IMAGESHARE_MAX_IMAGE_SIZE", "0"}, nil, "--max-image-size"},
 		{"upload lease", [2]string{"IMAGESHARE_UPLOAD_LEASE", "a minute"}, nil, "IMAGESHARE_UPLOAD_LEASE"},
+		{"concurrency", [2]string{}, []string{"--concurrency", "-1"}, "--concurrency"},
+		{"concurrency in the environment", [2]string{"IMAGESHARE_CONCURRENCY", "all"}, nil, "IMAGESHARE_CONCURRENCY"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.env[0] != "" {

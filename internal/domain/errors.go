@@ -5,6 +5,7 @@
 package domain
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -182,4 +183,18 @@ func ErrInvalid(field, format string, args ...any) *Error {
 // ErrOwnerOnly is S01's refusal.
 func ErrOwnerOnly() *Error {
 	return Errorf(KindForbidden, CodeOwnerOnly, "err.owner_only")
+}
+
+// FromContext is the error for a context that ended: the client hung up
+// (or the server is stopping), which is nobody's failure and nobody reads;
+// or the request ran out of time, which is worth a retry. Any other error
+// is returned as it is.
+func FromContext(err error) error {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return Errorf(KindCancelled, CodeCancelled, "err.cancelled")
+	case errors.Is(err, context.DeadlineExceeded):
+		return Errorf(KindUnavailable, CodeBusy, "err.timed_out")
+	}
+	return err
 }

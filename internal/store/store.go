@@ -32,6 +32,7 @@ import (
 	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
+	"imageshare/internal/admission"
 	"imageshare/internal/domain"
 )
 
@@ -248,6 +249,10 @@ func (s *Store) statementContext(ctx context.Context) context.Context {
 // Write runs fn in a write transaction: everything fn does lands, or nothing.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	if s.writerTurn != nil {
+		// SQLite writes one at a time: a request waiting for its turn must
+		// not hold an admission slot that a read could compute in, and the
+		// one writer running needs no slot to keep the others out.
+		admission.Leave(ctx)
 		select {
 		case s.writerTurn <- struct{}{}:
 			defer func() { <-s.writerTurn }()
@@ -374,12 +379,8 @@ func wrap(err error) error {
 		return domain.ErrNotFound("object")
 	case errors.Is(err, gorm.ErrDuplicatedKey):
 		return domain.Errorf(domain.KindConflict, domain.CodeInvalid, "err.exists")
-	case errors.Is(err, context.Canceled):
-		// The client hung up (or the server is stopping): not a failure of
-		// ours, and nobody reads the answer.
-		return domain.Errorf(domain.KindCancelled, domain.CodeCancelled, "err.cancelled")
-	case errors.Is(err, context.DeadlineExceeded):
-		return domain.Errorf(domain.KindUnavailable, domain.CodeBusy, "err.timed_out")
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return domain.FromContext(err)
 	case isBusy(err):
 		return errBusy()
 	case badText(err):
