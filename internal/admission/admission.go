@@ -33,9 +33,6 @@ func New(n int) *Gate {
 	return &Gate{slots: make(chan struct{}, max(n, 1))}
 }
 
-// Size is the number of slots.
-func (g *Gate) Size() int { return cap(g.slots) }
-
 // Enter waits for a slot, or for ctx to end (its error is returned). The
 // returned context carries the slot, for Leave; release gives it back and
 // may be called any number of times.
