@@ -40,9 +40,12 @@ type Config struct {
 	// session key, every server of one database needs the same one.
 	SecretKey []byte
 	TokenTTL  time.Duration
-	PublicURL string      // the API's base URL in catalogs and links; "" = each request's
-	Web       web.Options // the console's options (session key, cookies, proxies, timeouts)
-	Logger    *slog.Logger
+	PublicURL string // the API's base URL in catalogs and links; "" = each request's
+	// Web are the console's options (session key, cookies, proxies,
+	// timeouts); a Concurrency of 0 is defaultConcurrency for the CPUs of
+	// GOMAXPROCS.
+	Web    web.Options
+	Logger *slog.Logger
 	// WorkerInterval is how often the background worker looks for due
 	// images and waiting jobs (default 250 ms).
 	WorkerInterval time.Duration
@@ -118,7 +121,7 @@ func Open(cfg Config) (*Server, error) {
 	wo := cfg.Web
 	wo.Logger = cfg.Logger
 	if wo.Concurrency == 0 {
-		wo.Concurrency = DefaultConcurrency(cfg.DSN, runtime.GOMAXPROCS(0))
+		wo.Concurrency = defaultConcurrency(cfg.DSN, runtime.GOMAXPROCS(0))
 	}
 	wo.Streaming = apiSrv.Streaming
 	wo.API = func(e *echo.Echo) {
@@ -188,11 +191,11 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
-// DefaultConcurrency is how many requests compute at once (web.Options)
+// defaultConcurrency is how many requests compute at once (web.Options)
 // on a machine of cpus cores: one per core on SQLite, whose reads are all
 // CPU; two per core on PostgreSQL, where a request also waits for its
 // round trips to the database while another computes.
-func DefaultConcurrency(dsn string, cpus int) int {
+func defaultConcurrency(dsn string, cpus int) int {
 	if isPostgres(dsn) {
 		return 2 * cpus
 	}

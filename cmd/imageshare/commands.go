@@ -278,10 +278,6 @@ func serve(args []string, stdout io.Writer) error {
 		return err
 	}
 	tuneGC()
-	if c.Concurrency == 0 {
-		c.Concurrency = server.DefaultConcurrency(c.dsn(), runtime.GOMAXPROCS(0))
-	}
-	tuneProcs()
 	log, err := c.logger(os.Stderr)
 	if err != nil {
 		return err
@@ -314,6 +310,9 @@ func serve(args []string, stdout io.Writer) error {
 		return humanError(err)
 	}
 	defer srv.Close()
+	// After server.Open, which sizes the admission gate (0: by default) by
+	// the Ps Go started with, one per core.
+	tuneProcs()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

@@ -42,7 +42,7 @@ type config struct {
 	PprofAddr       string
 	MaxImageSize    string // bytes, or with a K, M, G or T suffix (binary: 1G = 2^30 bytes)
 	UploadLease     time.Duration
-	Concurrency     int // 0: server.DefaultConcurrency
+	Concurrency     int // 0: server.Open's default
 
 	envErrs []string // environment values that did not parse
 }
