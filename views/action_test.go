@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/a-h/templ"
 )
 
 func renderAction(t *testing.T, a Action) string {
@@ -79,5 +81,33 @@ func TestCopyableEscapesEverything(t *testing.T) {
 		`aria-label="&lt;copy.label &#34;what&#34;&gt;">&lt;copy&gt;</button></span>`
 	if got := b.String(); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// escape's shortcut for values with nothing to escape must give exactly
+// what templ's escaping gives, for every byte and for values that hold a
+// special byte anywhere (first, last, alone, among multi-byte text).
+func TestEscapeIsTemplsEscaping(t *testing.T) {
+	values := []string{"", "img-0099999", "Ubuntu 22.04 server 64bit", "镜像 名称", hostile, "a\x00b\x1fc\x7f"}
+	for b := range 256 {
+		c := string(rune(b))
+		if b >= 0x80 {
+			c = string([]byte{byte(b)}) // a lone byte, not valid UTF-8
+		}
+		values = append(values, c, "x"+c, c+"x", "镜像"+c+"名称")
+	}
+	for _, c := range `<>&'"` + "\x00\x80\xff=;" { // each place in a word and the tail, among other bytes
+		for n := 1; n <= 19; n++ {
+			for at := range n {
+				v := []byte(strings.Repeat("aZ9-\x7f\x01镜", 3)[:n])
+				v[at] = byte(c)
+				values = append(values, string(v))
+			}
+		}
+	}
+	for _, v := range values {
+		if got, want := escape(v), templ.EscapeString(v); got != want {
+			t.Errorf("escape(%q) = %q, templ's escaping gives %q", v, got, want)
+		}
 	}
 }

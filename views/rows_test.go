@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -134,5 +135,26 @@ func TestRowsEscapeEverything(t *testing.T) {
 	// its sanitizer, in both rows.
 	for _, c := range []templ.Component{ImageTableRow(rowPage("javascript:alert(1)"), img), sharedRow(rowPage("javascript:alert(1)"), shared)} {
 		wantAttr(t, parseRow(t, c), "a.image-link", "href", "about:invalid#TemplFailedSanitizationURL")
+	}
+}
+
+// bytesOnly is a writer without WriteString.
+type bytesOnly struct{ b []byte }
+
+func (w *bytesOnly) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
+
+// A row written to a writer that takes only bytes is the same row.
+func TestRowsWriteToAnyWriter(t *testing.T) {
+	img := ImageRow{ID: "i1", Name: hostile, Status: "active", StatusLabel: "Normal", Created: "2026-01-02 03:46:39",
+		Actions: []Action{{Of: "img-i1", Name: "share", Label: "Share", Href: "/share"}}}
+	var s strings.Builder
+	var b bytesOnly
+	for _, w := range []io.Writer{&s, &b} {
+		if err := ImageTableRow(rowPage(""), img).Render(context.Background(), w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Len() == 0 || string(b.b) != s.String() {
+		t.Errorf("written to a bytes-only writer:\n%s\nto a string writer:\n%s", b.b, s.String())
 	}
 }

@@ -8,6 +8,7 @@ package i18n
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,14 +108,70 @@ func Text(l Lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return format
 	}
-	local := make([]any, len(args))
+	cloned := false
 	for i, a := range args {
 		if t, ok := a.(Term); ok {
-			a = Text(l, string(t))
+			if !cloned { // args is the caller's
+				args, cloned = slices.Clone(args), true
+			}
+			args[i] = Text(l, string(t))
 		}
-		local[i] = a
 	}
-	return fmt.Sprintf(format, local...)
+	if s, ok := sprintf(format, args); ok {
+		return s
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// sprintf is fmt.Sprintf for the formats most messages are made of: %s of
+// a string, %d of an int and %%, in order, each argument used once. It
+// gives exactly what fmt.Sprintf gives, without its reflection; ok is
+// false for anything else (a width, %q, %[n]s, another type, a count that
+// does not match), which the caller hands to fmt. A page of a long list
+// renders a few such messages for every row.
+func sprintf(format string, args []any) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(format) + 16*len(args))
+	n := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 == len(format) {
+			return "", false
+		}
+		i++
+		switch format[i] {
+		case '%':
+			b.WriteByte('%')
+			continue
+		case 's':
+			if n == len(args) {
+				return "", false
+			}
+			v, ok := args[n].(string)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(v)
+		case 'd':
+			if n == len(args) {
+				return "", false
+			}
+			v, ok := args[n].(int)
+			if !ok {
+				return "", false
+			}
+			var digits [20]byte
+			b.Write(strconv.AppendInt(digits[:0], int64(v), 10))
+		default:
+			return "", false
+		}
+		n++
+	}
+	return b.String(), n == len(args)
 }
 
 // Count renders a message about n things: key+".one" for one where the

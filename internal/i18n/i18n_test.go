@@ -93,3 +93,39 @@ func TestFromAcceptLanguage(t *testing.T) {
 		}
 	}
 }
+
+// sprintf, the shortcut Text takes for plain formats, must give exactly
+// what fmt.Sprintf gives whenever it answers, and must answer for the
+// plain formats (else the shortcut would be dead and the pages slow): for
+// every message of the catalogue in both languages, with string and int
+// arguments in every combination its verbs could be given, and for formats
+// at the edges.
+func TestSprintfIsFmtSprintf(t *testing.T) {
+	formats := []string{"", "%", "%%", "100%%", "%s", "%d", "%s%", "%s %d", "a%sb%dc", "%q", "%5s", "%[1]s", "%v",
+		"%s and %s", "中文%s文本", "%s\x00%d"}
+	for _, e := range catalogue {
+		formats = append(formats, e[0], e[1])
+	}
+	values := [][]any{{}, {"x"}, {7}, {"a<b", -12}, {3, "y"}, {"s", "t", "u"}, {1, 2, 3}, {"镜像", 0}, {int64(5)}, {nil}}
+	answered := 0
+	for _, f := range formats {
+		for _, a := range values {
+			got, ok := sprintf(f, a)
+			if !ok {
+				continue
+			}
+			answered++
+			if want := fmt.Sprintf(f, a...); got != want {
+				t.Errorf("sprintf(%q, %v) = %q, fmt.Sprintf gives %q", f, a, got, want)
+			}
+		}
+	}
+	for f, a := range map[string][]any{"%s": {"x"}, "%d of %d": {1, 2}, "%s is %d%%": {"x", 5}, "none": {}} {
+		if _, ok := sprintf(f, a); !ok {
+			t.Errorf("sprintf(%q, %v) declined a plain format", f, a)
+		}
+	}
+	if answered < len(catalogue)/2 {
+		t.Errorf("sprintf answered only %d times for %d messages", answered, len(catalogue))
+	}
+}
