@@ -68,6 +68,28 @@ func (h *console) url(name string, params ...any) string {
 	return b.String()
 }
 
+// idRoute is a named route of one parameter, split around it, for the
+// links a page makes many times over (url would find the route and
+// assemble the path again for each).
+type idRoute struct{ before, after string }
+
+// idRoute splits the path of a named route of one parameter.
+func (h *console) idRoute(name string) idRoute {
+	path := h.paths[name]
+	i := strings.IndexByte(path, ':')
+	if i < 0 || strings.Count(path, ":") != 1 {
+		panic("web: route " + name + " has not one parameter: " + path)
+	}
+	j := strings.IndexByte(path[i:], '/')
+	if j < 0 {
+		return idRoute{before: path[:i]}
+	}
+	return idRoute{before: path[:i], after: path[i+j:]}
+}
+
+// of is the route's path for the parameter id (escaped as url does).
+func (r idRoute) of(id string) string { return r.before + url.PathEscape(id) + r.after }
+
 // indexRoutes records the path of every named route for url.
 func (h *console) indexRoutes() {
 	h.paths = map[string]string{}

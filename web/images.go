@@ -43,8 +43,9 @@ func (h *console) renderImages(c echo.Context, status int, q imagesQuery, pr *vi
 		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == q.Type})
 	}
 	v.Rows = make([]views.ImageRow, len(res.Rows))
+	rows := h.rows(c, h.url("images"))
 	for i, r := range res.Rows {
-		v.Rows[i] = h.ownRow(c, r)
+		v.Rows[i] = rows.own(r)
 	}
 	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
 	v.Pager.Summary = summary(c, q.Name != "" || q.Type != "", res.Total, len(res.Rows), res.Next != nil, "count.images")
@@ -59,7 +60,7 @@ func (h *console) imageRow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return write(c, http.StatusOK, views.ImageTableRow(h.page(c, "", ""), h.ownRow(c, r)))
+	return write(c, http.StatusOK, views.ImageTableRow(h.page(c, "", ""), h.rows(c, h.url("images")).own(r)))
 }
 
 // imageDetail shows an image's attributes and, to its owner, its recipients.
@@ -76,7 +77,7 @@ func (h *console) renderImageDetail(c echo.Context, status int, pr *views.Proble
 	back := h.url("image", iv.ID)
 	v := views.ImageDetail{Owned: iv.Owned, OwnerAccount: iv.OwnerAccountName, ShareStatus: statusLabel(c, iv.ShareStatus),
 		Origin: originText(c, iv.Image), Updated: fmtTime(iv.UpdatedAt), Problem: pr, Formats: formats(iv.Image),
-		Row: h.imageRowView(c, iv.Image, iv.Accepted, iv.AcceptedLimit, iv.Recipients, iv.Offers, back)}
+		Row: h.rows(c, back).image(iv.Image, iv.Accepted, iv.AcceptedLimit, iv.Recipients, iv.Offers)}
 	if iv.HasData() {
 		v.DataSize, v.Checksum, v.SHA512 = tn(c, "count.bytes", int(iv.SizeBytes)), iv.Checksum, iv.HashValue
 	}

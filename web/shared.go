@@ -53,8 +53,9 @@ func (h *console) renderShared(c echo.Context, status int, q sharedQuery, pr *vi
 		v.TypeOptions = append(v.TypeOptions, views.Option{Value: string(typ), Label: typeLabel(c, typ), Selected: string(typ) == q.Type})
 	}
 	v.Rows = make([]views.SharedRow, len(res.Rows))
+	rows := h.rows(c, h.url("shared"))
 	for i, r := range res.Rows {
-		v.Rows[i] = h.sharedRow(c, r)
+		v.Rows[i] = rows.shared(r)
 	}
 	v.Pager = links.pager(q.ListQuery, res.Next, res.Prev)
 	v.Pager.Summary = summary(c, v.Filtered, res.Counts.Of(q.View), len(res.Rows), res.Next != nil, "count.images")

@@ -36,3 +36,32 @@ func TestURLMatchesEchoReverse(t *testing.T) {
 		t.Fatalf("checked %d named routes, want all of them (over 20)", checked)
 	}
 }
+
+// idRoute, which the lists use for their rows' links, builds the same path
+// as url for every named route of one parameter, the parameter escaped.
+func TestIDRouteMatchesURL(t *testing.T) {
+	e := echo.New()
+	h := &console{e: e}
+	h.routes()
+	h.indexRoutes()
+	checked := 0
+	for name, path := range h.paths {
+		if strings.Count(path, ":") != 1 {
+			continue
+		}
+		for _, id := range []string{"00000000-0000-4000-8000-000000099999", "a b/c?d#e%f", "ü", ""} {
+			if got, want := h.idRoute(name).of(id), h.url(name, id); got != want {
+				t.Errorf("idRoute(%q).of(%q) = %q, url gives %q", name, id, got, want)
+			}
+		}
+		checked++
+	}
+	for _, name := range []string{"image.share", "image.replicate", "image.delete", "image.upload", "image.download"} {
+		if strings.Count(h.paths[name], ":") != 1 {
+			t.Errorf("the lists link to %q as a route of one parameter; its path is %q", name, h.paths[name])
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("checked %d routes of one parameter, want all of them (over 10)", checked)
+	}
+}
