@@ -43,8 +43,12 @@ func (h *htmlWriter) actions(p Page, as []Action) {
 		}
 	}
 	h.put(actionsOpen)
+	of, escaped := "", "" // a row's actions are all of the row: escaped once
 	for _, a := range as {
-		h.action(a, unavailable)
+		if a.Of != of || escaped == "" {
+			of, escaped = a.Of, escape(a.Of)
+		}
+		h.action(a, escaped, unavailable)
 	}
 	h.put(`</span>`)
 }
@@ -89,10 +93,10 @@ func (h *htmlWriter) put(parts ...string) {
 	}
 }
 
-// action writes an action's markup; unavailable is the escaped words a
-// refused one ends with.
-func (h *htmlWriter) action(a Action, unavailable string) {
-	of, name, class := escape(a.Of), escape(a.Name), escape(a.Class)
+// action writes an action's markup; of is a.Of escaped, unavailable the
+// escaped words a refused one ends with.
+func (h *htmlWriter) action(a Action, of, unavailable string) {
+	name, class := escape(a.Name), escape(a.Class)
 	switch {
 	case a.Allowed() && a.File:
 		h.put(`<a id="`, of, `-`, name, `" class="act `, class, `" href="`, safeURL(a.Href), `" hx-boost="false" download>`, escape(a.Label), `</a>`)

@@ -17,11 +17,28 @@ import (
 
 const timeLayout = "2006-01-02 15:04:05"
 
+// fmtTime writes a time as the console shows it (timeLayout, UTC). It is
+// written digit by digit: every row of a list has one, and time.Format
+// reads its layout anew each time, at several times the cost.
 func fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.UTC().Format(timeLayout)
+	t = t.UTC()
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	if y < 0 || y > 9999 {
+		return t.Format(timeLayout)
+	}
+	b := [19]byte{'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', ' ', '0', '0', ':', '0', '0', ':', '0', '0'}
+	for i, v := 3, y; i >= 0; i, v = i-1, v/10 {
+		b[i] += byte(v % 10)
+	}
+	for i, v := range [...]int{int(mo), d, h, mi, s} {
+		b[5+3*i] += byte(v / 10)
+		b[6+3*i] += byte(v % 10)
+	}
+	return string(b[:])
 }
 
 // statusLabel is an image or share status as the console names it.
