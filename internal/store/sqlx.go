@@ -335,13 +335,19 @@ func pack(cols ...column) row {
 	packed := make([]string, len(cols))
 	plain := make([]string, len(cols))
 	free := make([]bool, len(cols))
+	// The separator is written into the statement as a literal: as
+	// char(31) SQLite called the function again for every separator of
+	// every row, 7 % of the instructions of a page of 26 images.
+	// (concat_ws would halve the arguments, but it leaves out empty values
+	// as well as NULLs, separator and all.)
+	lit := "'" + string(rune(sep)) + "'"
 	for i, c := range cols {
 		packed[i], plain[i], free[i] = c.expr, c.expr, c.free
 		if c.free {
-			packed[i] = "octet_length(" + c.expr + "), char(31), " + c.expr
+			packed[i] = "octet_length(" + c.expr + "), " + lit + ", " + c.expr
 		}
 	}
-	return row{packed: "concat(" + strings.Join(packed, ", char(31), ") + ")", plain: strings.Join(plain, ", "), free: free}
+	return row{packed: "concat(" + strings.Join(packed, ", "+lit+", ") + ")", plain: strings.Join(plain, ", "), free: free}
 }
 
 // sel is the SELECT list of r for the scope's database.
