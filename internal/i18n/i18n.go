@@ -143,25 +143,21 @@ func sprintf(format string, args []any) (string, bool) {
 			return "", false
 		}
 		i++
-		switch format[i] {
-		case '%':
+		if format[i] == '%' {
 			b.WriteByte('%')
 			continue
-		case 's':
-			if n == len(args) {
-				return "", false
-			}
-			v, ok := args[n].(string)
-			if !ok {
+		}
+		if n == len(args) {
+			return "", false
+		}
+		switch v := args[n].(type) {
+		case string:
+			if format[i] != 's' {
 				return "", false
 			}
 			b.WriteString(v)
-		case 'd':
-			if n == len(args) {
-				return "", false
-			}
-			v, ok := args[n].(int)
-			if !ok {
+		case int:
+			if format[i] != 'd' {
 				return "", false
 			}
 			var digits [20]byte
