@@ -25,6 +25,7 @@ type console struct {
 	csrfKey []byte
 	now     func() time.Time
 	paths   map[string]string // named routes' paths (url)
+	links   rowLinks          // the list rows' links, split (rows)
 }
 
 func newConsole(e *echo.Echo, sh *sharing.Service, id *identity.Service, opts Options) *console {
@@ -73,7 +74,8 @@ func (h *console) url(name string, params ...any) string {
 // assemble the path again for each).
 type idRoute struct{ before, after string }
 
-// idRoute splits the path of a named route of one parameter.
+// idRoute splits the path of a named route of one parameter; it is
+// called at start, where a route of another shape stops the server.
 func (h *console) idRoute(name string) idRoute {
 	path := h.paths[name]
 	i := strings.IndexByte(path, ':')
@@ -98,4 +100,5 @@ func (h *console) indexRoutes() {
 			h.paths[r.Name] = r.Path
 		}
 	}
+	h.links = h.rowLinks()
 }

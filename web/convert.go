@@ -156,20 +156,28 @@ type rowMaker struct {
 	labels   map[sharing.Action]string
 	types    map[domain.ImageType]string // labels met so far on the page
 	statuses map[string]string
-	// Where an action's dialog is. A dialog returns to back, the list
-	// (back and stop are the query strings that say so).
+	rowLinks
+	back, stop string // the query of a dialog that returns to the list, and of Stop Sharing's
+}
+
+// rowLinks are where the rows' actions open their dialogs, split once at
+// start (console.indexRoutes).
+type rowLinks struct {
 	share, replicate, remove, upload, download idRoute
-	serverNew, diskNew, back, stop             string
+	serverNew, diskNew                         string
+}
+
+func (h *console) rowLinks() rowLinks {
+	return rowLinks{share: h.idRoute("image.share"), replicate: h.idRoute("image.replicate"), remove: h.idRoute("image.delete"),
+		upload: h.idRoute("image.upload"), download: h.idRoute("image.download"),
+		serverNew: h.url("server.new"), diskNew: h.url("disk.new")}
 }
 
 // rows is the row maker of a page whose dialogs return to back.
 func (h *console) rows(c echo.Context, back string) *rowMaker {
 	l := langOf(c)
-	return &rowMaker{lang: l, now: h.now(), labels: actionLabels[l],
+	return &rowMaker{lang: l, now: h.now(), labels: actionLabels[l], rowLinks: h.links,
 		types: map[domain.ImageType]string{}, statuses: map[string]string{},
-		share: h.idRoute("image.share"), replicate: h.idRoute("image.replicate"), remove: h.idRoute("image.delete"),
-		upload: h.idRoute("image.upload"), download: h.idRoute("image.download"),
-		serverNew: h.url("server.new"), diskNew: h.url("disk.new"),
 		back: views.Query("", "back", back), stop: views.Query("", "tab", "stop", "back", back)}
 }
 

@@ -39,6 +39,8 @@ func TestURLMatchesEchoReverse(t *testing.T) {
 
 // idRoute, which the lists use for their rows' links, builds the same path
 // as url for every named route of one parameter, the parameter escaped.
+// (indexRoutes splits the rows' routes at start, and stops there if one
+// of them no longer has one parameter.)
 func TestIDRouteMatchesURL(t *testing.T) {
 	e := echo.New()
 	h := &console{e: e}
@@ -55,11 +57,6 @@ func TestIDRouteMatchesURL(t *testing.T) {
 			}
 		}
 		checked++
-	}
-	for _, name := range []string{"image.share", "image.replicate", "image.delete", "image.upload", "image.download"} {
-		if strings.Count(h.paths[name], ":") != 1 {
-			t.Errorf("the lists link to %q as a route of one parameter; its path is %q", name, h.paths[name])
-		}
 	}
 	if checked < 10 {
 		t.Fatalf("checked %d routes of one parameter, want all of them (over 10)", checked)
