@@ -180,7 +180,7 @@ func (b *rows) write(ctx context.Context, st *store.Store) error {
 		if err := tx.CreateBatch(b.images, 500); err != nil {
 			return err
 		}
-		if err := tx.CreateGrants(b.grants); err != nil { // counted too
+		if err := tx.CreateBatch(b.grants, 500); err != nil {
 			return err
 		}
 		if len(b.decisions) > 0 {

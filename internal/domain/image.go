@@ -227,16 +227,6 @@ type ProjectShare struct {
 	UpdatedAt      time.Time
 }
 
-// GrantCount is an image's grants (its recipients, as the owner's lists
-// count them) and their accepted decisions, kept as they change: a page of
-// Private Images reads one row for an image instead of counting both (two
-// subqueries a row were a twentieth of the page).
-type GrantCount struct {
-	ImageID  string `gorm:"primaryKey;size:36"`
-	Grants   int    `gorm:"not null;default:0"`
-	Accepted int    `gorm:"not null;default:0"`
-}
-
 // ShareCount is how many images are shared with a project in each status:
 // the pending badge and the totals of the lists, kept with every
 // ProjectShare change so that reading them costs one row however many

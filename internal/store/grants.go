@@ -3,7 +3,6 @@ package store
 import (
 	"database/sql"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -116,68 +115,15 @@ func (tx *Tx) ImagesGrantedTo(c Covering) ([]string, error) {
 	return domain.Unique(ids), err
 }
 
-// CreateGrants inserts new grants, and counts them (GrantCount).
+// CreateGrants inserts new grants.
 func (tx *Tx) CreateGrants(gs []domain.Grant) error {
-	if len(gs) == 0 {
-		return nil
-	}
-	var err error
-	if g := gs[0]; len(gs) == 1 && g.Answer == "" && g.Accepted == 0 && g.AnsweredAt.IsZero() { // a new member
-		_, err = tx.exec(`INSERT INTO grants (id, image_id, kind, target_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	if len(gs) == 1 {
+		g := gs[0]
+		_, err := tx.exec(`INSERT INTO grants (id, image_id, kind, target_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			g.ID, g.ImageID, g.Kind, g.TargetID, g.CreatedAt, g.UpdatedAt)
-	} else {
-		err = tx.CreateBatch(gs, 200)
-	}
-	if err != nil {
 		return err
 	}
-	delta := map[string]domain.GrantCount{}
-	for _, g := range gs {
-		c := delta[g.ImageID]
-		c.Grants++
-		c.Accepted += g.Accepted
-		delta[g.ImageID] = c
-	}
-	return tx.addGrantCounts(delta)
-}
-
-// addGrantCounts adds to images' grant counters.
-func (tx *Tx) addGrantCounts(delta map[string]domain.GrantCount) error {
-	for _, id := range slices.Sorted(maps.Keys(delta)) { // one order: no deadlock between writers on PostgreSQL
-		d := delta[id]
-		if d.Grants == 0 && d.Accepted == 0 {
-			continue
-		}
-		_, err := tx.exec(`INSERT INTO grant_counts (image_id, grants, accepted) VALUES (?, ?, ?)
-			ON CONFLICT (image_id) DO UPDATE SET grants = grant_counts.grants + excluded.grants,
-				accepted = grant_counts.accepted + excluded.accepted`, id, d.Grants, d.Accepted)
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// grantCounts counts the given grants and their accepted decisions, by
-// image (what they add to GrantCount).
-func (tx *Tx) grantCounts(grantIDs []string) (map[string]domain.GrantCount, error) {
-	out := map[string]domain.GrantCount{}
-	err := chunks(domain.Unique(grantIDs), func(part []string) error {
-		q, args := with(`SELECT image_id, COUNT(*), COALESCE(SUM(accepted), 0) FROM grants WHERE id IN (…) GROUP BY image_id`, part)
-		return tx.rows(func(r *sql.Rows) error {
-			var id string
-			var c domain.GrantCount
-			if err := r.Scan(&id, &c.Grants, &c.Accepted); err != nil {
-				return err
-			}
-			s := out[id]
-			s.Grants += c.Grants
-			s.Accepted += c.Accepted
-			out[id] = s
-			return nil
-		}, q, args...)
-	})
-	return out, err
+	return tx.CreateBatch(gs, 200)
 }
 
 // TouchGrants marks grants as offered again now.
@@ -189,17 +135,8 @@ func (tx *Tx) TouchGrants(ids []string, now time.Time) error {
 	})
 }
 
-// DeleteGrants removes grants of an image with their decisions (and
-// their counts).
+// DeleteGrants removes grants of an image with their decisions.
 func (tx *Tx) DeleteGrants(imageID string, grantIDs []string) error {
-	gone, err := tx.grantCounts(grantIDs)
-	if err != nil {
-		return err
-	}
-	c := gone[imageID] // grants of other images are not deleted
-	if err := tx.addGrantCounts(map[string]domain.GrantCount{imageID: {Grants: -c.Grants, Accepted: -c.Accepted}}); err != nil {
-		return err
-	}
 	return chunks(domain.Unique(grantIDs), func(part []string) error {
 		q, args := with(`DELETE FROM decisions WHERE image_id = ? AND grant_id IN (…)`, part, imageID)
 		if _, err := tx.exec(q, args...); err != nil {
@@ -240,11 +177,11 @@ func (tx *Tx) Decisions(grantIDs []string) ([]domain.Decision, error) {
 }
 
 // PutDecisions records (or overwrites) recipients' decisions on grants,
-// and the grants' answers and their images' accepted counts with them.
+// and the grants' answers with them.
 func (tx *Tx) PutDecisions(ds []domain.Decision) error {
-	grants, images := make([]string, 0, len(ds)), make([]string, 0, len(ds))
+	grants := make([]string, 0, len(ds))
 	for _, d := range ds {
-		grants, images = append(grants, d.GrantID), append(images, d.ImageID)
+		grants = append(grants, d.GrantID)
 		_, err := tx.exec(`INSERT INTO decisions (grant_id, recipient_id, image_id, status, account_id, user_id, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (grant_id, recipient_id) DO UPDATE SET status = excluded.status, user_id = excluded.user_id, updated_at = excluded.updated_at`,
@@ -253,29 +190,13 @@ func (tx *Tx) PutDecisions(ds []domain.Decision) error {
 			return err
 		}
 	}
-	if err := tx.refreshAnswers(grants); err != nil {
-		return err
-	}
-	return tx.recountAccepted(images)
+	return tx.refreshAnswers(grants)
 }
 
 // refreshAnswers sets the grants' answers from their decisions.
 func (tx *Tx) refreshAnswers(grantIDs []string) error {
 	return chunks(domain.Unique(grantIDs), func(part []string) error {
 		q, args := with(refreshAnswers+` WHERE id IN (…)`, part)
-		_, err := tx.exec(q, args...)
-		return err
-	})
-}
-
-// recountAccepted sets the images' accepted counts (GrantCount) from
-// their decisions: an index range of at most the accepted limit each.
-func (tx *Tx) recountAccepted(imageIDs []string) error {
-	return chunks(domain.Unique(imageIDs), func(part []string) error {
-		q, args := with(`INSERT INTO grant_counts (image_id, grants, accepted)
-			SELECT images.id, 0, (SELECT COUNT(*) FROM decisions WHERE decisions.image_id = images.id AND decisions.status = 'accepted')
-			FROM images WHERE images.id IN (…)
-			ON CONFLICT (image_id) DO UPDATE SET accepted = excluded.accepted`, part)
 		_, err := tx.exec(q, args...)
 		return err
 	})

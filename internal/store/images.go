@@ -184,23 +184,20 @@ type CountedImage struct {
 	Accepted, Grants int
 }
 
-// countedRow packs an image with its counts, from its counter row
-// (countedFrom; GrantCount).
+// countedRow packs an image with its counts, read by index per row.
 var countedRow = pack(append(slices.Clone(imageCols),
-	val(`COALESCE(grant_counts.accepted, 0)`), val(`COALESCE(grant_counts.grants, 0)`))...)
-
-// countedFrom joins images to their counters.
-const countedFrom = ` FROM images LEFT JOIN grant_counts ON grant_counts.image_id = images.id`
+	val(`(SELECT COUNT(*) FROM decisions WHERE decisions.image_id = images.id AND decisions.status = 'accepted')`),
+	val(`(SELECT COUNT(*) FROM grants WHERE grants.image_id = images.id)`))...)
 
 // OwnImages returns a page of a project's own images, newest first
 // (idx_image_owned, or idx_image_owned_type with a type) or by name
 // (idx_image_owned_name, idx_image_owned_type_name), with their counts. A
 // name filter reads at most scanBudget images per page (lists.go).
 func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[CountedImage], error) {
-	where := ` WHERE images.project_id = ?`
+	from := ` FROM images WHERE images.project_id = ?`
 	args := []any{projectID}
 	if f.Type != "" {
-		where += ` AND images.type = ?`
+		from += ` AND images.type = ?`
 		args = append(args, f.Type)
 	}
 	cond, order, more := keysetSort(p, f.Sort, "images.created_at", "images.name", "images.id")
@@ -218,10 +215,10 @@ func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[Counted
 			readImage(u, &c.Image)
 			c.Accepted, c.Grants = u.int(), u.int()
 			return u.err
-		}, tx.generic(`SELECT `+tx.sel(countedRow)+countedFrom+where+cond+order, args), args...)
+		}, tx.generic(`SELECT `+tx.sel(countedRow)+from+cond+order, args), args...)
 		return window(rows, p, key), err
 	}
-	ims, err := tx.images(tx.generic(`SELECT `+tx.sel(imageRow)+` FROM images`+where+cond+budget(order), args), args...)
+	ims, err := tx.images(tx.generic(`SELECT `+tx.sel(imageRow)+from+cond+budget(order), args), args...)
 	if err != nil {
 		return Window[CountedImage]{}, err
 	}
@@ -346,7 +343,7 @@ func (tx *Tx) DeleteImage(img domain.Image) error {
 	if err := tx.deleteAllShares(img.ID); err != nil {
 		return err
 	}
-	for _, q := range []string{`DELETE FROM decisions WHERE image_id = ?`, `DELETE FROM grants WHERE image_id = ?`, `DELETE FROM grant_counts WHERE image_id = ?`} {
+	for _, q := range []string{`DELETE FROM decisions WHERE image_id = ?`, `DELETE FROM grants WHERE image_id = ?`} {
 		if _, err := tx.exec(q, img.ID); err != nil {
 			return err
 		}

@@ -172,21 +172,3 @@ func (tx *Tx) CountProjectRows(projectID string) (domain.ProjectCount, error) {
 			(SELECT COUNT(*) FROM disks WHERE project_id = ?)`, projectID, projectID, projectID)
 	return c, err
 }
-
-// DriftedGrantCounts lists the images whose grant counters (GrantCount)
-// differ from the grants and accepted decisions they count, and counters
-// left by images that are gone: what must always be none (checks).
-func (tx *Tx) DriftedGrantCounts() ([]string, error) {
-	var ids []string
-	err := tx.rows(func(r *sql.Rows) error {
-		var id string
-		ids = append(ids, id)
-		return r.Scan(&ids[len(ids)-1])
-	}, `SELECT images.id FROM images LEFT JOIN grant_counts ON grant_counts.image_id = images.id
-		WHERE COALESCE(grant_counts.grants, 0) <> (SELECT COUNT(*) FROM grants WHERE grants.image_id = images.id)
-			OR COALESCE(grant_counts.accepted, 0) <> (SELECT COUNT(*) FROM decisions
-				WHERE decisions.image_id = images.id AND decisions.status = 'accepted')
-		UNION ALL
-		SELECT image_id FROM grant_counts WHERE NOT EXISTS (SELECT 1 FROM images WHERE images.id = grant_counts.image_id)`)
-	return ids, err
-}

@@ -74,11 +74,6 @@ var migrations = []struct {
 		`ANALYZE project_shares`,
 		`ANALYZE images`,
 	}},
-	{name: "grant counters of every image", sql: []string{
-		`DELETE FROM grant_counts`,
-		`INSERT INTO grant_counts (image_id, grants, accepted)
-			SELECT image_id, COUNT(*), SUM(accepted) FROM grants GROUP BY image_id`,
-	}},
 }
 
 // schemaVersion is the version a database has once every migration ran.

@@ -92,7 +92,7 @@ type conn interface {
 var models = []any{
 	&domain.Site{}, &domain.Region{}, &domain.AZ{}, &domain.Account{}, &domain.User{},
 	&domain.Project{}, &domain.OrgNode{}, &domain.OrgMember{},
-	&domain.Image{}, &domain.Grant{}, &domain.Decision{}, &domain.ProjectShare{}, &domain.ShareCount{}, &domain.ImageCount{}, &domain.ProjectCount{}, &domain.GrantCount{},
+	&domain.Image{}, &domain.Grant{}, &domain.Decision{}, &domain.ProjectShare{}, &domain.ShareCount{}, &domain.ImageCount{}, &domain.ProjectCount{},
 	&domain.Server{}, &domain.Disk{}, &domain.AuditEvent{}, &Setting{},
 	&domain.Token{}, &domain.Job{}, &domain.WebSession{}, &domain.AuthFailure{}, &domain.AccessKey{},
 }
