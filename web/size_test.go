@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,16 +42,21 @@ func TestConsoleListsPageThroughEveryRowOnce(t *testing.T) {
 	} {
 		var forward [][]string
 		var pageURLs []string
+		links := 0
 		for next := c.start; next != ""; {
 			r := c.who.get(next).want(http.StatusOK)
 			var ids []string
 			r.doc.Find(c.row).Each(func(_ int, s *goquery.Selection) { ids = append(ids, s.AttrOr("data-image-id", "")) })
 			forward = append(forward, ids)
+			links += checkRowLinks(t, c.who, r, c.row, c.start)
 			pageURLs = append(pageURLs, next)
 			next = r.doc.Find(`nav.pager a[rel="next"]`).AttrOr("href", "")
 			if len(forward) > shares {
 				t.Fatalf("%s: the Next links do not end", c.start)
 			}
+		}
+		if c.who == owner && links < c.want { // every own image can at least be shared and deleted
+			t.Errorf("%s: %d action links on %d rows", c.start, links, c.want)
 		}
 		all := slices.Concat(forward...)
 		if len(all) != c.want || len(slices.Compact(sortedCopy(all))) != c.want {
@@ -77,6 +83,37 @@ func TestConsoleListsPageThroughEveryRowOnce(t *testing.T) {
 	}
 	// A cursor the server never gave out is refused, not a 500.
 	rec.get("/shared?view=pending&after=" + url.QueryEscape("not-a-cursor")).want(http.StatusUnprocessableEntity)
+}
+
+// checkRowLinks checks the action links of every row of a list page: each
+// names its own row's image, and a dialog's return is the list it was
+// opened from. The links of the page's last row are followed, and each
+// answers. It returns how many links the page has.
+func checkRowLinks(t *testing.T, c *client, r *response, row, list string) int {
+	t.Helper()
+	back, _, _ := strings.Cut(list, "?")
+	n := 0
+	var last []string
+	r.doc.Find(row).Each(func(_ int, s *goquery.Selection) {
+		id := s.AttrOr("data-image-id", "")
+		last = last[:0]
+		s.Find("td.ops a.act").Each(func(_ int, a *goquery.Selection) {
+			href := a.AttrOr("href", "")
+			u, err := url.Parse(href)
+			if err != nil || (!strings.Contains(u.Path, "/"+id+"/") && u.Query().Get("image") != id) {
+				t.Errorf("%s: row %s has the action link %q, not of its image", list, id, href)
+			}
+			if strings.HasSuffix(u.Path, "/share") && u.Query().Get("back") != back {
+				t.Errorf("%s: row %s's %q does not return to %s", list, id, href, back)
+			}
+			last = append(last, href)
+			n++
+		})
+	})
+	for _, href := range last {
+		c.get(href).want(http.StatusOK)
+	}
+	return n
 }
 
 func sortedCopy(xs []string) []string {
