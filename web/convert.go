@@ -124,7 +124,8 @@ var actionLabels = func() map[i18n.Lang]map[sharing.Action]string {
 // actionView is an offer as a row shows it; href is where the action's
 // dialog is (the console's routing, not a rule).
 func actionView(c echo.Context, rowID string, o sharing.Offer, href string) views.Action {
-	return actionIn(langOf(c), actionLabels[langOf(c)], rowID, o, href)
+	l := langOf(c)
+	return actionIn(l, actionLabels[l], rowID, o, href)
 }
 
 func actionIn(l i18n.Lang, labels map[sharing.Action]string, rowID string, o sharing.Offer, href string) views.Action {
@@ -151,11 +152,9 @@ func shareProblem(c echo.Context, name string, os sharing.Offers) *views.Problem
 // links) instead of for every row or action, which made the rows' view
 // models a seventh of what a page of Private Images cost.
 type rowMaker struct {
-	lang     i18n.Lang
-	now      time.Time
-	labels   map[sharing.Action]string
-	types    map[domain.ImageType]string // labels met so far on the page
-	statuses map[string]string
+	lang   i18n.Lang
+	now    time.Time
+	labels map[sharing.Action]string
 	rowLinks
 	back, stop string // the query of a dialog that returns to the list, and of Stop Sharing's
 }
@@ -177,28 +176,7 @@ func (h *console) rowLinks() rowLinks {
 func (h *console) rows(c echo.Context, back string) *rowMaker {
 	l := langOf(c)
 	return &rowMaker{lang: l, now: h.now(), labels: actionLabels[l], rowLinks: h.links,
-		types: map[domain.ImageType]string{}, statuses: map[string]string{},
 		back: views.Query("", "back", back), stop: views.Query("", "tab", "stop", "back", back)}
-}
-
-// typeLabel is an image type as the console names it.
-func (m *rowMaker) typeLabel(typ domain.ImageType) string {
-	s, ok := m.types[typ]
-	if !ok {
-		s = typeLabelIn(m.lang, typ)
-		m.types[typ] = s
-	}
-	return s
-}
-
-// statusLabel is a status as the console names it.
-func (m *rowMaker) statusLabel(status string) string {
-	s, ok := m.statuses[status]
-	if !ok {
-		s = statusLabelIn(m.lang, status)
-		m.statuses[status] = s
-	}
-	return s
 }
 
 // actions are the offers of an image as its row shows them. Upload and
@@ -243,13 +221,13 @@ func (m *rowMaker) actions(id string, os sharing.Offers) []views.Action {
 // image is a row of Private Images (and an image's own page).
 func (m *rowMaker) image(im domain.Image, accepted, acceptedMax, recipients int, os sharing.Offers) views.ImageRow {
 	share, _ := os.Of(sharing.ActionShare)
-	status := m.statusLabel(im.Status)
+	status := statusLabelIn(m.lang, im.Status)
 	if im.Uploading() {
 		status = i18n.Text(m.lang, "status.uploading")
 	}
 	return views.ImageRow{
 		ID: im.ID, Name: im.Name, Description: im.Description,
-		Type: m.typeLabel(im.Type), TypeCode: string(im.Type), OS: im.OS, SizeGB: im.SizeGB, Size: sizeLabel(im), MinDiskGB: im.MinDiskGB,
+		Type: typeLabelIn(m.lang, im.Type), TypeCode: string(im.Type), OS: im.OS, SizeGB: im.SizeGB, Size: sizeLabel(im), MinDiskGB: im.MinDiskGB,
 		Status: im.Status, StatusLabel: status, Progress: im.Progress(m.now), Uploading: im.Uploading(),
 		Encrypted: im.Encrypted, Recipients: recipients, Accepted: accepted, AcceptedMax: acceptedMax,
 		Created: fmtTime(im.CreatedAt), Actions: m.actions(im.ID, os), Selectable: share.Allowed(),
@@ -263,8 +241,8 @@ func (m *rowMaker) own(r sharing.OwnImage) views.ImageRow {
 // shared is a row of Images Shared with Me.
 func (m *rowMaker) shared(r sharing.SharedImage) views.SharedRow {
 	return views.SharedRow{
-		ID: r.ID, Name: r.Name, OwnerAccount: r.OwnerAccountName, Type: m.typeLabel(r.Type), TypeCode: string(r.Type),
-		OS: r.OS, SizeGB: r.SizeGB, Size: sizeLabel(r.Image), Status: r.Status, StatusLabel: m.statusLabel(r.Status), SharedAt: fmtTime(r.SharedAt),
+		ID: r.ID, Name: r.Name, OwnerAccount: r.OwnerAccountName, Type: typeLabelIn(m.lang, r.Type), TypeCode: string(r.Type),
+		OS: r.OS, SizeGB: r.SizeGB, Size: sizeLabel(r.Image), Status: r.Status, StatusLabel: statusLabelIn(m.lang, r.Status), SharedAt: fmtTime(r.SharedAt),
 		Actions: m.actions(r.ID, r.Offers),
 	}
 }
