@@ -35,6 +35,17 @@ func sqliteOpen(dsn string) gorm.Dialector {
 // database file.
 var checkpointEvery = 250 * time.Millisecond
 
+// checkpointClock is the checkpointer's clock: a tick every
+// checkpointEvery, and how to stop it. The log's test replaces it with
+// ticks it sends every so many commits: on a loaded machine a timer's
+// goroutine runs late by tens of milliseconds, and what the test must
+// show is that each checkpoint brings the log back, not how punctual the
+// scheduler is.
+var checkpointClock = func() (<-chan time.Time, func()) {
+	t := time.NewTicker(checkpointEvery)
+	return t.C, t.Stop
+}
+
 // walRestartFrames is the length of the log (in pages: 16 MB of 4 KB
 // pages) past which the checkpointer starts it over, restartWait how long
 // it waits for readers of older snapshots to let it, restartPoll how
@@ -50,6 +61,11 @@ var (
 	restartPoll      = 250 * time.Microsecond
 	restartTail      = 64
 )
+
+// checkpointed, when a test sets it, hears of every checkpoint that found
+// the log longer than walRestartFrames: how long, and whether the log was
+// started over.
+var checkpointed func(frames int, restarted bool)
 
 // checkpointer checkpoints the write-ahead log on its own connection until
 // done is closed. PASSIVE neither waits for nor blocks readers and
@@ -73,14 +89,14 @@ func checkpointer(path string, turn chan struct{}, done <-chan struct{}) (stoppe
 	go func() {
 		defer close(end)
 		defer db.Close()
-		t := time.NewTicker(checkpointEvery)
-		defer t.Stop()
+		ticks, stop := checkpointClock()
+		defer stop()
 		for {
 			select {
 			case <-done:
 				_, _ = db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
 				return
-			case <-t.C:
+			case <-ticks:
 				// A failure (the database busy with another process's
 				// checkpoint, say) is retried at the next tick.
 				var busy, frames, copied int
@@ -88,8 +104,11 @@ func checkpointer(path string, turn chan struct{}, done <-chan struct{}) (stoppe
 					catchUp(db, frames)
 					select {
 					case turn <- struct{}{}:
-						restart(db)
+						restarted := restart(db)
 						<-turn
+						if checkpointed != nil {
+							checkpointed(frames, restarted)
+						}
 					case <-done:
 					}
 				}
@@ -122,13 +141,16 @@ func catchUp(db *sql.DB, frames int) {
 // the next tick tries again). A reader holds its snapshot for well under a
 // millisecond; SQLite's own busy handler would sleep 1, 2, 5, 10 ms…
 // between its tries, with every writer waiting.
-func restart(db *sql.DB) {
+func restart(db *sql.DB) (done bool) {
 	deadline := time.Now().Add(restartWait)
 	for {
 		var busy, frames, copied int
 		err := db.QueryRow("PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &frames, &copied)
-		if err == nil && busy == 0 || time.Now().After(deadline) {
-			return
+		if err == nil && busy == 0 {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
 		}
 		time.Sleep(restartPoll)
 	}
