@@ -22,6 +22,14 @@ import (
 // that length depends on how late a loaded machine runs the checkpointer
 // (5–8 MB here idle, 17.7 MB once in CI), and without the restart it was
 // 14–49 MB over runs, so no length told the two apart every time.
+//
+// Nor does the log's header: a check that the commit after each restart
+// began a new log (its checkpoint sequence number) failed for 0–2 of 25
+// restarts a run with RESTART (a reader that took a read mark in the
+// moment after the checkpoint keeps the writer from starting over; the
+// next tick does) and for 0–4 with PASSIVE in its place (with writers
+// held, a passive checkpoint copies all too, and readers rarely hold the
+// log): this workload cannot tell the two modes apart.
 func TestWriteAheadLogStaysBoundedUnderSteadyWrites(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes for a few seconds")
