@@ -111,3 +111,18 @@ func TestEscapeIsTemplsEscaping(t *testing.T) {
 		}
 	}
 }
+
+// FuzzEscape holds escape to templ's escaping for any value, with the
+// special bytes many times over and anywhere after the first (go test
+// runs the seeds; go test -fuzz FuzzEscape ./views looks further).
+func FuzzEscape(f *testing.F) {
+	for _, v := range []string{"", "/images/9f3c/share?back=%2Fimages&tab=stop", `It isn't "shared" <yet> & won't be`,
+		hostile, "&&&&&&&&&&", "abcdefg&", "abcdefgh&'<>\"", "镜像'名称\"<>&", "\xff&\x00'"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if got, want := escape(v), templ.EscapeString(v); got != want {
+			t.Errorf("escape(%q) = %q, templ's escaping gives %q", v, got, want)
+		}
+	})
+}
