@@ -134,10 +134,13 @@ func sprintf(format string, args []any) (string, bool) {
 	b.Grow(len(format) + 16*len(args))
 	n := 0
 	for i := 0; i < len(format); i++ {
-		c := format[i]
-		if c != '%' {
-			b.WriteByte(c)
-			continue
+		if j := strings.IndexByte(format[i:], '%'); j != 0 { // the text up to the next verb, in one piece
+			if j < 0 {
+				b.WriteString(format[i:])
+				break
+			}
+			b.WriteString(format[i : i+j])
+			i += j
 		}
 		if i+1 == len(format) {
 			return "", false
