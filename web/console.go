@@ -90,7 +90,11 @@ func (h *console) idRoute(name string) idRoute {
 }
 
 // of is the route's path for the parameter id (escaped as url does).
-func (r idRoute) of(id string) string { return r.before + url.PathEscape(id) + r.after }
+func (r idRoute) of(id string) string { return r.withEscaped(url.PathEscape(id)) }
+
+// withEscaped is the route's path for an already path-escaped parameter:
+// a row escapes its image's ID once for all its links.
+func (r idRoute) withEscaped(escaped string) string { return r.before + escaped + r.after }
 
 // indexRoutes records the path of every named route for url.
 func (h *console) indexRoutes() {

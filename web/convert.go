@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -185,31 +186,34 @@ func (h *console) rows(c echo.Context, back string) *rowMaker {
 func (m *rowMaker) actions(id string, os sharing.Offers) []views.Action {
 	out := make([]views.Action, 0, len(os))
 	rowID := "img-" + id
+	// The ID is escaped once for the row's links: in a path as url does,
+	// in a query as views.Query does (a UUID is the same in both).
+	inPath, inQuery := url.PathEscape(id), url.QueryEscape(id)
 	for _, o := range os {
 		var href string
 		switch o.Action {
 		case sharing.ActionShare:
-			href = m.share.of(id) + m.back
+			href = m.share.withEscaped(inPath) + m.back
 		case sharing.ActionStopSharing:
-			href = m.share.of(id) + m.stop
+			href = m.share.withEscaped(inPath) + m.stop
 		case sharing.ActionReplicate:
-			href = m.replicate.of(id)
+			href = m.replicate.withEscaped(inPath)
 		case sharing.ActionCreateServer:
-			href = views.Query(m.serverNew, "image", id)
+			href = m.serverNew + "?image=" + inQuery
 		case sharing.ActionCreateDisk:
-			href = views.Query(m.diskNew, "image", id)
+			href = m.diskNew + "?image=" + inQuery
 		case sharing.ActionDelete:
-			href = m.remove.of(id)
+			href = m.remove.withEscaped(inPath)
 		case sharing.ActionUpload:
 			if !o.Allowed() {
 				continue
 			}
-			href = m.upload.of(id)
+			href = m.upload.withEscaped(inPath)
 		case sharing.ActionDownload:
 			if !o.Allowed() {
 				continue
 			}
-			href = m.download.of(id)
+			href = m.download.withEscaped(inPath)
 		}
 		a := actionIn(m.lang, m.labels, rowID, o, href)
 		a.File = o.Action == sharing.ActionDownload
