@@ -13,10 +13,22 @@ import (
 // The hand-written JSON must escape strings exactly as encoding/json does:
 // clients parse it, and a name is user input.
 func TestJSONStringsEscapeLikeEncodingJSON(t *testing.T) {
-	for _, s := range []string{
+	strs := []string{
 		"", "plain", `quote " and \ backslash`, "tab\tnew\nline\rreturn", "\x00\x01\x1f control \b \f",
 		"<script>alert(1)</script> & more", "日本語 ünïcödé", "line\u2028sep\u2029para", "bad \xff\xfe utf-8", "\xe2\x82",
-	} {
+	}
+	// Every byte that needs escaping at every place of a word and of the
+	// tail after whole words (appendJSONChars skips plain words whole).
+	for _, c := range []byte("\"\\<>&\x00\x1f\x7f\x80\xff") {
+		for n := 1; n <= 19; n++ {
+			for at := range n {
+				v := []byte("abcdefgh-ABCDEFGH-0123"[:n])
+				v[at] = c
+				strs = append(strs, string(v), string(v)+"日本", "\u2028"+string(v))
+			}
+		}
+	}
+	for _, s := range strs {
 		want, err := json.Marshal(s)
 		if err != nil {
 			t.Fatal(err)
