@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/binary"
 	"net/http"
 	"strconv"
 	"sync"
@@ -192,26 +191,6 @@ func appendGlanceTime(b []byte, t time.Time) []byte {
 	return append(b, 'Z')
 }
 
-// plainWords returns how many bytes at the start of s, in whole words of
-// eight, JSON holds as they are (plainByte): none is under 0x20 or over
-// 0x7f, or one of " \ < > &. A byte of w equal to c is a zero byte of
-// w^c·ones; (x-ones) &^ x & highs is non-zero exactly when x has a zero
-// byte, and (w - 0x20·ones) &^ w & highs exactly when w has a byte under
-// 0x20.
-func plainWords(s string) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	zero := func(x uint64) uint64 { return (x - ones) &^ x & highs }
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
-		if w&highs|(w-0x20*ones)&^w&highs|zero(w^('"'*ones))|zero(w^('\\'*ones))|
-			zero(w^('<'*ones))|zero(w^('>'*ones))|zero(w^('&'*ones)) != 0 {
-			break
-		}
-	}
-	return i
-}
-
 const hexDigits = "0123456789abcdef"
 
 // plainByte marks the ASCII bytes a JSON string holds as they are.
@@ -228,20 +207,10 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(appendJSONChars(append(b, '"'), s), '"')
 }
 
-// appendJSONChars appends s escaped, without the quotes. Runs of bytes
-// that need nothing are skipped eight at a time (plainWords): IDs, names
-// and dates are most of a list's body, and looking them up byte by byte
-// was a tenth of a Glance list's instructions.
+// appendJSONChars appends s escaped, without the quotes.
 func appendJSONChars(b []byte, s string) []byte {
-	start, check := 0, 0 // check: where the next word may be skipped whole
+	start := 0
 	for i := 0; i < len(s); {
-		if i >= check {
-			if n := plainWords(s[i:]); n > 0 {
-				i += n
-				continue
-			}
-			check = i + 8 // this word holds a byte to look at: byte by byte up to its end
-		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if plainByte[c] {

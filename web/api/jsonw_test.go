@@ -17,8 +17,8 @@ func TestJSONStringsEscapeLikeEncodingJSON(t *testing.T) {
 		"", "plain", `quote " and \ backslash`, "tab\tnew\nline\rreturn", "\x00\x01\x1f control \b \f",
 		"<script>alert(1)</script> & more", "日本語 ünïcödé", "line\u2028sep\u2029para", "bad \xff\xfe utf-8", "\xe2\x82",
 	}
-	// Every byte that needs escaping at every place of a word and of the
-	// tail after whole words (appendJSONChars skips plain words whole).
+	// Every byte that needs escaping (or is the edge of those that do not)
+	// at every place of short and longer strings, before other text.
 	for _, c := range []byte("\"\\<>&\x00\x1f\x7f\x80\xff") {
 		for n := 1; n <= 19; n++ {
 			for at := range n {
