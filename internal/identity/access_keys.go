@@ -267,6 +267,9 @@ func (s *Service) CheckSecret(ctx context.Context, p Principal, ak, sk string) e
 		return domain.ErrNotFound("access key")
 	}
 	k, err := s.st.One(ctx).AccessKey(ak)
+	if err != nil && domain.KindOf(err) != domain.KindNotFound {
+		return err // the database, not the key: never "not found"
+	}
 	if err != nil || k.UserID != p.UserID {
 		return domain.ErrNotFound("access key").About(ak)
 	}

@@ -196,3 +196,30 @@ func TestAccessKeyInputsAreCheckedAsText(t *testing.T) {
 		}
 	}
 }
+
+// A lookup that fails is that failure, never "not found": the token API
+// once answered a database failure while it found the login's project as
+// a bad login (401), and a download's SK check as a missing key.
+func TestFailedLookupsAreNotNotFound(t *testing.T) {
+	st, id, _ := setup(t)
+	ctx := context.Background()
+	alice, k, sk := aliceKey(t, id)
+	proj, err := id.DefaultProject(ctx, alice.AccountID, "cn-north-4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := id.Project(ctx, alice.AccountID, proj.ID); err != nil {
+		t.Fatalf("alice's project: %v", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for what, err := range map[string]error{
+		"project":  func() error { _, err := id.Project(ctx, alice.AccountID, proj.ID); return err }(),
+		"download": id.CheckSecret(ctx, alice, k.ID, sk),
+	} {
+		if err == nil || identity.IsNotFound(err) {
+			t.Errorf("%s with the database closed: %v, want that failure, not %s", what, err, domain.KindNotFound)
+		}
+	}
+}

@@ -216,11 +216,7 @@ func (s *Service) AZs(ctx context.Context, regionID string) ([]domain.AZ, error)
 
 // Project returns one of the account's projects; another account's is not found.
 func (s *Service) Project(ctx context.Context, accountID, projectID string) (domain.Project, error) {
-	p, err := s.st.One(ctx).Project(projectID)
-	if err != nil || p.AccountID != accountID {
-		return domain.Project{}, domain.ErrNotFound("project").About(projectID)
-	}
-	return p, nil
+	return s.st.One(ctx).ProjectOf(accountID, projectID)
 }
 
 // DefaultProject returns the account's default project of a region.

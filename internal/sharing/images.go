@@ -270,9 +270,11 @@ func (s *Service) ReplicateCrossRegion(ctx context.Context, a Actor, imageID, de
 		if e := s.crossRegionRefusal(src); e != nil {
 			return "", e.About(src.Name)
 		}
-		dest, err := tx.Project(destProjectID)
-		if err != nil || dest.AccountID != p.AccountID {
+		dest, err := tx.ProjectOf(p.AccountID, destProjectID)
+		if domain.KindOf(err) == domain.KindNotFound {
 			return "", domain.ErrInvalid("project", "err.choose_dest_project").About(destProjectID)
+		} else if err != nil {
+			return "", err
 		}
 		if dest.RegionID == src.RegionID {
 			return "", domain.ErrInvalid("project", "err.dest_same_region", src.RegionID)

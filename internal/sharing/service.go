@@ -178,11 +178,7 @@ func (s *Service) project(tx *store.Tx, a Actor) (domain.Project, error) {
 	if a.Project.ID != "" && a.Project.ID == a.ProjectID && a.Project.AccountID == a.AccountID {
 		return a.Project, nil
 	}
-	p, err := tx.Project(a.ProjectID)
-	if err != nil || p.AccountID != a.AccountID {
-		return domain.Project{}, domain.ErrNotFound("project").About(a.ProjectID)
-	}
-	return p, nil
+	return tx.ProjectOf(a.AccountID, a.ProjectID)
 }
 
 func newUUID() string { return uuid.NewString() }

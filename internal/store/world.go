@@ -128,6 +128,20 @@ func (tx *Tx) Project(id string) (domain.Project, error) {
 	return ps[0], nil
 }
 
+// ProjectOf returns a project of an account: a missing one and one of
+// another account are both "not found". Any other failure (the database,
+// a request that ended) is returned as it is, never as "not found": a
+// token asked for while the database is away must not answer that the
+// project does not exist (401), nor one whose client hung up count as a
+// bad login.
+func (tx *Tx) ProjectOf(accountID, id string) (domain.Project, error) {
+	p, err := tx.Project(id)
+	if err == nil && p.AccountID != accountID {
+		return domain.Project{}, domain.ErrNotFound("project").About(id)
+	}
+	return p, err
+}
+
 // ProjectByName returns an account's project by name.
 func (tx *Tx) ProjectByName(accountID, name string) (domain.Project, error) {
 	var p domain.Project

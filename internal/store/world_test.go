@@ -58,3 +58,45 @@ func TestUserRegionsIsTheSeparateReads(t *testing.T) {
 func sameProject(a, b domain.Project) bool {
 	return a.ID == b.ID && a.AccountID == b.AccountID && a.RegionID == b.RegionID && a.Name == b.Name && a.CreatedAt.Equal(b.CreatedAt)
 }
+
+// ProjectOf: a missing project and another account's are not found; a
+// lookup that failed is that failure, never "not found", which the token
+// API once answered as a bad login (401, seen when a client hung up
+// during a login under load on PostgreSQL).
+func TestProjectOfTellsAFailureFromNotFound(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	if _, err := world.Load(ctx, st, world.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	tx := st.One(ctx)
+	acme, err := tx.AccountByName("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bravo, err := tx.AccountByName("bravo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := tx.Projects(acme.ID, "")
+	if err != nil || len(ps) == 0 {
+		t.Fatalf("acme's projects: %v, %v", ps, err)
+	}
+	if p, err := tx.ProjectOf(acme.ID, ps[0].ID); err != nil || p.ID != ps[0].ID {
+		t.Errorf("own project: %+v, %v", p, err)
+	}
+	for name, id := range map[string]string{"another account's project": ps[0].ID, "a missing project": "no-such-project"} {
+		if _, err := tx.ProjectOf(bravo.ID, id); domain.KindOf(err) != domain.KindNotFound {
+			t.Errorf("%s: %v, want not found", name, err)
+		}
+	}
+	// A lookup that fails: the store is closed (SQLite runs statements
+	// to the end whatever their request; on PostgreSQL one that ended is
+	// cancelled too).
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.One(ctx).ProjectOf(acme.ID, ps[0].ID); err == nil || domain.KindOf(err) == domain.KindNotFound {
+		t.Errorf("a lookup that failed: %v, want that failure, not %s", err, domain.KindNotFound)
+	}
+}

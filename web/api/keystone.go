@@ -65,7 +65,10 @@ func (a *API) issueToken(c echo.Context) error {
 	if !slices.Contains(req.Auth.Identity.Methods, "password") {
 		return identity.ErrBadCredentials()
 	}
-	account, userName := a.loginNames(c, user.Domain, user.named)
+	account, userName, err := a.loginNames(c, user.Domain, user.named)
+	if err != nil {
+		return err
+	}
 	p, err := a.id.Authenticate(ctx, account, userName, user.Password, clientAddr(c), "api")
 	if err != nil {
 		return err
@@ -84,23 +87,33 @@ func (a *API) issueToken(c echo.Context) error {
 
 // loginNames turns the user and domain of a login (each by name or ID) into
 // the account and user names identity checks. An unknown ID gives names
-// that fail the same way a wrong password does, and count as a failure.
-func (a *API) loginNames(c echo.Context, dom, user named) (account, userName string) {
+// that fail the same way a wrong password does, and count as a failure;
+// a lookup that failed for another reason (the database) fails the
+// request as it is, counting against nobody.
+func (a *API) loginNames(c echo.Context, dom, user named) (account, userName string, err error) {
 	ctx := c.Request().Context()
 	account, userName = dom.Name, user.Name
 	if user.ID != "" {
-		if p, err := a.id.Principal(ctx, user.ID); err == nil {
-			return p.AccountName, p.UserName
+		p, err := a.id.Principal(ctx, user.ID)
+		switch {
+		case err == nil:
+			return p.AccountName, p.UserName, nil
+		case !identity.IsNotFound(err):
+			return "", "", err
 		}
-		return account, user.ID
+		return account, user.ID, nil
 	}
 	if account == "" && dom.ID != "" {
 		account = dom.ID
-		if cr, err := a.id.Credentials(ctx, dom.ID); err == nil {
+		cr, err := a.id.Credentials(ctx, dom.ID)
+		switch {
+		case err == nil:
 			account = cr.AccountName
+		case !identity.IsNotFound(err):
+			return "", "", err
 		}
 	}
-	return account, userName
+	return account, userName, nil
 }
 
 // scopeProject finds the project a login asks for: by ID, or by name in the
