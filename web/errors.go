@@ -96,6 +96,13 @@ func (h *console) refused(c echo.Context, err error, inputs []string, rerender f
 // with theirs, anything else as an internal error that names nothing.
 func (h *console) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		// The answer has started: nothing more can be sent. A failure is
+		// logged, a client that went away is not.
+		if !domain.ClientGone(err) {
+			h.opts.Logger.LogAttrs(c.Request().Context(), slog.LevelError, "request failed after its answer started",
+				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+				slog.String("method", c.Request().Method), slog.String("route", c.Path()), slog.String("err", err.Error()))
+		}
 		return
 	}
 	// The timeout middleware cancels the request's context as the handler

@@ -12,6 +12,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"imageshare/internal/domain"
 	"imageshare/internal/i18n"
 	"imageshare/static"
 	"imageshare/views"
@@ -101,7 +102,9 @@ func write(c echo.Context, status int, comp templ.Component) error {
 		}
 	}()
 	if err := comp.Render(c.Request().Context(), buf); err != nil {
-		return fmt.Errorf("web: render %s: %w", c.Path(), err)
+		// templ stops at a context that ended (the client hung up): that is
+		// the request's end, not a rendering fault.
+		return domain.FromContext(fmt.Errorf("web: render %s: %w", c.Path(), err))
 	}
 	hd := c.Response().Header()
 	hd.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
@@ -111,8 +114,10 @@ func write(c echo.Context, status int, comp templ.Component) error {
 	// than in chunks.
 	hd.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	c.Response().WriteHeader(status)
-	_, err := c.Response().Write(buf.Bytes())
-	return err
+	if _, err := c.Response().Write(buf.Bytes()); err != nil {
+		return domain.ErrClientGone()
+	}
+	return nil
 }
 
 // done ends a successful change: a flash, then back to the page the change

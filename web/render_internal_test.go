@@ -1,15 +1,24 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/domain"
 )
 
 // TestLocalPathRefusesEveryWayOffSite is the open-redirect table (issue 8,
@@ -74,5 +83,68 @@ func TestWriteSendsNothingOfAPageThatFailsToRender(t *testing.T) {
 	c = e.NewContext(httptest.NewRequest(http.MethodGet, "/images", nil), rec)
 	if err := write(c, http.StatusCreated, ok); err != nil || rec.Code != http.StatusCreated || rec.Body.String() != "<p>whole</p>" {
 		t.Errorf("a good render: %v, %d %q", err, rec.Code, rec.Body.String())
+	}
+}
+
+// brokenConn is a response writer whose client has gone: every write fails
+// as a write to a closed socket does.
+type brokenConn struct{ *httptest.ResponseRecorder }
+
+func (b brokenConn) Write([]byte) (int, error) {
+	return 0, &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}
+}
+
+// A page whose client went away, before it rendered (templ stops at the
+// ended context) or while it was sent, ends the request as cancelled (499,
+// not logged), not as a server error (500, logged: seen under load when
+// wrk closed its connections).
+func TestWriteForAClientThatWentAway(t *testing.T) {
+	e := echo.New()
+	page := templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		if err := ctx.Err(); err != nil { // what templ's generated components do first
+			return err
+		}
+		_, err := io.WriteString(w, "<p>whole</p>")
+		return err
+	})
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := e.NewContext(httptest.NewRequest(http.MethodGet, "/images", nil).WithContext(ended), httptest.NewRecorder())
+	if err := write(c, http.StatusOK, page); domain.KindOf(err) != domain.KindCancelled {
+		t.Errorf("rendering for an ended request: %v, want it cancelled", err)
+	}
+	c = e.NewContext(httptest.NewRequest(http.MethodGet, "/images", nil), brokenConn{httptest.NewRecorder()})
+	if err := write(c, http.StatusOK, page); domain.KindOf(err) != domain.KindCancelled {
+		t.Errorf("sending to a closed connection: %v, want it cancelled", err)
+	}
+}
+
+// An error after the answer started sends nothing more; it is logged
+// unless the client went away.
+func TestErrorAfterTheAnswerStarted(t *testing.T) {
+	var log bytes.Buffer
+	h := &console{opts: Options{Logger: slog.New(slog.NewTextHandler(&log, nil))}}
+	e := echo.New()
+	for _, c := range []struct {
+		err    error
+		logged bool
+	}{
+		{fmt.Errorf("stream: %w", &net.OpError{Op: "write", Err: os.NewSyscallError("write", syscall.EPIPE)}), false},
+		{fmt.Errorf("stream: %w", os.NewSyscallError("write", syscall.ECONNRESET)), false},
+		{domain.ErrClientGone(), false},
+		{errors.New("reading the image's data: input/output error"), true},
+	} {
+		log.Reset()
+		rec := httptest.NewRecorder()
+		ctx := e.NewContext(httptest.NewRequest(http.MethodGet, "/images/x/download", nil), rec)
+		ctx.Response().WriteHeader(http.StatusOK)
+		_, _ = ctx.Response().Write([]byte("first part"))
+		h.handleError(c.err, ctx)
+		if got := strings.Contains(log.String(), "request failed"); got != c.logged {
+			t.Errorf("%v: logged %v (%q), want %v", c.err, got, log.String(), c.logged)
+		}
+		if rec.Body.String() != "first part" {
+			t.Errorf("%v: sent %q after the answer started", c.err, rec.Body.String())
+		}
 	}
 }

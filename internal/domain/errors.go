@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"imageshare/internal/i18n"
 )
@@ -183,6 +184,21 @@ func ErrInvalid(field, format string, args ...any) *Error {
 // ErrOwnerOnly is S01's refusal.
 func ErrOwnerOnly() *Error {
 	return Errorf(KindForbidden, CodeOwnerOnly, "err.owner_only")
+}
+
+// ErrClientGone is a request whose answer could not be sent: the client
+// closed the connection (or stopped reading) before it was written. Like a
+// cancelled request it is nobody's failure, and nobody reads it.
+func ErrClientGone() *Error {
+	return Errorf(KindCancelled, CodeCancelled, "err.cancelled")
+}
+
+// ClientGone reports whether err, met while writing an answer, means the
+// client went away: the request was cancelled, or the connection was
+// closed or reset under the write. Only for errors of writing to the
+// client: a database connection that was reset is a failure.
+func ClientGone(err error) bool {
+	return KindOf(err) == KindCancelled || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // FromContext is the error for a context that ended: the client hung up

@@ -47,6 +47,8 @@ type Options struct {
 	// Web are the console's options; the session key defaults to a fixed
 	// test key, the logger to Quiet.
 	Web web.Options
+	// Logger is the server's log (default Quiet), for tests of what it logs.
+	Logger *slog.Logger
 }
 
 // World is the loaded demo world, served by a server built as `imageshare
@@ -116,7 +118,7 @@ func open(t testing.TB, o Options, dsn string) *World {
 	}
 	sk := secretKey()
 	srv, err := server.Open(server.Config{DSN: dsn, ImageDir: filepath.Join(t.TempDir(), "images"), Limits: lim, Throttling: th, SecretKey: sk, TokenTTL: o.TokenTTL, PublicURL: o.PublicURL,
-		Web: wo, Logger: Quiet, MetricsOnMain: true})
+		Web: wo, Logger: orDefault(o.Logger, Quiet), MetricsOnMain: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,6 +110,14 @@ func (a *API) writeError(c echo.Context, st style, err error) error {
 		e = domain.AsError(err)
 		status = statusOf(st, e)
 	}
+	if c.Response().Committed {
+		// The answer has started: nothing more can be sent. A failure is
+		// logged, a client that went away is not.
+		if !domain.ClientGone(err) {
+			logError(c, a.log, err)
+		}
+		return nil
+	}
 	if status >= http.StatusInternalServerError {
 		logError(c, a.log, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -39,6 +40,7 @@ type fixtureOpts struct {
 	tokenTTL  time.Duration
 	maxFails  int // failed logins before a user is blocked
 	publicURL string
+	log       *slog.Logger // the server's log (default: discarded)
 }
 
 func newFixture(t *testing.T, o fixtureOpts) *fixture {
@@ -51,7 +53,7 @@ func newFixture(t *testing.T, o fixtureOpts) *fixture {
 		}
 	}
 	w := testworld.New(t, testworld.Options{DSN: dsn, BuildTime: 200 * time.Millisecond, Limits: o.limits, UserFails: o.maxFails, AddrFails: 1000,
-		TokenTTL: o.tokenTTL, PublicURL: o.publicURL})
+		TokenTTL: o.tokenTTL, PublicURL: o.publicURL, Logger: o.log})
 	return &fixture{t: t, e: w.Handler, sh: w.Sharing, id: w.Identity, w: w, dbPath: w.DSN, tokens: map[string]string{}}
 }
 

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/domain"
 )
 
 // jsonw writes JSON straight into a buffer. The image and member bodies
@@ -38,7 +40,10 @@ func writeJSON(c echo.Context, status int, fill func(w *jsonw)) error {
 	if cap(w.b) <= 4<<20 { // keep buffers of ordinary pages, not a rare giant
 		jsonPool.Put(w)
 	}
-	return err
+	if err != nil {
+		return domain.ErrClientGone() // the answer could not be sent: the client went away
+	}
+	return nil
 }
 
 func (w *jsonw) sep() {

@@ -1,0 +1,31 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+)
+
+// ClientGone tells an answer the client did not stay for (a cancelled
+// request, a write to a connection it closed or reset) from a failure.
+func TestClientGone(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		gone bool
+	}{
+		{ErrClientGone(), true},
+		{Errorf(KindCancelled, CodeCancelled, "err.cancelled"), true},
+		{fmt.Errorf("send: %w", &net.OpError{Op: "write", Err: os.NewSyscallError("write", syscall.EPIPE)}), true},
+		{os.NewSyscallError("write", syscall.ECONNRESET), true},
+		{errors.New("disk full"), false},
+		{Errorf(KindInternal, CodeInternal, "err.internal"), false},
+		{Errorf(KindUnavailable, CodeBusy, "err.timed_out"), false},
+	} {
+		if got := ClientGone(c.err); got != c.gone {
+			t.Errorf("ClientGone(%v) = %v, want %v", c.err, got, c.gone)
+		}
+	}
+}
