@@ -372,7 +372,9 @@ func TestE2E_S09_FullECSEleventhAcceptRefused(t *testing.T) {
 	bob.screenshot("13-full-ecs-limit-refused")
 	bob.closeDialog()
 
-	bob.click("#tab-shared", "#shared-images")
+	// Bob is on the pending view, which has #shared-images too: wait for
+	// the accepted view itself, not for what the click leaves behind.
+	bob.click("#tab-shared", `#shared-images[data-view="accepted"]`)
 	if got := bob.text("#pending-badge"); got != "1" {
 		t.Errorf("S09: badge after the refused accept: got %q, want 1 (still pending)", got)
 	}
