@@ -184,16 +184,61 @@ type CountedImage struct {
 	Accepted, Grants int
 }
 
-// countedRow packs an image with its counts, read by index per row.
-var countedRow = pack(append(slices.Clone(imageCols),
+// countedCols are an image's columns with its counts, read by index per
+// row.
+var countedCols = append(slices.Clone(imageCols),
 	val(`(SELECT COUNT(*) FROM decisions WHERE decisions.image_id = images.id AND decisions.status = 'accepted')`),
-	val(`(SELECT COUNT(*) FROM grants WHERE grants.image_id = images.id)`))...)
+	val(`(SELECT COUNT(*) FROM grants WHERE grants.image_id = images.id)`))
+
+// countedRow packs an image with its counts.
+var countedRow = pack(countedCols...)
+
+// ownPageRow is countedRow with the counters a page of Private Images
+// shows around its rows (OwnCounts, the same in every row; uncorrelated,
+// each is read once a statement), so that the page is one statement.
+var ownPageRow = pack(append(slices.Clone(countedCols),
+	val(`COALESCE((SELECT images FROM image_counts WHERE account_id = ? AND region_id = ?), 0)`),
+	val(`COALESCE((SELECT images FROM project_counts WHERE project_id = ?), 0)`),
+	val(`COALESCE((SELECT pending FROM share_counts WHERE project_id = ?), 0)`))...)
+
+// OwnPage is a page of a project's own images with the counters shown
+// around it. OneStatement is whether one statement read them all, which
+// is consistent by itself, in or out of a transaction.
+type OwnPage struct {
+	Window[CountedImage]
+	Counts       OwnCounts
+	OneStatement bool
+}
+
+// OwnImagesPage is OwnImages with the counters of the project (OwnCounts:
+// its account's images in its region, its own, its pending shares).
+// Unfiltered by name, a page that has rows reads them and the counters in
+// one statement; otherwise (a name filter, an empty page) the counters are
+// a statement of their own, and only a Read makes the two agree.
+func (tx *Tx) OwnImagesPage(accountID, regionID, projectID string, f ImageFilter, p Page) (OwnPage, error) {
+	var page OwnPage
+	var err error
+	if f.Name == "" {
+		page.Window, err = tx.ownImages(projectID, f, p, &page.Counts, accountID, regionID, projectID, projectID)
+		if err != nil || len(page.Rows) > 0 {
+			page.OneStatement = err == nil
+			return page, err
+		}
+	} else if page.Window, err = tx.OwnImages(projectID, f, p); err != nil {
+		return page, err
+	}
+	page.Counts, err = tx.OwnCounts(accountID, regionID, projectID)
+	return page, err
+}
 
 // OwnImages returns a page of a project's own images, newest first
 // (idx_image_owned, or idx_image_owned_type with a type) or by name
 // (idx_image_owned_name, idx_image_owned_type_name), with their counts. A
 // name filter reads at most scanBudget images per page (lists.go).
 func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[CountedImage], error) {
+	if f.Name == "" {
+		return tx.ownImages(projectID, f, p, nil)
+	}
 	from := ` FROM images WHERE images.project_id = ?`
 	args := []any{projectID}
 	if f.Type != "" {
@@ -203,21 +248,6 @@ func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[Counted
 	cond, order, more := keysetSort(p, f.Sort, "images.created_at", "images.name", "images.id")
 	key := func(c CountedImage) Cursor { return sortKey(f.Sort, Cursor{Time: c.CreatedAt, Name: c.Name, ID: c.ID}) }
 	args = append(args, more...)
-	if f.Name == "" {
-		rows := make([]CountedImage, 0, p.size()+1)
-		err := tx.rows(func(r *sql.Rows) error {
-			u, err := tx.unpack(r, countedRow)
-			if err != nil {
-				return err
-			}
-			rows = append(rows, CountedImage{})
-			c := &rows[len(rows)-1]
-			readImage(u, &c.Image)
-			c.Accepted, c.Grants = u.int(), u.int()
-			return u.err
-		}, tx.generic(`SELECT `+tx.sel(countedRow)+from+cond+order, args), args...)
-		return window(rows, p, key), err
-	}
 	ims, err := tx.images(tx.generic(`SELECT `+tx.sel(imageRow)+from+cond+budget(order), args), args...)
 	if err != nil {
 		return Window[CountedImage]{}, err
@@ -240,6 +270,41 @@ func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[Counted
 		w.Rows[i].Accepted, w.Rows[i].Grants = accepted[w.Rows[i].ID], grants[w.Rows[i].ID]
 	}
 	return w, err
+}
+
+// ownImages is OwnImages unfiltered by name: one statement. With
+// counters, each row carries OwnCounts too (ownPageRow; countersOf are
+// its arguments), read into counters.
+func (tx *Tx) ownImages(projectID string, f ImageFilter, p Page, counters *OwnCounts, countersOf ...any) (Window[CountedImage], error) {
+	row, args := countedRow, slices.Clone(countersOf) // the select list's arguments come first
+	if counters != nil {
+		row = ownPageRow
+	}
+	from := ` FROM images WHERE images.project_id = ?`
+	args = append(args, projectID)
+	if f.Type != "" {
+		from += ` AND images.type = ?`
+		args = append(args, f.Type)
+	}
+	cond, order, more := keysetSort(p, f.Sort, "images.created_at", "images.name", "images.id")
+	args = append(args, more...)
+	rows := make([]CountedImage, 0, p.size()+1)
+	err := tx.rows(func(r *sql.Rows) error {
+		u, err := tx.unpack(r, row)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, CountedImage{})
+		c := &rows[len(rows)-1]
+		readImage(u, &c.Image)
+		c.Accepted, c.Grants = u.int(), u.int()
+		if counters != nil {
+			counters.AccountImages, counters.ProjectImages, counters.Pending = u.int(), u.int(), u.int()
+		}
+		return u.err
+	}, tx.generic(`SELECT `+tx.sel(row)+from+cond+order, args), args...)
+	key := func(c CountedImage) Cursor { return sortKey(f.Sort, Cursor{Time: c.CreatedAt, Name: c.Name, ID: c.ID}) }
+	return window(rows, p, key), err
 }
 
 // likeEscape lowercases s and escapes LIKE's wildcards with a backslash.

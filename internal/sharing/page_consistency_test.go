@@ -1,0 +1,85 @@
+package sharing_test
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"imageshare/internal/domain"
+	"imageshare/internal/sharing"
+	"imageshare/internal/store"
+)
+
+// A page of Private Images and the counters around it agree while images
+// come and go (issue 7, 5: one consistent read per request). The page holds
+// every image of the project (at most 40 at once, a page of 100), so its
+// rows are exactly as many as its total says, whichever state it read: a
+// page with rows reads them with the counters in one statement, an empty
+// one both in one read transaction. Read as two statements outside a
+// transaction, they disagreed within a few hundred pages.
+func TestPrivateImagesPageAgreesWithItsCounters(t *testing.T) {
+	e := newEnv(t, 0)
+	a := e.actor("owner", "r1")
+	p, err := e.st.One(e.ctx).Project(a.ProjectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // images come and go: created and deleted, counters with them
+		defer wg.Done()
+		defer stop.Store(true)
+		var live []domain.Image
+		for i := range 400 {
+			err := e.st.Write(e.ctx, func(tx *store.Tx) error {
+				if len(live) > 0 && (i%3 == 2 || len(live) >= 40) {
+					err := tx.DeleteImage(live[0])
+					live = live[1:]
+					return err
+				}
+				now := e.clock.Now()
+				img := domain.Image{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
+					Name: fmt.Sprintf("img-%03d", i), Type: domain.TypeSystem, Status: domain.StatusActive, OriginKind: domain.OriginImport,
+					CreatedAt: now, UpdatedAt: now, SaveStartedAt: now, ReadyAt: now}
+				if _, err := tx.CreateImage(&img, 1000); err != nil {
+					return err
+				}
+				live = append(live, img)
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	var pages, empty atomic.Int64
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				page, err := e.svc.OwnImages(e.ctx, a, sharing.ImageFilter{}, sharing.Page{Limit: 100})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				pages.Add(1)
+				if len(page.Rows) == 0 {
+					empty.Add(1)
+				}
+				if len(page.Rows) != page.Total || page.Quota.Used != page.Total || page.Next != nil {
+					t.Errorf("a page of %d rows under a total of %d, %d images in the quota (next: %v)", len(page.Rows), page.Total, page.Quota.Used, page.Next)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d pages read, %d of them empty", pages.Load(), empty.Load())
+	if pages.Load() < 50 {
+		t.Errorf("only %d pages read while the images changed", pages.Load())
+	}
+}
