@@ -83,3 +83,66 @@ func TestPrivateImagesPageAgreesWithItsCounters(t *testing.T) {
 		t.Errorf("only %d pages read while the images changed", pages.Load())
 	}
 }
+
+// The pending view of Images Shared with Me, its badge and its banner
+// agree while images are shared and unshared: every pending image is a row
+// (at most 10, a page of 100), the badge counts them, and the banner names
+// the first of them.
+func TestPendingViewAgreesWithItsBadgeAndBanner(t *testing.T) {
+	e := newEnv(t, 0)
+	owner, rec := e.actor("owner", "r1"), e.actor("rec", "r1")
+	var imgs []domain.Image
+	for i := range 10 {
+		imgs = append(imgs, e.image(owner, fmt.Sprintf("img-%02d", i), domain.TypeSystem))
+	}
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // shares come and go
+		defer wg.Done()
+		defer stop.Store(true)
+		shared := map[int]bool{}
+		for i := range 300 {
+			k := i * 7 % len(imgs)
+			var err error
+			if shared[k] {
+				err = e.svc.StopSharing(e.ctx, owner, imgs[k].ID, []string{rec.ProjectID})
+			} else {
+				_, err = e.svc.Share(e.ctx, owner, []string{imgs[k].ID}, []string{rec.ProjectID})
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			shared[k] = !shared[k]
+		}
+	}()
+	var pages, empty atomic.Int64
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				page, err := e.svc.SharedList(e.ctx, rec, domain.MemberPending, sharing.SharedFilter{}, sharing.Page{Limit: 100})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				pages.Add(1)
+				if len(page.Rows) == 0 {
+					empty.Add(1)
+				}
+				want := page.Rows[:min(len(page.Rows), sharing.WaitingShown)]
+				if len(page.Rows) != page.Counts.Pending || len(page.Waiting) != len(want) {
+					t.Errorf("%d pending rows, a badge of %d, %d named in the banner", len(page.Rows), page.Counts.Pending, len(page.Waiting))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d pages read, %d of them empty", pages.Load(), empty.Load())
+	if pages.Load() < 50 {
+		t.Errorf("only %d pages read while the shares changed", pages.Load())
+	}
+}

@@ -109,17 +109,29 @@ func (f SharedFilter) filtered() bool { return f.Name != "" || f.Owner != "" || 
 // status, most recently shared first (idx_share_shared) or by name
 // (idx_share_name), filtered as f says.
 func (tx *Tx) SharedList(projectID, status string, f SharedFilter, p Page) (Window[SharedImage], error) {
+	return tx.sharedList(projectID, status, f, p, nil)
+}
+
+// sharedList is SharedList; unfiltered and with counters, each row carries
+// the project's counters too (sharedPageRow), read into counters.
+func (tx *Tx) sharedList(projectID, status string, f SharedFilter, p Page, counters *ShareCounts) (Window[SharedImage], error) {
 	cond, order, args := keysetSort(p, f.Sort, "ps.shared_at", "ps.image_name", "ps.image_id")
 	key := func(s SharedImage) Cursor { return sortKey(f.Sort, Cursor{Time: s.SharedAt, Name: s.Name, ID: s.ID}) }
-	q := `SELECT ` + tx.sel(sharedRow) + ` FROM project_shares ps
+	from := ` FROM project_shares ps
 		JOIN images ON images.id = ps.image_id
 		JOIN accounts ON accounts.id = images.account_id
 		WHERE ps.project_id = ? AND ps.status = ?` + cond
 	if !f.filtered() {
+		if counters != nil { // the select list's arguments come first
+			args = append([]any{projectID, projectID, projectID, projectID, status}, args...)
+			rows, err := tx.sharedImagesCounted(p.size()+1, counters, `SELECT `+tx.sel(sharedPageRow)+from+order, args...)
+			return window(rows, p, key), err
+		}
 		args = append([]any{projectID, status}, args...)
-		rows, err := tx.sharedImages(p.size()+1, q+order, args...)
+		rows, err := tx.sharedImages(p.size()+1, `SELECT `+tx.sel(sharedRow)+from+order, args...)
 		return window(rows, p, key), err
 	}
+	q := `SELECT ` + tx.sel(sharedRow) + from
 	args = append([]any{projectID, status}, args...)
 	rows, err := tx.sharedImages(p.size()+1, q+budget(order), args...)
 	return filteredWindow(rows, p, key, func(s SharedImage) bool {

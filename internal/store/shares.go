@@ -222,9 +222,49 @@ type SharedImage struct {
 	OwnerAccountName string
 }
 
-// sharedRow is the packed column of a listed image shared with a project,
-// with its status and shared time there and its owner's name.
-var sharedRow = pack(append(slices.Clone(listedCols), key("ps.status"), val("ps.shared_at"), txt("accounts.name"))...)
+// sharedCols are a listed image shared with a project, with its status and
+// shared time there and its owner's name.
+var sharedCols = append(slices.Clone(listedCols), key("ps.status"), val("ps.shared_at"), txt("accounts.name"))
+
+// sharedRow is the packed column of sharedCols.
+var sharedRow = pack(sharedCols...)
+
+// sharedPageRow is sharedRow with the project's counters (ShareCounts,
+// the same in every row, each read once a statement), so that a page of
+// Images Shared with Me and its badge are one statement.
+var sharedPageRow = pack(append(slices.Clone(sharedCols),
+	val(`COALESCE((SELECT pending FROM share_counts WHERE project_id = ?), 0)`),
+	val(`COALESCE((SELECT accepted FROM share_counts WHERE project_id = ?), 0)`),
+	val(`COALESCE((SELECT rejected FROM share_counts WHERE project_id = ?), 0)`))...)
+
+// SharedPage is a page of Images Shared with Me with the project's counters.
+// OneStatement is whether one statement read them all, which is consistent
+// by itself, in or out of a transaction.
+type SharedPage struct {
+	Window[SharedImage]
+	Counts       ShareCounts
+	OneStatement bool
+}
+
+// SharedListPage is SharedList with the project's counters. Unfiltered, a
+// page that has rows reads them and the counters in one statement;
+// otherwise (a filter, an empty page) the counters are a statement of
+// their own, and only a Read makes the two agree.
+func (tx *Tx) SharedListPage(projectID, status string, f SharedFilter, p Page) (SharedPage, error) {
+	var page SharedPage
+	var err error
+	if !f.filtered() {
+		page.Window, err = tx.sharedList(projectID, status, f, p, &page.Counts)
+		if err != nil || len(page.Rows) > 0 {
+			page.OneStatement = err == nil
+			return page, err
+		}
+	} else if page.Window, err = tx.SharedList(projectID, status, f, p); err != nil {
+		return page, err
+	}
+	page.Counts, err = tx.ShareCounts(projectID)
+	return page, err
+}
 
 // ownRow is sharedRow for a project's own images: no status, shared when
 // made (read by the same reader: the same columns).
@@ -240,10 +280,20 @@ func (tx *Tx) SharedImages(projectID, status string, p Page) (Window[SharedImage
 // PostgreSQL: Tx.generic); most is how many it can return, so that a page
 // of 1,000 is not copied as it grows.
 func (tx *Tx) sharedImages(most int, query string, args ...any) ([]SharedImage, error) {
+	return tx.sharedImagesCounted(most, nil, query, args...)
+}
+
+// sharedImagesCounted is sharedImages; with counters, the rows are
+// sharedPageRow, whose counters it reads into counters.
+func (tx *Tx) sharedImagesCounted(most int, counters *ShareCounts, query string, args ...any) ([]SharedImage, error) {
+	row := sharedRow
+	if counters != nil {
+		row = sharedPageRow
+	}
 	query = tx.generic(query, args)
 	rows := make([]SharedImage, 0, most)
 	err := tx.rows(func(r *sql.Rows) error {
-		u, err := tx.unpack(r, sharedRow)
+		u, err := tx.unpack(r, row)
 		if err != nil {
 			return err
 		}
@@ -251,6 +301,9 @@ func (tx *Tx) sharedImages(most int, query string, args ...any) ([]SharedImage, 
 		s := &rows[len(rows)-1]
 		readListed(u, &s.Image)
 		s.ShareStatus, s.SharedAt, s.OwnerAccountName = u.str(), u.time(), u.str()
+		if counters != nil {
+			counters.Pending, counters.Accepted, counters.Rejected = u.int(), u.int(), u.int()
+		}
 		return u.err
 	}, query, args...)
 	return rows, err
