@@ -55,24 +55,35 @@ func TestPrivateImagesPageAgreesWithItsCounters(t *testing.T) {
 			}
 		}
 	}()
+	readWhile(t, &stop, &wg, "images", func() (rows int, err error) {
+		page, err := e.svc.OwnImages(e.ctx, a, sharing.ImageFilter{}, sharing.Page{Limit: 100})
+		if err == nil && (len(page.Rows) != page.Total || page.Quota.Used != page.Total || page.Next != nil) {
+			err = fmt.Errorf("a page of %d rows under a total of %d, %d images in the quota (next: %v)", len(page.Rows), page.Total, page.Quota.Used, page.Next)
+		}
+		return len(page.Rows), err
+	})
+}
+
+// readWhile reads with two readers at once until stop, then checks that
+// they read often enough to have seen the changes; read returns the rows
+// of a page, or what is wrong with it. wg counts the writer, which sets
+// stop when it is done.
+func readWhile(t *testing.T, stop *atomic.Bool, wg *sync.WaitGroup, changing string, read func() (rows int, err error)) {
+	t.Helper()
 	var pages, empty atomic.Int64
 	for range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for !stop.Load() {
-				page, err := e.svc.OwnImages(e.ctx, a, sharing.ImageFilter{}, sharing.Page{Limit: 100})
+				rows, err := read()
 				if err != nil {
 					t.Error(err)
 					return
 				}
 				pages.Add(1)
-				if len(page.Rows) == 0 {
+				if rows == 0 {
 					empty.Add(1)
-				}
-				if len(page.Rows) != page.Total || page.Quota.Used != page.Total || page.Next != nil {
-					t.Errorf("a page of %d rows under a total of %d, %d images in the quota (next: %v)", len(page.Rows), page.Total, page.Quota.Used, page.Next)
-					return
 				}
 			}
 		}()
@@ -80,7 +91,7 @@ func TestPrivateImagesPageAgreesWithItsCounters(t *testing.T) {
 	wg.Wait()
 	t.Logf("%d pages read, %d of them empty", pages.Load(), empty.Load())
 	if pages.Load() < 50 {
-		t.Errorf("only %d pages read while the images changed", pages.Load())
+		t.Errorf("only %d pages read while the %s changed", pages.Load(), changing)
 	}
 }
 
@@ -117,32 +128,12 @@ func TestPendingViewAgreesWithItsBadgeAndBanner(t *testing.T) {
 			shared[k] = !shared[k]
 		}
 	}()
-	var pages, empty atomic.Int64
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !stop.Load() {
-				page, err := e.svc.SharedList(e.ctx, rec, domain.MemberPending, sharing.SharedFilter{}, sharing.Page{Limit: 100})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				pages.Add(1)
-				if len(page.Rows) == 0 {
-					empty.Add(1)
-				}
-				want := page.Rows[:min(len(page.Rows), sharing.WaitingShown)]
-				if len(page.Rows) != page.Counts.Pending || len(page.Waiting) != len(want) {
-					t.Errorf("%d pending rows, a badge of %d, %d named in the banner", len(page.Rows), page.Counts.Pending, len(page.Waiting))
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	t.Logf("%d pages read, %d of them empty", pages.Load(), empty.Load())
-	if pages.Load() < 50 {
-		t.Errorf("only %d pages read while the shares changed", pages.Load())
-	}
+	readWhile(t, &stop, &wg, "shares", func() (rows int, err error) {
+		page, err := e.svc.SharedList(e.ctx, rec, domain.MemberPending, sharing.SharedFilter{}, sharing.Page{Limit: 100})
+		want := page.Rows[:min(len(page.Rows), sharing.WaitingShown)]
+		if err == nil && (len(page.Rows) != page.Counts.Pending || len(page.Waiting) != len(want)) {
+			err = fmt.Errorf("%d pending rows, a badge of %d, %d named in the banner", len(page.Rows), page.Counts.Pending, len(page.Waiting))
+		}
+		return len(page.Rows), err
+	})
 }
