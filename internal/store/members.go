@@ -78,6 +78,19 @@ func (tx *Tx) MemberStates(imageID string, p Page) (Window[Member], error) {
 	return tx.memberPage(memberStateRow, memberStateFrom, imageID, p)
 }
 
+// OwnedMemberStates is MemberStates of an image that project projectID of
+// account accountID owns, checked in the same statement: a page of an
+// image that is not theirs, or not an image, is empty, like a page of one
+// without members; the caller tells them apart in a Read. The owner's
+// list of an image with members (most calls) is then one statement.
+func (tx *Tx) OwnedMemberStates(accountID, projectID, imageID string, p Page) (Window[Member], error) {
+	cond, order, more := keyset(p, "grants.created_at", "grants.id", false)
+	args := append([]any{imageID, imageID, projectID, accountID}, more...)
+	ms, err := tx.members(memberStateRow, tx.generic(`SELECT `+tx.sel(memberStateRow)+memberStateFrom+` WHERE grants.image_id = ?
+		AND EXISTS (SELECT 1 FROM images WHERE images.id = ? AND images.project_id = ? AND images.account_id = ?)`+cond+order, args), args...)
+	return window(ms, p, func(m Member) Cursor { return Cursor{Time: m.CreatedAt, ID: m.ID} }), err
+}
+
 func (tx *Tx) memberPage(mr row, from, imageID string, p Page) (Window[Member], error) {
 	cond, order, more := keyset(p, "grants.created_at", "grants.id", false)
 	args := append([]any{imageID}, more...)

@@ -143,6 +143,17 @@ var planCases = []planCase{
 		_, _, err := tx.MemberState(w.MembersImage, domain.GrantProject, w.Pool[3])
 		return err
 	}},
+	{name: "members of an image its owner lists, checked in the same statement, a page and a page in", run: func(tx *store.Tx, w *bigworld.World) error {
+		p, err := tx.OwnedMemberStates(w.Owner.AccountID, w.Owner.ProjectID, w.MembersImage, store.Page{Limit: 50})
+		if err == nil && (len(p.Rows) != 50 || p.Next == nil) {
+			err = fmt.Errorf("the owner's first page: %d members, next %v; want 50 and more", len(p.Rows), p.Next)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.OwnedMemberStates(w.Owner.AccountID, w.Owner.ProjectID, w.MembersImage, store.Page{Limit: 50, After: p.Next})
+		return err
+	}},
 	{name: "counters: badge, totals, quota", run: func(tx *store.Tx, w *bigworld.World) error {
 		if _, err := tx.ShareCounts(w.Recipient.ProjectID); err != nil {
 			return err

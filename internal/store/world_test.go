@@ -5,7 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"imageshare/internal/bigworld"
 	"imageshare/internal/domain"
+	"imageshare/internal/store"
 	"imageshare/internal/world"
 )
 
@@ -98,5 +100,37 @@ func TestProjectOfTellsAFailureFromNotFound(t *testing.T) {
 	}
 	if _, err := st.One(ctx).ProjectOf(acme.ID, ps[0].ID); err == nil || domain.KindOf(err) == domain.KindNotFound {
 		t.Errorf("a lookup that failed: %v, want that failure, not %s", err, domain.KindNotFound)
+	}
+}
+
+// OwnedMemberStates lists an image's members only to the project and
+// account that own it, in the same statement: the recipient, another
+// project of the owner's account, another account claiming the owner's
+// project and an unknown image all get an empty page.
+func TestOwnedMemberStatesOnlyForTheOwner(t *testing.T) {
+	st, w := seed(t, bigworld.Options{Shares: 30, Pool: 40, Members: 30, Password: "owned-members"})
+	tx := st.One(context.Background())
+	all, err := tx.MemberStates(w.MembersImage, store.Page{Limit: 100})
+	if err != nil || len(all.Rows) != 30 {
+		t.Fatalf("members: %d, %v", len(all.Rows), err)
+	}
+	got, err := tx.OwnedMemberStates(w.Owner.AccountID, w.Owner.ProjectID, w.MembersImage, store.Page{Limit: 100})
+	if err != nil || len(got.Rows) != len(all.Rows) {
+		t.Fatalf("the owner's list: %d members (%v), want %d", len(got.Rows), err, len(all.Rows))
+	}
+	for i := range got.Rows {
+		if got.Rows[i].ID != all.Rows[i].ID || got.Rows[i].Answer != all.Rows[i].Answer {
+			t.Errorf("member %d: %+v, want %+v", i, got.Rows[i], all.Rows[i])
+		}
+	}
+	for name, c := range map[string][3]string{
+		"the recipient":                           {w.Recipient.AccountID, w.Recipient.ProjectID, w.MembersImage},
+		"the owner's account, another project":    {w.Owner.AccountID, w.Recipient.ProjectID, w.MembersImage},
+		"another account, the owner's project":    {w.Recipient.AccountID, w.Owner.ProjectID, w.MembersImage},
+		"the owner, an image that does not exist": {w.Owner.AccountID, w.Owner.ProjectID, "no-such-image"},
+	} {
+		if p, err := tx.OwnedMemberStates(c[0], c[1], c[2], store.Page{Limit: 100}); err != nil || len(p.Rows) != 0 {
+			t.Errorf("%s: %d members (%v), want none", name, len(p.Rows), err)
+		}
 	}
 }
