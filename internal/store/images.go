@@ -202,33 +202,19 @@ var ownPageRow = pack(append(slices.Clone(countedCols),
 	val(`COALESCE((SELECT pending FROM share_counts WHERE project_id = ?), 0)`))...)
 
 // OwnPage is a page of a project's own images with the counters shown
-// around it. OneStatement is whether one statement read them all, which
-// is consistent by itself, in or out of a transaction.
-type OwnPage struct {
-	Window[CountedImage]
-	Counts       OwnCounts
-	OneStatement bool
-}
+// around it (Counted).
+type OwnPage = Counted[CountedImage, OwnCounts]
 
 // OwnImagesPage is OwnImages with the counters of the project (OwnCounts:
-// its account's images in its region, its own, its pending shares).
-// Unfiltered by name, a page that has rows reads them and the counters in
-// one statement; otherwise (a name filter, an empty page) the counters are
-// a statement of their own, and only a Read makes the two agree.
+// its account's images in its region, its own, its pending shares), in one
+// statement when the page is unfiltered by name and has rows (countedPage).
 func (tx *Tx) OwnImagesPage(accountID, regionID, projectID string, f ImageFilter, p Page) (OwnPage, error) {
-	var page OwnPage
-	var err error
-	if f.Name == "" {
-		page.Window, err = tx.ownImages(projectID, f, p, &page.Counts, accountID, regionID, projectID, projectID)
-		if err != nil || len(page.Rows) > 0 {
-			page.OneStatement = err == nil
-			return page, err
-		}
-	} else if page.Window, err = tx.OwnImages(projectID, f, p); err != nil {
-		return page, err
-	}
-	page.Counts, err = tx.OwnCounts(accountID, regionID, projectID)
-	return page, err
+	return countedPage(tx, f.Name != "",
+		func(c *OwnCounts) (Window[CountedImage], error) {
+			return tx.ownImages(accountID, regionID, projectID, f, p, c)
+		},
+		func() (Window[CountedImage], error) { return tx.OwnImages(projectID, f, p) },
+		func() (OwnCounts, error) { return tx.OwnCounts(accountID, regionID, projectID) })
 }
 
 // OwnImages returns a page of a project's own images, newest first
@@ -237,7 +223,7 @@ func (tx *Tx) OwnImagesPage(accountID, regionID, projectID string, f ImageFilter
 // name filter reads at most scanBudget images per page (lists.go).
 func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[CountedImage], error) {
 	if f.Name == "" {
-		return tx.ownImages(projectID, f, p, nil)
+		return tx.ownImages("", "", projectID, f, p, nil)
 	}
 	from := ` FROM images WHERE images.project_id = ?`
 	args := []any{projectID}
@@ -273,15 +259,14 @@ func (tx *Tx) OwnImages(projectID string, f ImageFilter, p Page) (Window[Counted
 }
 
 // ownImages is OwnImages unfiltered by name: one statement. With
-// counters, each row carries OwnCounts too (ownPageRow; countersOf are
-// its arguments), read into counters.
-func (tx *Tx) ownImages(projectID string, f ImageFilter, p Page, counters *OwnCounts, countersOf ...any) (Window[CountedImage], error) {
-	row, args := countedRow, slices.Clone(countersOf) // the select list's arguments come first
-	if counters != nil {
-		row = ownPageRow
+// counters, each row carries OwnCounts of the account in its region and of
+// the project too (ownPageRow), read into counters.
+func (tx *Tx) ownImages(accountID, regionID, projectID string, f ImageFilter, p Page, counters *OwnCounts) (Window[CountedImage], error) {
+	row, args := countedRow, []any{projectID}
+	if counters != nil { // the select list's arguments come first
+		row, args = ownPageRow, []any{accountID, regionID, projectID, projectID, projectID}
 	}
 	from := ` FROM images WHERE images.project_id = ?`
-	args = append(args, projectID)
 	if f.Type != "" {
 		from += ` AND images.type = ?`
 		args = append(args, f.Type)

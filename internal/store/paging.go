@@ -58,6 +58,37 @@ type Window[T any] struct {
 	Prev *Cursor
 }
 
+// Counted is a page of a console list with the counters shown around it
+// (a total, a quota, a badge). OneStatement is whether one statement read
+// them all, which is consistent by itself, in or out of a transaction.
+type Counted[T, C any] struct {
+	Window[T]
+	Counts       C
+	OneStatement bool
+}
+
+// countedPage reads a page and its counters. Unfiltered, counted reads
+// both in one statement (each row carries the counters), and a page with
+// rows needs nothing else. Otherwise (a filter, an empty page) plain reads
+// the page and counts the counters, two statements that only a Read makes
+// agree: outside a transaction the counters of an empty page are not read
+// at all, for the caller has to read the page again in a Read anyway.
+func countedPage[T, C any](tx *Tx, filtered bool, counted func(*C) (Window[T], error), plain func() (Window[T], error), counts func() (C, error)) (Counted[T, C], error) {
+	var page Counted[T, C]
+	var err error
+	if !filtered {
+		page.Window, err = counted(&page.Counts)
+		if err != nil || len(page.Rows) > 0 || !tx.inTransaction() {
+			page.OneStatement = err == nil && len(page.Rows) > 0
+			return page, err
+		}
+	} else if page.Window, err = plain(); err != nil {
+		return page, err
+	}
+	page.Counts, err = counts()
+	return page, err
+}
+
 // window trims the size()+1 rows a query read to the page, in list order,
 // and sets the neighbours' cursors; key is a row's position in the list.
 func window[T any](rows []T, p Page, key func(T) Cursor) Window[T] {

@@ -237,33 +237,17 @@ var sharedPageRow = pack(append(slices.Clone(sharedCols),
 	val(`COALESCE((SELECT accepted FROM share_counts WHERE project_id = ?), 0)`),
 	val(`COALESCE((SELECT rejected FROM share_counts WHERE project_id = ?), 0)`))...)
 
-// SharedPage is a page of Images Shared with Me with the project's counters.
-// OneStatement is whether one statement read them all, which is consistent
-// by itself, in or out of a transaction.
-type SharedPage struct {
-	Window[SharedImage]
-	Counts       ShareCounts
-	OneStatement bool
-}
+// SharedPage is a page of Images Shared with Me with the project's
+// counters (Counted).
+type SharedPage = Counted[SharedImage, ShareCounts]
 
-// SharedListPage is SharedList with the project's counters. Unfiltered, a
-// page that has rows reads them and the counters in one statement;
-// otherwise (a filter, an empty page) the counters are a statement of
-// their own, and only a Read makes the two agree.
+// SharedListPage is SharedList with the project's counters, in one
+// statement when the page is unfiltered and has rows (countedPage).
 func (tx *Tx) SharedListPage(projectID, status string, f SharedFilter, p Page) (SharedPage, error) {
-	var page SharedPage
-	var err error
-	if !f.filtered() {
-		page.Window, err = tx.sharedList(projectID, status, f, p, &page.Counts)
-		if err != nil || len(page.Rows) > 0 {
-			page.OneStatement = err == nil
-			return page, err
-		}
-	} else if page.Window, err = tx.SharedList(projectID, status, f, p); err != nil {
-		return page, err
-	}
-	page.Counts, err = tx.ShareCounts(projectID)
-	return page, err
+	return countedPage(tx, f.filtered(),
+		func(c *ShareCounts) (Window[SharedImage], error) { return tx.sharedList(projectID, status, f, p, c) },
+		func() (Window[SharedImage], error) { return tx.SharedList(projectID, status, f, p) },
+		func() (ShareCounts, error) { return tx.ShareCounts(projectID) })
 }
 
 // ownRow is sharedRow for a project's own images: no status, shared when

@@ -133,6 +133,13 @@ func (tx *Tx) stmtIn(query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// inTransaction is whether the scope is a transaction (Read, Write), not
+// One's statements that each see the latest state.
+func (tx *Tx) inTransaction() bool {
+	_, ok := tx.conn.(*sql.Tx)
+	return ok
+}
+
 // rows runs a query and calls each for every row; each scans it.
 func (tx *Tx) rows(each func(*sql.Rows) error, query string, args ...any) error {
 	rs, err := tx.query(query, args...)

@@ -134,3 +134,70 @@ func TestOwnedMemberStatesOnlyForTheOwner(t *testing.T) {
 		}
 	}
 }
+
+// A page with its counters (countedPage): with rows, one statement, in or
+// out of a transaction; an empty page in a Read reads its counters by a
+// second statement, and outside a transaction does not read them at all
+// (they would not agree with it: the caller reads the page again in a
+// Read).
+func TestCountedPagesReadCountersOnceAndOnlyWhereTheyAgree(t *testing.T) {
+	st, w := seed(t, bigworld.Options{Shares: 30, RecipientOwns: 3, Password: "counted-pages"})
+	ctx := context.Background()
+	var stmts int
+	st.Trace(func(string, []any) { stmts++ })
+	defer st.Trace(nil)
+	read := func(inRead bool, fn func(tx *store.Tx) error) int {
+		t.Helper()
+		stmts = 0
+		var err error
+		if inRead {
+			err = st.Read(ctx, fn)
+		} else {
+			err = fn(st.One(ctx))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stmts
+	}
+	for _, inRead := range []bool{false, true} {
+		var own store.OwnPage
+		n := read(inRead, func(tx *store.Tx) (err error) {
+			own, err = tx.OwnImagesPage(w.Owner.AccountID, bigworld.Region, w.Owner.ProjectID, store.ImageFilter{}, store.Page{Limit: 10})
+			return err
+		})
+		if n != 1 || !own.OneStatement || len(own.Rows) != 10 || own.Counts.ProjectImages != 31 {
+			t.Errorf("own images (in a Read: %v): %d statements, %d rows, counters %+v, one statement %v; want 1, 10, 31 images (30 shared and the members image), true", inRead, n, len(own.Rows), own.Counts, own.OneStatement)
+		}
+		var shared store.SharedPage
+		n = read(inRead, func(tx *store.Tx) (err error) {
+			shared, err = tx.SharedListPage(w.Recipient.ProjectID, domain.MemberPending, store.SharedFilter{}, store.Page{Limit: 10})
+			return err
+		})
+		if n != 1 || !shared.OneStatement || len(shared.Rows) != 10 || shared.Counts.Pending != 27 {
+			t.Errorf("pending view (in a Read: %v): %d statements, %d rows, counters %+v, one statement %v; want 1, 10, 27 pending, true", inRead, n, len(shared.Rows), shared.Counts, shared.OneStatement)
+		}
+		// An empty page: past the last of the recipient's own images.
+		all := store.Page{Limit: 10}
+		var empty store.OwnPage
+		first := read(true, func(tx *store.Tx) (err error) {
+			empty, err = tx.OwnImagesPage(w.Recipient.AccountID, bigworld.Region, w.Recipient.ProjectID, store.ImageFilter{}, all)
+			return err
+		})
+		if first != 1 || len(empty.Rows) != 3 || empty.Next != nil {
+			t.Fatalf("the recipient's own images: %d statements, %d rows, next %v", first, len(empty.Rows), empty.Next)
+		}
+		after := store.Page{Limit: 10, After: &store.Cursor{Time: empty.Rows[2].CreatedAt, ID: empty.Rows[2].ID}}
+		n = read(inRead, func(tx *store.Tx) (err error) {
+			empty, err = tx.OwnImagesPage(w.Recipient.AccountID, bigworld.Region, w.Recipient.ProjectID, store.ImageFilter{}, after)
+			return err
+		})
+		wantN, wantTotal := 1, 0 // outside a transaction: the rows alone
+		if inRead {
+			wantN, wantTotal = 2, 3
+		}
+		if n != wantN || len(empty.Rows) != 0 || empty.OneStatement || empty.Counts.ProjectImages != wantTotal {
+			t.Errorf("an empty page (in a Read: %v): %d statements, counters %+v, one statement %v; want %d statements, %d images, false", inRead, n, empty.Counts, empty.OneStatement, wantN, wantTotal)
+		}
+	}
+}
