@@ -115,12 +115,37 @@ type browser struct {
 	used bool            // the first tab has a user
 }
 
-// newBrowser starts chromium (exe) for the test, bounded by testTimeout;
-// it is closed when the test ends.
+// newBrowser starts chromium (exe) for the test, bounded by testTimeout.
+// A browser that exits before it listens is started again, at most
+// startAttempts times in all: on a loaded CI machine chromium has been seen
+// to die at start-up once in hundreds of starts (the console was never
+// reached), which says nothing about the console. Each failed start is
+// logged; the last one fails the test.
 func newBrowser(t *testing.T, exe, base string) *browser {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
+	var err error
+	for attempt := 1; attempt <= startAttempts; attempt++ {
+		var root context.Context
+		if root, err = startChromium(t, ctx, exe); err == nil {
+			return &browser{t: t, ctx: root, base: base}
+		}
+		t.Logf("starting chromium, attempt %d of %d: %v", attempt, startAttempts, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	t.Fatalf("starting chromium: %v", err)
+	return nil
+}
+
+// startAttempts is how many times newBrowser tries to start chromium.
+const startAttempts = 3
+
+// startChromium starts one headless chromium with a fresh profile and
+// returns its first tab's context; on failure the browser is stopped.
+func startChromium(t *testing.T, ctx context.Context, exe string) (context.Context, error) {
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(exe),
 		chromedp.UserDataDir(t.TempDir()),
@@ -142,13 +167,15 @@ func newBrowser(t *testing.T, exe, base string) *browser {
 		chromedp.Flag("disable-default-apps", true),
 		chromedp.Flag("password-store", "basic"),
 	)
-	t.Cleanup(cancelAlloc)
 	root, cancelRoot := chromedp.NewContext(alloc)
-	t.Cleanup(cancelRoot)
 	if err := chromedp.Do(root); err != nil { // starts the browser
-		t.Fatalf("starting chromium: %v", err)
+		cancelRoot()
+		cancelAlloc()
+		return nil, err
 	}
-	return &browser{t: t, ctx: root, base: base}
+	t.Cleanup(cancelAlloc)
+	t.Cleanup(cancelRoot)
+	return root, nil
 }
 
 // tab gives a user a tab in a browser context of its own.
