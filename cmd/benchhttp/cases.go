@@ -88,9 +88,11 @@ func sample(ids []string, n int) []string {
 	return out
 }
 
-// cases are run in this order: reads first, then the writes that change
-// what later reads would see.
+// cases are run in this order: the floor (see floor.go), reads, then the
+// writes that change what later reads would see.
 var cases = []benchCase{
+	floorCase(1),
+	floorCase(2),
 	{name: "Glance shared images, member_status=all (25)", target: listTarget,
 		wrk: get("/v2/images?visibility=shared&member_status=all", recAPI)},
 	{name: "Glance shared images, accepted (default, 25)", target: listTarget,
@@ -205,6 +207,13 @@ func runSize(ctx context.Context, o options, dbs *databases, work, ceiling strin
 		return run, err
 	}
 	defer s.stop()
+	floor, floorDB, err := startFloor(dsn)
+	if err != nil {
+		return run, fmt.Errorf("floor: %w", err)
+	}
+	defer floorDB.Close()
+	defer floor.Close()
+	s.floor = floor.URL
 	for _, c := range cases {
 		if !o.cases.MatchString(c.name) {
 			continue

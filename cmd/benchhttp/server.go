@@ -38,6 +38,7 @@ type server struct {
 	cmd   *exec.Cmd
 	url   string
 	pprof string // its pprof address
+	floor string // the floor's URL (floor.go)
 	world *bigworld.World
 	// API tokens and console cookies of the owner and the recipient.
 	ownerToken, recToken     string
