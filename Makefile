@@ -2,7 +2,7 @@
 GO ?= go
 export CGO_ENABLED := 1
 
-.PHONY: run build test vet generate fmt bench bench-http bench-http-pg e2e clean
+.PHONY: run build test vet generate fmt bench bench-http bench-http-pg bench-http-compare e2e clean
 
 ## run: build and start the console on 127.0.0.1:8080 with the demo world (./data)
 run: build
@@ -50,6 +50,11 @@ bench-http:
 ## BENCH_FLAGS="-dsn postgres://…" for a server of your own).
 bench-http-pg:
 	$(GO) run ./cmd/benchhttp -pg $(BENCH_FLAGS)
+
+## bench-http-compare: every case on SQLite and on PostgreSQL at 100,000
+## shares, alternately case by case, with SQLite ÷ PostgreSQL for each.
+bench-http-compare:
+	$(GO) run ./cmd/benchhttp -compare $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin artifacts

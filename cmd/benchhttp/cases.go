@@ -45,7 +45,13 @@ type benchCase struct {
 	wrk func(s *server, threads int) (url, script string)
 	// jobs drives a batch case itself for about d.
 	jobs func(ctx context.Context, s *server, d time.Duration) (result, error)
+	// write: the case changes the database; reference: the floor.
+	write, reference bool
 }
+
+// read is whether the case is one of the reads issue 7 compares between
+// the databases.
+func (c benchCase) read() bool { return !c.write && !c.reference }
 
 var (
 	listTarget  = target{minRatio: 0.10, maxP99: 10 * time.Millisecond, flat: true}
@@ -122,7 +128,7 @@ end
 	// The badge polls every 10 s from every open console page: a changed
 	// count (known=0 here) is its dearest answer.
 	{name: "console badge poll (recipient of N)", target: listTarget, wrk: get("/pending?known=0", recPoll)},
-	{name: "Glance add a member (a new one each request)", target: writeTarget,
+	{name: "Glance add a member (a new one each request)", target: writeTarget, write: true,
 		wrk: func(s *server, threads int) (string, string) {
 			return s.url + "/v2/images", headersScript(ownerAPI(s)) + threadScript + fmt.Sprintf(`
 wrk.method = "POST"
@@ -139,7 +145,7 @@ function request()
 end
 `, luaList(sample(s.world.ImageIDs, 5000)), luaList(s.world.Pool[128:256]), threads)
 		}},
-	{name: "Glance recipient changes its member status", target: writeTarget,
+	{name: "Glance recipient changes its member status", target: writeTarget, write: true,
 		wrk: func(s *server, threads int) (string, string) {
 			return s.url + "/v2/images", headersScript(recAPI(s)) + threadScript + fmt.Sprintf(`
 wrk.method = "PUT"
@@ -157,11 +163,11 @@ function request()
 end
 `, luaList(sample(s.world.ImageIDs, 5000)), s.world.Recipient.ProjectID, threads)
 		}},
-	{name: "IMS batch share, jobs of 1,000 images × 1 project", target: target{minRate: 5000}, jobs: batchShare},
-	{name: "IMS batch accept, jobs of 1,000 images", jobs: batchAccept},
+	{name: "IMS batch share, jobs of 1,000 images × 1 project", target: target{minRate: 5000}, jobs: batchShare, write: true},
+	{name: "IMS batch accept, jobs of 1,000 images", jobs: batchAccept, write: true},
 	// Two users take turns: more than four logins of one user from one
 	// address at once are held back as guessing (issue 8's throttling).
-	{name: "Keystone token issue (bcrypt)", wrk: func(s *server, _ int) (string, string) {
+	{name: "Keystone token issue (bcrypt)", write: true, wrk: func(s *server, _ int) (string, string) {
 		return s.url + "/v3/auth/tokens", fmt.Sprintf(`
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -187,73 +193,116 @@ type sizeRun struct {
 // runSize seeds a world of n shares, starts the server on it and runs the cases.
 func runSize(ctx context.Context, o options, dbs *databases, work, ceiling string, n int) (sizeRun, error) {
 	run := sizeRun{size: n}
-	dir := filepath.Join(work, fmt.Sprintf("world-%d", n))
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return run, err
-	}
-	dsn, err := dbs.new(n)
+	w, err := openWorld(ctx, o, dbs, filepath.Join(work, fmt.Sprintf("world-%d", n)), n)
 	if err != nil {
 		return run, err
 	}
-	fmt.Fprintf(os.Stderr, "seeding %d shares…\n", n)
-	start := time.Now()
-	w, err := seed(ctx, dsn, n)
-	if err != nil {
-		return run, fmt.Errorf("seed: %w", err)
-	}
-	run.seedTime = time.Since(start)
-	s, err := startServer(o.bin, dsn, dir, w, n)
-	if err != nil {
-		return run, err
-	}
-	defer s.stop()
-	floor, floorDB, err := startFloor(dsn)
-	if err != nil {
-		return run, fmt.Errorf("floor: %w", err)
-	}
-	defer floorDB.Close()
-	defer floor.Close()
-	s.floor = floor.URL
+	defer w.close()
+	run.seedTime = w.seedTime
 	for _, c := range cases {
 		if !o.cases.MatchString(c.name) {
 			continue
 		}
-		ceil, err := runWrk(o, o.ceilingDur, dir, ceiling+"/", "")
+		r, ceil, err := measure(ctx, o, w, ceiling, c)
 		if err != nil {
 			return run, err
 		}
-		var prof chan error
-		if o.pprof != "" && strings.Contains(c.name, o.pprof) {
-			prof = make(chan error, 1)
-			go func() { prof <- s.profile(o.duration, fmt.Sprintf("cpu-%d.pprof", n)) }()
-		}
-		var r result
-		if c.jobs != nil {
-			r, err = c.jobs(ctx, s, o.duration)
-		} else {
-			url, script := c.wrk(s, o.threads)
-			r, err = runWrk(o, o.duration, dir, url, script)
-		}
-		if err != nil {
-			return run, fmt.Errorf("%s: %w", c.name, err)
-		}
-		if prof != nil {
-			if err := <-prof; err != nil {
-				fmt.Fprintln(os.Stderr, "profile:", err)
-			}
-		}
-		// The machine's speed drifts during a run: the ceiling is measured
-		// on both sides of the case.
-		after, err := runWrk(o, o.ceilingDur, dir, ceiling+"/", "")
-		if err != nil {
-			return run, err
-		}
-		ceil.RPS = (ceil.RPS + after.RPS) / 2
-		fmt.Fprintf(os.Stderr, "%8d  %-52s %9.0f %-8s p50 %-9s p99 %-9s errors %d  (ceiling %.0f req/s)\n",
-			n, c.name, r.RPS, r.Unit, r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Errors, ceil.RPS)
-		run.names = append(run.names, c.name)
-		run.ceilings = append(run.ceilings, ceil)
-		run.results = append(run.results, r)
+		run.add(c.name, r, ceil)
 	}
 	return run, nil
+}
+
+func (run *sizeRun) add(name string, r, ceil result) {
+	run.names = append(run.names, name)
+	run.ceilings = append(run.ceilings, ceil)
+	run.results = append(run.results, r)
+}
+
+// world is a seeded database with the server and the floor running on it.
+type world struct {
+	n        int
+	kind     string // "SQLite" or "PostgreSQL"
+	dir      string // the server's data directory and log
+	seedTime time.Duration
+	s        *server
+	stops    []func()
+}
+
+// openWorld seeds a world of n shares in a new database of dbs and starts
+// the server and the floor on it, with the server's files in dir.
+func openWorld(ctx context.Context, o options, dbs *databases, dir string, n int) (w *world, err error) {
+	w = &world{n: n, kind: dbs.kind, dir: dir}
+	defer func() {
+		if err != nil {
+			w.close()
+		}
+	}()
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
+	dsn, err := dbs.new(n)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "seeding %d shares (%s)…\n", n, dbs.kind)
+	start := time.Now()
+	bw, err := seed(ctx, dsn, n)
+	if err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	w.seedTime = time.Since(start)
+	if w.s, err = startServer(o.bin, dsn, dir, bw, n); err != nil {
+		return nil, err
+	}
+	w.stops = append(w.stops, w.s.stop)
+	floor, floorDB, err := startFloor(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("floor: %w", err)
+	}
+	w.stops = append(w.stops, floor.Close, func() { _ = floorDB.Close() })
+	w.s.floor = floor.URL
+	return w, nil
+}
+
+func (w *world) close() {
+	for i := len(w.stops) - 1; i >= 0; i-- {
+		w.stops[i]()
+	}
+	w.stops = nil
+}
+
+// measure runs one case on a world, with the ceiling measured right before
+// and right after it (the machine's speed drifts during a run) and
+// averaged.
+func measure(ctx context.Context, o options, w *world, ceiling string, c benchCase) (r, ceil result, err error) {
+	if ceil, err = runWrk(o, o.ceilingDur, w.dir, ceiling+"/", ""); err != nil {
+		return r, ceil, err
+	}
+	var prof chan error
+	if o.pprof != "" && strings.Contains(c.name, o.pprof) {
+		prof = make(chan error, 1)
+		go func() { prof <- w.s.profile(o.duration, fmt.Sprintf("cpu-%s-%d.pprof", strings.ToLower(w.kind), w.n)) }()
+	}
+	if c.jobs != nil {
+		r, err = c.jobs(ctx, w.s, o.duration)
+	} else {
+		url, script := c.wrk(w.s, o.threads)
+		r, err = runWrk(o, o.duration, w.dir, url, script)
+	}
+	if prof != nil {
+		if perr := <-prof; perr != nil {
+			fmt.Fprintln(os.Stderr, "profile:", perr)
+		}
+	}
+	if err != nil {
+		return r, ceil, fmt.Errorf("%s: %w", c.name, err)
+	}
+	after, err := runWrk(o, o.ceilingDur, w.dir, ceiling+"/", "")
+	if err != nil {
+		return r, ceil, err
+	}
+	ceil.RPS = (ceil.RPS + after.RPS) / 2
+	fmt.Fprintf(os.Stderr, "%8d  %-10s %-52s %9.0f %-8s p50 %-9s p99 %-9s errors %d  (ceiling %.0f req/s)\n",
+		w.n, w.kind, c.name, r.RPS, r.Unit, r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Errors, ceil.RPS)
+	return r, ceil, nil
 }

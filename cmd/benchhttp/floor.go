@@ -70,7 +70,7 @@ func floorCase(n int) benchCase {
 	if n == 2 {
 		name = "reference: bare Echo + 2 round trips (SELECT 1)"
 	}
-	return benchCase{name: name, wrk: func(s *server, _ int) (string, string) {
+	return benchCase{name: name, reference: true, wrk: func(s *server, _ int) (string, string) {
 		return s.floor + "/" + strconv.Itoa(n), ""
 	}}
 }

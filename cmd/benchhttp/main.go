@@ -9,6 +9,7 @@
 //	go run ./cmd/benchhttp                 # SQLite, 1,000 and 100,000 shares
 //	go run ./cmd/benchhttp -pg             # a throwaway PostgreSQL cluster
 //	go run ./cmd/benchhttp -dsn postgres://postgres@127.0.0.1:5432/postgres
+//	go run ./cmd/benchhttp -compare        # SQLite and PostgreSQL, case by case
 //
 // It needs wrk (Debian package wrk) as the load generator.
 package main
@@ -38,6 +39,7 @@ type options struct {
 	bin         string
 	keep        bool
 	pprof       string // case name whose server to profile
+	compare     bool   // SQLite and PostgreSQL in one run, alternating case by case
 }
 
 func main() {
@@ -55,7 +57,8 @@ func main() {
 	flag.StringVar(&cases, "cases", "", "run only the cases matching this regular expression")
 	flag.StringVar(&o.bin, "bin", "", "a prebuilt imageshare binary (default: build ./cmd/imageshare)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the data directories")
-	flag.StringVar(&o.pprof, "pprof", "", "write a CPU profile of the server during the case of this name (cpu-<case>.pprof)")
+	flag.StringVar(&o.pprof, "pprof", "", "write a CPU profile of the server during the case of this name (cpu-<database>-<N>.pprof)")
+	flag.BoolVar(&o.compare, "compare", false, "run every case on SQLite and on PostgreSQL (-pg's throwaway cluster, or -dsn) at N, alternately, and print SQLite ÷ PostgreSQL")
 	flag.Parse()
 	o.cases = regexp.MustCompile(cases)
 	if small > 0 && small < n {
@@ -87,6 +90,9 @@ func run(ctx context.Context, o options) error {
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("build: %w", err)
 		}
+	}
+	if o.compare {
+		return runCompare(ctx, o, work)
 	}
 	db, err := newDatabases(o, work)
 	if err != nil {
