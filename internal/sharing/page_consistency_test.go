@@ -137,3 +137,63 @@ func TestPendingViewAgreesWithItsBadgeAndBanner(t *testing.T) {
 		return len(page.Rows), err
 	})
 }
+
+// The accepted view's first page is one statement with its counters and
+// banner (store.SharedPageWaiting): while images are shared, accepted and
+// unshared, its rows, its counters and the images its banner names agree.
+func TestAcceptedViewAgreesWithItsCountersAndBanner(t *testing.T) {
+	e := newEnv(t, 0)
+	owner, rec := e.actor("owner", "r1"), e.actor("rec", "r1")
+	var imgs []domain.Image
+	for i := range 10 {
+		imgs = append(imgs, e.image(owner, fmt.Sprintf("img-%02d", i), domain.TypeSystem))
+	}
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // each image in turn: shared, accepted, unshared
+		defer wg.Done()
+		defer stop.Store(true)
+		state := map[int]int{}
+		for i := range 450 {
+			k := i * 7 % len(imgs)
+			var err error
+			switch state[k] {
+			case 0:
+				_, err = e.svc.Share(e.ctx, owner, []string{imgs[k].ID}, []string{rec.ProjectID})
+			case 1:
+				err = e.svc.Accept(e.ctx, rec, []string{imgs[k].ID})
+			case 2:
+				err = e.svc.StopSharing(e.ctx, owner, imgs[k].ID, []string{rec.ProjectID})
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			state[k] = (state[k] + 1) % 3
+		}
+	}()
+	readWhile(t, &stop, &wg, "shares", func() (rows int, err error) {
+		page, err := e.svc.SharedList(e.ctx, rec, domain.MemberAccepted, sharing.SharedFilter{}, sharing.Page{Limit: 100})
+		if err != nil {
+			return 0, err
+		}
+		named := 0
+		for _, w := range page.Waiting {
+			if w.Status == domain.MemberPending {
+				named++
+			}
+		}
+		accepted := 0
+		for _, r := range page.Rows {
+			if r.Status == domain.MemberAccepted {
+				accepted++
+			}
+		}
+		if accepted != len(page.Rows) || len(page.Rows) != page.Counts.Accepted || named != len(page.Waiting) || named != min(page.Counts.Pending, sharing.WaitingShown) {
+			err = fmt.Errorf("%d rows (%d accepted) under %d accepted, a banner naming %d images (%d pending) under a badge of %d",
+				len(page.Rows), accepted, page.Counts.Accepted, len(page.Waiting), named, page.Counts.Pending)
+		}
+		return len(page.Rows), err
+	})
+}

@@ -170,9 +170,17 @@ func (s *Service) SharedList(ctx context.Context, a Actor, status string, f Shar
 	// rows, it is one statement, which needs no transaction (on PostgreSQL
 	// three round trips instead of six). Any other page reads them all in
 	// one read transaction.
+	// The first page of the accepted or rejected view, unfiltered, is one
+	// statement with its banner too (store.SharedPageWaiting).
+	first := p.After == nil && !p.Backward && f == (SharedFilter{})
 	fromRows := status == domain.MemberPending && p.After == nil && f == (SharedFilter{})
-	if fromRows {
+	switch {
+	case fromRows:
 		if out, done, err := s.sharedList(s.st.One(ctx), a, status, f, p, fromRows); err != nil || done {
+			return out, err
+		}
+	case first:
+		if out, done, err := s.sharedWithWaiting(s.st.One(ctx), a, status, p); err != nil || done {
 			return out, err
 		}
 	}
@@ -206,6 +214,22 @@ func (s *Service) sharedList(tx *store.Tx, a Actor, status string, f SharedFilte
 	waiting, err := tx.SharedImages(a.ProjectID, domain.MemberPending, Page{Limit: WaitingShown})
 	out.Waiting = s.sharedRows(waiting.Rows)
 	return out, false, err
+}
+
+// sharedWithWaiting reads the first page of a decided view with its
+// counters and banner in one statement; done is false when that statement
+// could not tell (store.SharedPageWaiting).
+func (s *Service) sharedWithWaiting(tx *store.Tx, a Actor, status string, p Page) (out SharedImagesPage, done bool, err error) {
+	if _, err := s.project(tx, a); err != nil {
+		return out, false, err
+	}
+	page, waiting, err := tx.SharedPageWaiting(a.ProjectID, status, p, WaitingShown)
+	if err != nil || !page.OneStatement {
+		return out, false, err
+	}
+	out.Window = Window[SharedImage]{Next: page.Next, Prev: page.Prev, Rows: s.sharedRows(page.Rows)}
+	out.Counts, out.Waiting = page.Counts, s.sharedRows(waiting)
+	return out, true, nil
 }
 
 // sharedRows are rows of Images Shared with Me with their offers.

@@ -112,15 +112,19 @@ func (tx *Tx) SharedList(projectID, status string, f SharedFilter, p Page) (Wind
 	return tx.sharedList(projectID, status, f, p, nil)
 }
 
+// sharedFrom is where Images Shared with Me come from: a project's shares
+// in a status (its arguments), their images and owners.
+const sharedFrom = ` FROM project_shares ps
+		JOIN images ON images.id = ps.image_id
+		JOIN accounts ON accounts.id = images.account_id
+		WHERE ps.project_id = ? AND ps.status = ?`
+
 // sharedList is SharedList; unfiltered and with counters, each row carries
 // the project's counters too (sharedPageRow), read into counters.
 func (tx *Tx) sharedList(projectID, status string, f SharedFilter, p Page, counters *ShareCounts) (Window[SharedImage], error) {
 	cond, order, args := keysetSort(p, f.Sort, "ps.shared_at", "ps.image_name", "ps.image_id")
 	key := func(s SharedImage) Cursor { return sortKey(f.Sort, Cursor{Time: s.SharedAt, Name: s.Name, ID: s.ID}) }
-	from := ` FROM project_shares ps
-		JOIN images ON images.id = ps.image_id
-		JOIN accounts ON accounts.id = images.account_id
-		WHERE ps.project_id = ? AND ps.status = ?` + cond
+	from := sharedFrom + cond
 	if !f.filtered() {
 		if counters != nil { // the select list's arguments come first
 			args = append([]any{projectID, projectID, projectID, projectID, status}, args...)

@@ -51,6 +51,13 @@ var planCases = []planCase{
 		}
 		return err
 	}},
+	{name: "images shared with me, accepted, with the counters and the banner (one statement)", run: func(tx *store.Tx, w *bigworld.World) error {
+		page, banner, err := tx.SharedPageWaiting(w.Recipient.ProjectID, domain.MemberAccepted, store.Page{Limit: 25}, 3)
+		if err == nil && (!page.OneStatement || len(page.Rows) != 25 || len(banner) != 3) {
+			err = fmt.Errorf("a page of %d rows and a banner of %d, counters %+v, in one statement: %v", len(page.Rows), len(banner), page.Counts, page.OneStatement)
+		}
+		return err
+	}},
 	{name: "own images of a type, a page in", run: func(tx *store.Tx, w *bigworld.World) error {
 		_, err := tx.OwnImages(w.Owner.ProjectID, store.ImageFilter{Type: domain.TypeSystem}, store.Page{Limit: 25, After: cursorOf(w, 100)})
 		return err
@@ -359,6 +366,7 @@ func TestListPlansSettleOnPostgres(t *testing.T) {
 	}
 	const countersPage = "console: own images with the page's counters"
 	const sharedCountersPage = "console: shared with me with the project's counters"
+	const acceptedPage = "console: shared with me, accepted, with the counters and the banner"
 	lists := map[string]func(tx *store.Tx) error{
 		"console: shared with me": func(tx *store.Tx) error {
 			_, err := tx.SharedList(w.Recipient.ProjectID, domain.MemberPending, store.SharedFilter{}, store.Page{Limit: 25})
@@ -377,6 +385,10 @@ func TestListPlansSettleOnPostgres(t *testing.T) {
 		},
 		sharedCountersPage: func(tx *store.Tx) error {
 			_, err := tx.SharedListPage(w.Recipient.ProjectID, domain.MemberPending, store.SharedFilter{}, store.Page{Limit: 25})
+			return err
+		},
+		acceptedPage: func(tx *store.Tx) error {
+			_, _, err := tx.SharedPageWaiting(w.Recipient.ProjectID, domain.MemberAccepted, store.Page{Limit: 25}, 3)
 			return err
 		},
 		"API: shared images": func(tx *store.Tx) error {
@@ -427,7 +439,7 @@ func TestListPlansSettleOnPostgres(t *testing.T) {
 			}
 			// (org_nodes is empty in this world: a scan of it reads nothing.)
 			scans := []string{"org_nodes"}
-			if name == countersPage || name == sharedCountersPage {
+			if name == countersPage || name == sharedCountersPage || name == acceptedPage {
 				scans = append(scans, "image_counts", "project_counts", "share_counts")
 			}
 			if plan := planLines(t, rows); badPlan("postgres", plan, scans, false) != "" {

@@ -201,3 +201,84 @@ func TestCountedPagesReadCountersOnceAndOnlyWhereTheyAgree(t *testing.T) {
 		}
 	}
 }
+
+// SharedPageWaiting is one statement for the first page of the accepted
+// (or rejected) view with its counters and banner; it must equal the
+// separate reads (the page with its counters, the newest pending images),
+// and its cursor must page on through the rest of the view with
+// SharedList, every row once. No row at all in either half leaves it to
+// the caller; only the first page of a decided status is asked of it.
+func TestSharedPageWaitingIsTheViewAndItsBanner(t *testing.T) {
+	// 300 shares: 30 accepted (more than a page of 10), 270 pending.
+	st, w := seed(t, bigworld.Options{Shares: 300, Password: "page-and-banner"})
+	ctx := context.Background()
+	tx := st.One(ctx)
+	rec := w.Recipient.ProjectID
+	var stmts int
+	st.Trace(func(string, []any) { stmts++ })
+	page, banner, err := tx.SharedPageWaiting(rec, domain.MemberAccepted, store.Page{Limit: 10}, 3)
+	st.Trace(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := tx.SharedListPage(rec, domain.MemberAccepted, store.SharedFilter{}, store.Page{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting, err := tx.SharedImages(rec, domain.MemberPending, store.Page{Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stmts != 1 || !page.OneStatement || page.Counts != want.Counts || page.Counts.Accepted != 30 || page.Counts.Pending != 270 {
+		t.Fatalf("%d statements, one statement %v, counters %+v; want 1, true, %+v (30 accepted, 270 pending)", stmts, page.OneStatement, page.Counts, want.Counts)
+	}
+	if got, exp := sharedIDs(page.Rows), sharedIDs(want.Rows); !slices.Equal(got, exp) || page.Next == nil || *page.Next != *want.Next || page.Prev != nil {
+		t.Errorf("page %v (next %v), want %v (next %v)", got, page.Next, exp, want.Next)
+	}
+	if got, exp := sharedIDs(banner), sharedIDs(waiting.Rows); len(got) != 3 || !slices.Equal(got, exp) {
+		t.Errorf("banner %v, want the newest pending %v", got, exp)
+	}
+	// Paged on with SharedList from its cursor: every accepted image once.
+	seen := sharedIDs(page.Rows)
+	for next := page.Next; next != nil; {
+		more, err := tx.SharedList(rec, domain.MemberAccepted, store.SharedFilter{}, store.Page{Limit: 10, After: next})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen, next = append(seen, sharedIDs(more.Rows)...), more.Next
+	}
+	all, err := tx.SharedImageIDs(rec, domain.MemberAccepted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(seen)
+	if !slices.Equal(seen, all) {
+		t.Errorf("paging from the first page read %d images, want the %d accepted ones once each", len(seen), len(all))
+	}
+	// Nothing rejected: an empty page, its counters from the banner's rows.
+	page, banner, err = tx.SharedPageWaiting(rec, domain.MemberRejected, store.Page{Limit: 10}, 3)
+	if err != nil || !page.OneStatement || len(page.Rows) != 0 || page.Next != nil || len(banner) != 3 || page.Counts.Pending != 270 {
+		t.Errorf("rejected view: %d rows, banner %d, counters %+v, one statement %v, %v; want no rows, 3 waiting, 270 pending, true", len(page.Rows), len(banner), page.Counts, page.OneStatement, err)
+	}
+	// The owner's project has nothing shared with it: no row, no counters.
+	page, banner, err = tx.SharedPageWaiting(w.Owner.ProjectID, domain.MemberAccepted, store.Page{Limit: 10}, 3)
+	if err != nil || page.OneStatement || len(page.Rows) != 0 || len(banner) != 0 {
+		t.Errorf("nothing shared: one statement %v, %d rows, banner %d, %v; want false, none, none, no error", page.OneStatement, len(page.Rows), len(banner), err)
+	}
+	for _, p := range []store.Page{{Limit: 10, After: want.Next}, {Limit: 10, Backward: true}} {
+		if _, _, err := tx.SharedPageWaiting(rec, domain.MemberAccepted, p, 3); err == nil {
+			t.Errorf("page %+v: no error, want one (first pages only)", p)
+		}
+	}
+	if _, _, err := tx.SharedPageWaiting(rec, domain.MemberPending, store.Page{Limit: 10}, 3); err == nil {
+		t.Error("the pending view: no error, want one (its banner is its own rows)")
+	}
+}
+
+func sharedIDs(rows []store.SharedImage) []string {
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return ids
+}
