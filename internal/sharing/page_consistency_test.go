@@ -25,37 +25,27 @@ func TestPrivateImagesPageAgreesWithItsCounters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { // images come and go: created and deleted, counters with them
-		defer wg.Done()
-		defer stop.Store(true)
-		var live []domain.Image
-		for i := range 400 {
-			err := e.st.Write(e.ctx, func(tx *store.Tx) error {
-				if len(live) > 0 && (i%3 == 2 || len(live) >= 40) {
-					err := tx.DeleteImage(live[0])
-					live = live[1:]
-					return err
-				}
-				now := e.clock.Now()
-				img := domain.Image{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
-					Name: fmt.Sprintf("img-%03d", i), Type: domain.TypeSystem, Status: domain.StatusActive, OriginKind: domain.OriginImport,
-					CreatedAt: now, UpdatedAt: now, SaveStartedAt: now, ReadyAt: now}
-				if _, err := tx.CreateImage(&img, 1000); err != nil {
-					return err
-				}
-				live = append(live, img)
-				return nil
-			})
-			if err != nil {
-				t.Error(err)
-				return
+	var live []domain.Image
+	// Images come and go: created and deleted, counters with them.
+	write := func(i int) error {
+		return e.st.Write(e.ctx, func(tx *store.Tx) error {
+			if len(live) > 0 && (i%3 == 2 || len(live) >= 40) {
+				err := tx.DeleteImage(live[0])
+				live = live[1:]
+				return err
 			}
-		}
-	}()
-	readWhile(t, &stop, &wg, "images", func() (rows int, err error) {
+			now := e.clock.Now()
+			img := domain.Image{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), ProjectID: p.ID, AccountID: p.AccountID, RegionID: p.RegionID,
+				Name: fmt.Sprintf("img-%03d", i), Type: domain.TypeSystem, Status: domain.StatusActive, OriginKind: domain.OriginImport,
+				CreatedAt: now, UpdatedAt: now, SaveStartedAt: now, ReadyAt: now}
+			if _, err := tx.CreateImage(&img, 1000); err != nil {
+				return err
+			}
+			live = append(live, img)
+			return nil
+		})
+	}
+	readWhileWriting(t, "images", 400, write, func() (rows int, err error) {
 		page, err := e.svc.OwnImages(e.ctx, a, sharing.ImageFilter{}, sharing.Page{Limit: 100})
 		if err == nil && (len(page.Rows) != page.Total || page.Quota.Used != page.Total || page.Next != nil) {
 			err = fmt.Errorf("a page of %d rows under a total of %d, %d images in the quota (next: %v)", len(page.Rows), page.Total, page.Quota.Used, page.Next)
@@ -64,12 +54,34 @@ func TestPrivateImagesPageAgreesWithItsCounters(t *testing.T) {
 	})
 }
 
-// readWhile reads with two readers at once until stop, then checks that
-// they read often enough to have seen the changes; read returns the rows
-// of a page, or what is wrong with it. wg counts the writer, which sets
-// stop when it is done.
-func readWhile(t *testing.T, stop *atomic.Bool, wg *sync.WaitGroup, changing string, read func() (rows int, err error)) {
+// tenImages makes ten images of the owner's, to share.
+func tenImages(e *env, owner sharing.Actor) []domain.Image {
+	var imgs []domain.Image
+	for i := range 10 {
+		imgs = append(imgs, e.image(owner, fmt.Sprintf("img-%02d", i), domain.TypeSystem))
+	}
+	return imgs
+}
+
+// readWhileWriting makes writes changes (write(0), write(1), …) while two
+// readers read at once, then checks that they read often enough to have
+// seen the changes; read returns the rows of a page, or what is wrong
+// with it.
+func readWhileWriting(t *testing.T, changing string, writes int, write func(i int) error, read func() (rows int, err error)) {
 	t.Helper()
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer stop.Store(true)
+		for i := range writes {
+			if err := write(i); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
 	var pages, empty atomic.Int64
 	for range 2 {
 		wg.Add(1)
@@ -102,33 +114,20 @@ func readWhile(t *testing.T, stop *atomic.Bool, wg *sync.WaitGroup, changing str
 func TestPendingViewAgreesWithItsBadgeAndBanner(t *testing.T) {
 	e := newEnv(t, 0)
 	owner, rec := e.actor("owner", "r1"), e.actor("rec", "r1")
-	var imgs []domain.Image
-	for i := range 10 {
-		imgs = append(imgs, e.image(owner, fmt.Sprintf("img-%02d", i), domain.TypeSystem))
-	}
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { // shares come and go
-		defer wg.Done()
-		defer stop.Store(true)
-		shared := map[int]bool{}
-		for i := range 300 {
-			k := i * 7 % len(imgs)
-			var err error
-			if shared[k] {
-				err = e.svc.StopSharing(e.ctx, owner, imgs[k].ID, []string{rec.ProjectID})
-			} else {
-				_, err = e.svc.Share(e.ctx, owner, []string{imgs[k].ID}, []string{rec.ProjectID})
-			}
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			shared[k] = !shared[k]
+	imgs := tenImages(e, owner)
+	shared := map[int]bool{}
+	write := func(i int) error { // shares come and go
+		k := i * 7 % len(imgs)
+		var err error
+		if shared[k] {
+			err = e.svc.StopSharing(e.ctx, owner, imgs[k].ID, []string{rec.ProjectID})
+		} else {
+			_, err = e.svc.Share(e.ctx, owner, []string{imgs[k].ID}, []string{rec.ProjectID})
 		}
-	}()
-	readWhile(t, &stop, &wg, "shares", func() (rows int, err error) {
+		shared[k] = !shared[k]
+		return err
+	}
+	readWhileWriting(t, "shares", 300, write, func() (rows int, err error) {
 		page, err := e.svc.SharedList(e.ctx, rec, domain.MemberPending, sharing.SharedFilter{}, sharing.Page{Limit: 100})
 		want := page.Rows[:min(len(page.Rows), sharing.WaitingShown)]
 		if err == nil && (len(page.Rows) != page.Counts.Pending || len(page.Waiting) != len(want)) {
@@ -144,36 +143,23 @@ func TestPendingViewAgreesWithItsBadgeAndBanner(t *testing.T) {
 func TestAcceptedViewAgreesWithItsCountersAndBanner(t *testing.T) {
 	e := newEnv(t, 0)
 	owner, rec := e.actor("owner", "r1"), e.actor("rec", "r1")
-	var imgs []domain.Image
-	for i := range 10 {
-		imgs = append(imgs, e.image(owner, fmt.Sprintf("img-%02d", i), domain.TypeSystem))
-	}
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { // each image in turn: shared, accepted, unshared
-		defer wg.Done()
-		defer stop.Store(true)
-		state := map[int]int{}
-		for i := range 450 {
-			k := i * 7 % len(imgs)
-			var err error
-			switch state[k] {
-			case 0:
-				_, err = e.svc.Share(e.ctx, owner, []string{imgs[k].ID}, []string{rec.ProjectID})
-			case 1:
-				err = e.svc.Accept(e.ctx, rec, []string{imgs[k].ID})
-			case 2:
-				err = e.svc.StopSharing(e.ctx, owner, imgs[k].ID, []string{rec.ProjectID})
-			}
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			state[k] = (state[k] + 1) % 3
+	imgs := tenImages(e, owner)
+	state := map[int]int{}
+	write := func(i int) error { // each image in turn: shared, accepted, unshared
+		k := i * 7 % len(imgs)
+		var err error
+		switch state[k] {
+		case 0:
+			_, err = e.svc.Share(e.ctx, owner, []string{imgs[k].ID}, []string{rec.ProjectID})
+		case 1:
+			err = e.svc.Accept(e.ctx, rec, []string{imgs[k].ID})
+		case 2:
+			err = e.svc.StopSharing(e.ctx, owner, imgs[k].ID, []string{rec.ProjectID})
 		}
-	}()
-	readWhile(t, &stop, &wg, "shares", func() (rows int, err error) {
+		state[k] = (state[k] + 1) % 3
+		return err
+	}
+	readWhileWriting(t, "shares", 450, write, func() (rows int, err error) {
 		page, err := e.svc.SharedList(e.ctx, rec, domain.MemberAccepted, sharing.SharedFilter{}, sharing.Page{Limit: 100})
 		if err != nil {
 			return 0, err

@@ -165,13 +165,13 @@ func (s *Service) SharedList(ctx context.Context, a Actor, status string, f Shar
 	if err := domain.CheckText("owner", f.Owner, maxFilterLen, false); err != nil {
 		return out, err
 	}
-	// The rows, the counts and the images the banner names must agree. The
-	// first page of the pending view, unfiltered, names its own rows: with
-	// rows, it is one statement, which needs no transaction (on PostgreSQL
-	// three round trips instead of six). Any other page reads them all in
-	// one read transaction.
-	// The first page of the accepted or rejected view, unfiltered, is one
-	// statement with its banner too (store.SharedPageWaiting).
+	// The rows, the counts and the images the banner names must agree. A
+	// first page, unfiltered, is one statement, which needs no transaction
+	// (on PostgreSQL three round trips instead of six): the pending view's
+	// banner names its own rows; the accepted and rejected views' newest
+	// pending images come in the same statement (store.SharedPageWaiting).
+	// Any other page, or one that statement could not tell, reads them all
+	// in one read transaction.
 	first := p.After == nil && !p.Backward && f == (SharedFilter{})
 	fromRows := status == domain.MemberPending && p.After == nil && f == (SharedFilter{})
 	switch {
