@@ -91,6 +91,16 @@ func (h *console) refused(c echo.Context, err error, inputs []string, rerender f
 	return rerender(statusOf(e), problemOf(c, e))
 }
 
+// logFailure logs a request that failed, with the request ID the client
+// can quote.
+func (h *console) logFailure(c echo.Context, msg string, err error, more ...slog.Attr) {
+	attrs := append([]slog.Attr{
+		slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+		slog.String("method", c.Request().Method), slog.String("route", c.Path()),
+	}, more...)
+	h.opts.Logger.LogAttrs(c.Request().Context(), slog.LevelError, msg, append(attrs, slog.String("err", err.Error()))...)
+}
+
 // handleError renders whatever error reaches Echo: a domain error with its
 // status and message, Echo's own (CSRF, unknown route, body too large)
 // with theirs, anything else as an internal error that names nothing.
@@ -99,9 +109,7 @@ func (h *console) handleError(err error, c echo.Context) {
 		// The answer has started: nothing more can be sent. A failure is
 		// logged, a client that went away is not.
 		if !domain.ClientGone(err) {
-			h.opts.Logger.LogAttrs(c.Request().Context(), slog.LevelError, "request failed after its answer started",
-				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
-				slog.String("method", c.Request().Method), slog.String("route", c.Path()), slog.String("err", err.Error()))
+			h.logFailure(c, "request failed after its answer started", err)
 		}
 		return
 	}
@@ -121,9 +129,7 @@ func (h *console) handleError(err error, c echo.Context) {
 	}
 	if status >= http.StatusInternalServerError {
 		// Logged once, here, with the request ID the client can quote.
-		h.opts.Logger.LogAttrs(c.Request().Context(), slog.LevelError, "request failed",
-			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
-			slog.String("method", c.Request().Method), slog.String("route", c.Path()), slog.Int("status", status), slog.String("err", err.Error()))
+		h.logFailure(c, "request failed", err, slog.Int("status", status))
 	}
 	if status == http.StatusServiceUnavailable {
 		c.Response().Header().Set("Retry-After", retryAfter)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"imageshare/internal/domain"
+	"imageshare/internal/testnet"
 )
 
 // TestLocalPathRefusesEveryWayOffSite is the open-redirect table (issue 8,
@@ -86,14 +86,6 @@ func TestWriteSendsNothingOfAPageThatFailsToRender(t *testing.T) {
 	}
 }
 
-// brokenConn is a response writer whose client has gone: every write fails
-// as a write to a closed socket does.
-type brokenConn struct{ *httptest.ResponseRecorder }
-
-func (b brokenConn) Write([]byte) (int, error) {
-	return 0, &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}
-}
-
 // A page whose client went away, before it rendered (templ stops at the
 // ended context) or while it was sent, ends the request as cancelled (499,
 // not logged), not as a server error (500, logged: seen under load when
@@ -113,7 +105,7 @@ func TestWriteForAClientThatWentAway(t *testing.T) {
 	if err := write(c, http.StatusOK, page); domain.KindOf(err) != domain.KindCancelled {
 		t.Errorf("rendering for an ended request: %v, want it cancelled", err)
 	}
-	c = e.NewContext(httptest.NewRequest(http.MethodGet, "/images", nil), brokenConn{httptest.NewRecorder()})
+	c = e.NewContext(httptest.NewRequest(http.MethodGet, "/images", nil), testnet.NewGoneClient())
 	if err := write(c, http.StatusOK, page); domain.KindOf(err) != domain.KindCancelled {
 		t.Errorf("sending to a closed connection: %v, want it cancelled", err)
 	}
@@ -129,7 +121,7 @@ func TestErrorAfterTheAnswerStarted(t *testing.T) {
 		err    error
 		logged bool
 	}{
-		{fmt.Errorf("stream: %w", &net.OpError{Op: "write", Err: os.NewSyscallError("write", syscall.EPIPE)}), false},
+		{fmt.Errorf("stream: %w", testnet.ClosedWrite()), false},
 		{fmt.Errorf("stream: %w", os.NewSyscallError("write", syscall.ECONNRESET)), false},
 		{domain.ErrClientGone(), false},
 		{errors.New("reading the image's data: input/output error"), true},

@@ -255,7 +255,7 @@ func openWorld(ctx context.Context, o options, dbs *databases, dir string, n int
 		return nil, err
 	}
 	w.stops = append(w.stops, w.s.stop)
-	floor, floorDB, err := startFloor(dsn)
+	floor, floorDB, err := startFloor(dsn, o.connections)
 	if err != nil {
 		return nil, fmt.Errorf("floor: %w", err)
 	}

@@ -5,24 +5,34 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"imageshare/internal/store"
 )
 
 // The floor is what a request that reads the database can cost at least on
 // this machine: the bare Echo handler of the ceiling, plus one or two
 // round trips of "SELECT 1" to the run's database, through the same
-// database/sql drivers (and pool sizes) the server uses. It tells what is
+// database/sql drivers the server uses. It tells what is
 // ImageShare's own work and what is the database's protocol: on PostgreSQL
 // a round trip wakes another process, which on a small machine costs more
 // than all of SQLite's work for a request. Reported as reference cases,
 // without targets.
 
-// startFloor serves /1 and /2 (the number of round trips) on 127.0.0.1.
-func startFloor(dsn string) (*httptest.Server, *sql.DB, error) {
+// startFloor serves /1 and /2 (the number of round trips) on 127.0.0.1,
+// with a connection to the database for each of wrk's.
+func startFloor(dsn string, connections int) (*httptest.Server, *sql.DB, error) {
 	db, err := openFloorDB(dsn)
 	if err != nil {
+		return nil, nil, err
+	}
+	// No request waits for a connection (the server's pools are larger than
+	// wrk's connections too: 16 on PostgreSQL, 8 readers on SQLite).
+	db.SetMaxOpenConns(connections)
+	db.SetMaxIdleConns(connections)
+	if err := db.Ping(); err != nil {
+		_ = db.Close()
 		return nil, nil, err
 	}
 	e := echo.New()
@@ -43,25 +53,13 @@ func startFloor(dsn string) (*httptest.Server, *sql.DB, error) {
 	return httptest.NewServer(e), db, nil
 }
 
-// openFloorDB opens dsn as the server does: pgx for a postgres:// URL,
-// SQLite's driver (in WAL mode, read-only) for a file.
+// openFloorDB opens dsn with the server's drivers: pgx for PostgreSQL,
+// SQLite's (in WAL mode, read-only) for a file.
 func openFloorDB(dsn string) (*sql.DB, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		db, err := sql.Open("pgx", dsn)
-		if err != nil {
-			return nil, err
-		}
-		db.SetMaxOpenConns(16) // the server's pool (store.pgConnections)
-		db.SetMaxIdleConns(16)
-		return db, db.Ping()
+	if store.IsPostgres(dsn) {
+		return sql.Open("pgx", dsn)
 	}
-	db, err := sql.Open("sqlite3", "file:"+dsn+"?_journal_mode=WAL&_query_only=1")
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(9) // the server's read pool
-	db.SetMaxIdleConns(9)
-	return db, db.Ping()
+	return sql.Open("sqlite3", "file:"+dsn+"?_journal_mode=WAL&_query_only=1")
 }
 
 // floorCase is the reference case of n round trips.

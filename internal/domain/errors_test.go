@@ -3,10 +3,11 @@ package domain
 import (
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"syscall"
 	"testing"
+
+	"imageshare/internal/testnet"
 )
 
 // ClientGone tells an answer the client did not stay for (a cancelled
@@ -18,7 +19,7 @@ func TestClientGone(t *testing.T) {
 	}{
 		{ErrClientGone(), true},
 		{Errorf(KindCancelled, CodeCancelled, "err.cancelled"), true},
-		{fmt.Errorf("send: %w", &net.OpError{Op: "write", Err: os.NewSyscallError("write", syscall.EPIPE)}), true},
+		{fmt.Errorf("send: %w", testnet.ClosedWrite()), true},
 		{os.NewSyscallError("write", syscall.ECONNRESET), true},
 		{errors.New("disk full"), false},
 		{Errorf(KindInternal, CodeInternal, "err.internal"), false},

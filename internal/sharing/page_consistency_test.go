@@ -107,7 +107,7 @@ func readWhileWriting(t *testing.T, changing string, writes int, write func(i in
 	}
 }
 
-// The pending view of Images Shared with Me, its badge and its banner
+// S14: the pending view of Images Shared with Me, its badge and its banner
 // agree while images are shared and unshared: every pending image is a row
 // (at most 10, a page of 100), the badge counts them, and the banner names
 // the first of them.
@@ -137,9 +137,11 @@ func TestPendingViewAgreesWithItsBadgeAndBanner(t *testing.T) {
 	})
 }
 
-// The accepted view's first page is one statement with its counters and
-// banner (store.SharedPageWaiting): while images are shared, accepted and
-// unshared, its rows, its counters and the images its banner names agree.
+// S14: the accepted list, the badge's count and the banner's pending images
+// agree. The accepted view's first page is one statement with its counters
+// and banner (store.SharedPageWaiting): while images are shared, accepted
+// and unshared, its rows, its counters and the images its banner names
+// agree.
 func TestAcceptedViewAgreesWithItsCountersAndBanner(t *testing.T) {
 	e := newEnv(t, 0)
 	owner, rec := e.actor("owner", "r1"), e.actor("rec", "r1")

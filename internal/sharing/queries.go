@@ -61,17 +61,29 @@ type OwnImagesPage struct {
 // unfiltered by name, reads them all in one statement, which needs no
 // transaction (on PostgreSQL that is three round trips of six); any other
 // page reads them in one read transaction.
-func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page) (out OwnImagesPage, err error) {
+func (s *Service) OwnImages(ctx context.Context, a Actor, f ImageFilter, p Page) (OwnImagesPage, error) {
 	if err := domain.CheckText("name", f.Name, maxFilterLen, false); err != nil {
-		return out, err
+		return OwnImagesPage{}, err
 	}
-	if f.Name == "" {
-		if out, done, err := s.ownImages(s.st.One(ctx), a, f, p); err != nil || done {
+	read := func(tx *store.Tx) (OwnImagesPage, bool, error) { return s.ownImages(tx, a, f, p) }
+	if f.Name != "" {
+		return readPage(ctx, s.st, nil, read)
+	}
+	return readPage(ctx, s.st, read, read)
+}
+
+// readPage reads a page that must agree with itself (rows, counters,
+// banner). alone tries it in one statement outside a transaction (One)
+// and reports whether that statement told it all; when it did not, or
+// when there is no alone, inRead reads the page in one read transaction.
+func readPage[T any](ctx context.Context, st *store.Store, alone, inRead func(tx *store.Tx) (T, bool, error)) (out T, err error) {
+	if alone != nil {
+		if out, done, err := alone(st.One(ctx)); err != nil || done {
 			return out, err
 		}
 	}
-	err = s.st.Read(ctx, func(tx *store.Tx) error {
-		out, _, err = s.ownImages(tx, a, f, p)
+	err = st.Read(ctx, func(tx *store.Tx) error {
+		out, _, err = inRead(tx)
 		return err
 	})
 	return out, err
@@ -155,15 +167,15 @@ func (s *Service) SharedImages(ctx context.Context, a Actor, status string, p Pa
 
 // SharedList lists a page of the images shared with the actor's project in
 // a status, filtered and ordered as f says.
-func (s *Service) SharedList(ctx context.Context, a Actor, status string, f SharedFilter, p Page) (out SharedImagesPage, err error) {
+func (s *Service) SharedList(ctx context.Context, a Actor, status string, f SharedFilter, p Page) (SharedImagesPage, error) {
 	if status != domain.MemberPending && status != domain.MemberAccepted && status != domain.MemberRejected {
-		return out, domain.ErrInvalid("member_status", "err.member_status")
+		return SharedImagesPage{}, domain.ErrInvalid("member_status", "err.member_status")
 	}
 	if err := domain.CheckText("name", f.Name, maxFilterLen, false); err != nil {
-		return out, err
+		return SharedImagesPage{}, err
 	}
 	if err := domain.CheckText("owner", f.Owner, maxFilterLen, false); err != nil {
-		return out, err
+		return SharedImagesPage{}, err
 	}
 	// The rows, the counts and the images the banner names must agree. A
 	// first page, unfiltered, is one statement, which needs no transaction
@@ -174,21 +186,20 @@ func (s *Service) SharedList(ctx context.Context, a Actor, status string, f Shar
 	// in one read transaction.
 	first := p.After == nil && !p.Backward && f == (SharedFilter{})
 	fromRows := status == domain.MemberPending && p.After == nil && f == (SharedFilter{})
+	read := func(tx *store.Tx) (SharedImagesPage, bool, error) { return s.sharedList(tx, a, status, f, p, fromRows) }
 	switch {
 	case fromRows:
-		if out, done, err := s.sharedList(s.st.One(ctx), a, status, f, p, fromRows); err != nil || done {
-			return out, err
-		}
+		return readPage(ctx, s.st, read, read)
 	case first:
-		if out, done, err := s.sharedWithWaiting(s.st.One(ctx), a, status, p); err != nil || done {
-			return out, err
-		}
+		return readPage(ctx, s.st, func(tx *store.Tx) (SharedImagesPage, bool, error) { return s.sharedWithWaiting(tx, a, status, p) }, read)
 	}
-	err = s.st.Read(ctx, func(tx *store.Tx) error {
-		out, _, err = s.sharedList(tx, a, status, f, p, fromRows)
-		return err
-	})
-	return out, err
+	return readPage(ctx, s.st, nil, read)
+}
+
+// sharedPage is a store page of Images Shared with Me, with its counters,
+// as the service shows it.
+func (s *Service) sharedPage(page store.SharedPage) SharedImagesPage {
+	return SharedImagesPage{Window: Window[SharedImage]{Next: page.Next, Prev: page.Prev, Rows: s.sharedRows(page.Rows)}, Counts: page.Counts}
 }
 
 // sharedList reads a page of Images Shared with Me in tx, with the
@@ -202,8 +213,7 @@ func (s *Service) sharedList(tx *store.Tx, a Actor, status string, f SharedFilte
 	if err != nil {
 		return out, false, err
 	}
-	out.Window = Window[SharedImage]{Next: page.Next, Prev: page.Prev, Rows: s.sharedRows(page.Rows)}
-	out.Counts = page.Counts
+	out = s.sharedPage(page)
 	switch {
 	case out.Counts.Pending == 0:
 		return out, page.OneStatement, nil
@@ -227,8 +237,8 @@ func (s *Service) sharedWithWaiting(tx *store.Tx, a Actor, status string, p Page
 	if err != nil || !page.OneStatement {
 		return out, false, err
 	}
-	out.Window = Window[SharedImage]{Next: page.Next, Prev: page.Prev, Rows: s.sharedRows(page.Rows)}
-	out.Counts, out.Waiting = page.Counts, s.sharedRows(waiting)
+	out = s.sharedPage(page)
+	out.Waiting = s.sharedRows(waiting)
 	return out, true, nil
 }
 
@@ -400,7 +410,7 @@ func (s *Service) Recipients(ctx context.Context, a Actor, imageID string, p Pag
 			return err
 		}
 		w, err := tx.Members(imageID, p)
-		out = Window[Recipient]{Rows: recipientsFrom(w.Rows), Next: w.Next, Prev: w.Prev}
+		out = recipientsOf(w)
 		return err
 	})
 	return out, err
@@ -411,30 +421,32 @@ func (s *Service) Recipients(ctx context.Context, a Actor, imageID string, p Pag
 // a recipient, "not found" for anyone else (S01). The API shows no names
 // of member projects and accounts, so none are read (Name is empty but
 // for organizations).
-func (s *Service) Members(ctx context.Context, a Actor, imageID string, p Page) (out Window[Recipient], err error) {
+func (s *Service) Members(ctx context.Context, a Actor, imageID string, p Page) (Window[Recipient], error) {
 	// The owner's page of an image with members (most calls) is one
 	// statement that checks the image is the actor's. An empty one (not
 	// the actor's image, no image, no members there) is told apart, and
 	// read again, in one read transaction.
-	owned, err := s.st.One(ctx).OwnedMemberStates(a.AccountID, a.ProjectID, imageID, p)
-	if err != nil || len(owned.Rows) > 0 {
-		return Window[Recipient]{Rows: recipientsFrom(owned.Rows), Next: owned.Next, Prev: owned.Prev}, err
+	owned := func(tx *store.Tx) (Window[Recipient], bool, error) {
+		w, err := tx.OwnedMemberStates(a.AccountID, a.ProjectID, imageID, p)
+		return recipientsOf(w), len(w.Rows) > 0, err
 	}
-	err = s.st.Read(ctx, func(tx *store.Tx) error {
+	return readPage(ctx, s.st, owned, func(tx *store.Tx) (Window[Recipient], bool, error) {
 		v, err := s.imageView(tx, a, imageID, false)
 		if err != nil {
-			return err
+			return Window[Recipient]{}, false, err
 		}
 		if !v.Owned {
 			r, err := s.ownMembership(tx, a, v)
-			out.Rows = []Recipient{r}
-			return err
+			return Window[Recipient]{Rows: []Recipient{r}}, true, err
 		}
 		w, err := tx.MemberStates(imageID, p)
-		out = Window[Recipient]{Rows: recipientsFrom(w.Rows), Next: w.Next, Prev: w.Prev}
-		return err
+		return recipientsOf(w), true, err
 	})
-	return out, err
+}
+
+// recipientsOf is a page of members as the service shows them.
+func recipientsOf(w store.Window[store.Member]) Window[Recipient] {
+	return Window[Recipient]{Rows: recipientsFrom(w.Rows), Next: w.Next, Prev: w.Prev}
 }
 
 // Recipient returns one member of an image: for the owner any recipient, for

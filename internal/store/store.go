@@ -104,13 +104,19 @@ type Setting struct {
 	Value string `gorm:"type:text;not null"`
 }
 
+// IsPostgres is whether dsn names a PostgreSQL database (a postgres:// or
+// postgresql:// URL) rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
 // Open opens the database named by dsn and brings its schema up to date.
 // A dsn starting with postgres:// or postgresql:// is PostgreSQL; anything
 // else is a SQLite file path (its directory is created).
 func Open(dsn string) (*Store, error) {
 	var s *Store
 	var err error
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if IsPostgres(dsn) {
 		s, err = openPostgres(dsn)
 	} else {
 		s, err = openSQLite(dsn)

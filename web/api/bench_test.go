@@ -18,14 +18,7 @@ import (
 // cmd/benchhttp measures them over HTTP at 100,000 shares.
 func BenchmarkGlanceReads(b *testing.B) {
 	tw, w := testworld.NewBig(b, bigworld.Options{Shares: 2_000}, testworld.Options{})
-	login, _ := json.Marshal(passwordLogin(w.Recipient.Account, w.Recipient.User, testworld.Password, map[string]any{"id": w.Recipient.ProjectID}))
-	rr, req := httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/v3/auth/tokens", bytes.NewReader(login))
-	req.Header.Set("Content-Type", "application/json")
-	tw.Handler.ServeHTTP(rr, req)
-	token := rr.Header().Get("X-Subject-Token")
-	if rr.Code != http.StatusCreated || token == "" {
-		b.Fatalf("token: %d %s", rr.Code, rr.Body)
-	}
+	token := tenantToken(b, tw.Handler, w.Recipient)
 	for _, c := range []struct{ name, path, want string }{
 		{"shared-all", "/v2/images?visibility=shared&member_status=all", `"next"`},
 		{"shared-pending", "/v2/images?visibility=shared&member_status=pending", `"next"`},
@@ -44,4 +37,22 @@ func BenchmarkGlanceReads(b *testing.B) {
 			}
 		})
 	}
+}
+
+// tenantToken logs a tenant of a big world in to its project (by ID) and
+// returns the token.
+func tenantToken(tb testing.TB, h http.Handler, te bigworld.Tenant) string {
+	tb.Helper()
+	login, err := json.Marshal(passwordLogin(te.Account, te.User, testworld.Password, map[string]any{"id": te.ProjectID}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rr, req := httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/v3/auth/tokens", bytes.NewReader(login))
+	req.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(rr, req)
+	token := rr.Header().Get("X-Subject-Token")
+	if rr.Code != http.StatusCreated || token == "" {
+		tb.Fatalf("login %s: %d %s", te.User, rr.Code, rr.Body)
+	}
+	return token
 }

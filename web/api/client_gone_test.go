@@ -3,22 +3,13 @@ package api_test
 import (
 	"bytes"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
-	"syscall"
 	"testing"
+
+	"imageshare/internal/testnet"
 )
-
-// brokenConn is a response writer whose client has gone: every write fails
-// as a write to a closed socket does.
-type brokenConn struct{ *httptest.ResponseRecorder }
-
-func (b brokenConn) Write([]byte) (int, error) {
-	return 0, &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}
-}
 
 // An answer the client did not stay for is not a server error: the list
 // and the token, sent to a connection the client closed, log no error
@@ -41,7 +32,7 @@ func TestAnswersToAClientThatWentAwayAreNoErrors(t *testing.T) {
 			rec := httptest.NewRecorder()
 			var w http.ResponseWriter = rec
 			if gone {
-				w = brokenConn{rec}
+				w = testnet.GoneClient{ResponseRecorder: rec}
 			}
 			f.e.ServeHTTP(w, req)
 			if rec.Code != http.StatusOK {

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -28,11 +27,7 @@ func TestAPIListsAtSizeGiveEveryRowOnce(t *testing.T) {
 	}
 	tw, w := testworld.NewBig(t, bigworld.Options{Shares: shares, Members: members}, testworld.Options{DSN: dsn, BuildTime: time.Second})
 	f := &fixture{t: t, e: tw.Handler, sh: tw.Sharing, id: tw.Identity, w: tw, dbPath: tw.DSN, tokens: map[string]string{}}
-	token := func(te bigworld.Tenant) string {
-		r := f.do("POST", "/v3/auth/tokens", "", passwordLogin(te.Account, te.User, testworld.Password, map[string]any{"id": te.ProjectID}))
-		return r.expect(t, "login "+te.User, http.StatusCreated, "").Header.Get("X-Subject-Token")
-	}
-	owner, rec := token(w.Owner), token(w.Recipient)
+	owner, rec := tenantToken(t, tw.Handler, w.Owner), tenantToken(t, tw.Handler, w.Recipient)
 
 	// Glance's list, following "next" as the openstack client does.
 	for _, c := range []struct {
