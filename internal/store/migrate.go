@@ -74,6 +74,7 @@ var migrations = []struct {
 		`ANALYZE project_shares`,
 		`ANALYZE images`,
 	}},
+	{name: "PostgreSQL: identity changes are announced (IdentityWatch)", postgres: identityTriggers},
 }
 
 // schemaVersion is the version a database has once every migration ran.

@@ -41,6 +41,7 @@ func (tx *Tx) DeleteExpiredWebSessions(now time.Time) error {
 // RevokeUser ends every console session and API token of a user, and
 // returns how many there were.
 func (tx *Tx) RevokeUser(userID string) (int, error) {
+	tx.identityChanged = true
 	s := tx.db.Where("user_id = ?", userID).Delete(&domain.WebSession{})
 	if s.Error != nil {
 		return 0, wrap(s.Error)
@@ -51,6 +52,7 @@ func (tx *Tx) RevokeUser(userID string) (int, error) {
 
 // SetUserDisabled disables or enables a user.
 func (tx *Tx) SetUserDisabled(userID string, disabled bool) error {
+	tx.identityChanged = true
 	res := tx.db.Model(&domain.User{}).Where("id = ?", userID).Update("disabled", disabled)
 	if res.Error == nil && res.RowsAffected == 0 {
 		return domain.ErrNotFound("user").About(userID)

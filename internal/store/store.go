@@ -54,6 +54,7 @@ type Store struct {
 	stopCheckpoints chan struct{}
 	checkpointsDone <-chan struct{}
 	closeOnce       sync.Once
+	identity        *IdentityWatch // PostgreSQL: changes to token sessions' rows
 }
 
 // pool is a database/sql pool with GORM on it.
@@ -80,6 +81,9 @@ type Tx struct {
 	ctx  context.Context
 	p    *pool
 	s    *Store
+	// identityChanged is set by a write to what token sessions are made
+	// of; once it commits, the store's IdentityWatch advances at once.
+	identityChanged bool
 }
 
 // conn is what *sql.Tx and *sql.DB have in common.
@@ -154,7 +158,7 @@ func openPostgres(dsn string) (*Store, error) {
 	// costs a new server process (milliseconds), far more than the query.
 	p.sql.SetMaxOpenConns(pgConnections)
 	p.sql.SetMaxIdleConns(pgConnections)
-	return &Store{dialect: "postgres", write: p, read: p}, nil
+	return &Store{dialect: "postgres", write: p, read: p, identity: &IdentityWatch{dsn: dsn}}, nil
 }
 
 func openSQLite(path string) (*Store, error) {
@@ -229,6 +233,9 @@ func (s *Store) Dialect() string { return s.dialect }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.identity != nil {
+		s.identity.close()
+	}
 	if s.stopCheckpoints != nil {
 		s.closeOnce.Do(func() { close(s.stopCheckpoints) })
 		<-s.checkpointsDone
@@ -326,13 +333,17 @@ func (s *Store) transaction(ctx context.Context, p *pool, opts *sql.TxOptions, f
 			g.Rollback()
 		}
 	}()
-	if err := fn(&Tx{db: g, conn: sqlTx, ctx: ctx, p: p, s: s}); err != nil {
+	tx := &Tx{db: g, conn: sqlTx, ctx: ctx, p: p, s: s}
+	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := g.Commit().Error; err != nil {
 		return wrap(err)
 	}
 	committed = true
+	if tx.identityChanged && s.identity != nil {
+		s.identity.changed()
+	}
 	return nil
 }
 

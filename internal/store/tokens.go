@@ -15,6 +15,7 @@ func (tx *Tx) Token(hash string) (domain.Token, error) {
 
 // DeleteToken removes a token; a missing one is not an error.
 func (tx *Tx) DeleteToken(hash string) error {
+	tx.identityChanged = true
 	return wrap(tx.db.Where("hash = ?", hash).Delete(&domain.Token{}).Error)
 }
 

@@ -94,6 +94,7 @@ func (tx *Tx) UserByID(id string) (domain.User, error) {
 
 // SetPassword stores a new password hash for a user.
 func (tx *Tx) SetPassword(userID, hash string) error {
+	tx.identityChanged = true
 	res := tx.db.Model(&domain.User{}).Where("id = ?", userID).Update("password_hash", hash)
 	if res.Error == nil && res.RowsAffected == 0 {
 		return domain.ErrNotFound("user").About(userID)
