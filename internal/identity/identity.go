@@ -68,6 +68,9 @@ type Service struct {
 	observe  func(result string) // counts logins by result (metrics)
 	// sealer encrypts access key secrets at rest (WithSecretKey).
 	sealer cipher.AEAD
+	// sessions keeps token sessions in memory where the database announces
+	// their changes (PostgreSQL); nil on SQLite.
+	sessions *sessionCache
 }
 
 // Login results, as WithLoginObserver reports them.
@@ -86,6 +89,17 @@ func WithLoginObserver(observe func(result string)) Option {
 // Option configures a Service.
 type Option func(*Service)
 
+// WithSessionWatch keeps token sessions in memory for as long as w says
+// they are current, in place of the store's watch (tests); nil keeps none.
+func WithSessionWatch(w SessionWatch) Option {
+	return func(s *Service) {
+		s.sessions = nil
+		if w != nil {
+			s.sessions = &sessionCache{watch: w}
+		}
+	}
+}
+
 // WithClock replaces the clock (tests).
 func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
 
@@ -93,6 +107,9 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // says (DefaultThrottling for the server's).
 func New(st *store.Store, t Throttling, opts ...Option) *Service {
 	s := &Service{st: st, throttle: t, now: func() time.Time { return time.Now().UTC() }, observe: func(string) {}}
+	if w := st.IdentityWatch(); w != nil {
+		s.sessions = &sessionCache{watch: w}
+	}
 	for _, o := range opts {
 		o(s)
 	}

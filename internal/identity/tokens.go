@@ -61,20 +61,34 @@ type TokenSession struct {
 }
 
 // Token returns the session a token secret names, in one statement (every
-// API request asks). An unknown or expired token, or one whose user,
+// API request asks), or from memory while it is current (sessionCache). An
+// unknown or expired token, or one whose user is disabled or whose user,
 // account or project is gone, is ErrTokenInvalid.
 func (s *Service) Token(ctx context.Context, secret string) (TokenSession, error) {
 	if secret == "" {
 		return TokenSession{}, ErrTokenInvalid()
 	}
-	ts, err := s.st.One(ctx).TokenSession(HashToken(secret), s.now())
+	hash, now := HashToken(secret), s.now()
+	// The generation is taken before the read: a change announced while
+	// the session is read leaves what was read stale.
+	gen, keep := s.sessions.generation()
+	if keep {
+		if ts, ok := s.sessions.get(hash, gen, now); ok {
+			return ts, nil
+		}
+	}
+	row, err := s.st.One(ctx).TokenSession(hash, now)
 	switch {
 	case IsNotFound(err):
 		return TokenSession{}, ErrTokenInvalid()
 	case err != nil:
 		return TokenSession{}, err
 	}
-	return TokenSession{Token: ts.Token, Principal: principalOf(ts.UserAccount), Project: ts.Project}, nil
+	ts := TokenSession{Token: row.Token, Principal: principalOf(row.UserAccount), Project: row.Project}
+	if keep {
+		s.sessions.put(hash, ts, gen, now)
+	}
+	return ts, nil
 }
 
 // RevokeToken deletes a token at once and records it as a logout (S25).
