@@ -68,9 +68,11 @@ type Service struct {
 	observe  func(result string) // counts logins by result (metrics)
 	// sealer encrypts access key secrets at rest (WithSecretKey).
 	sealer cipher.AEAD
-	// sessions keeps token sessions in memory where the database announces
-	// their changes (PostgreSQL); nil on SQLite.
-	sessions *sessionCache
+	// sessions and viewers keep API token sessions and console viewers in
+	// memory where the database announces their changes (PostgreSQL); nil
+	// on SQLite.
+	sessions *kept[TokenSession]
+	viewers  *kept[store.UserRegions]
 }
 
 // Login results, as WithLoginObserver reports them.
@@ -89,15 +91,16 @@ func WithLoginObserver(observe func(result string)) Option {
 // Option configures a Service.
 type Option func(*Service)
 
-// WithSessionWatch keeps token sessions in memory for as long as w says
-// they are current, in place of the store's watch (tests); nil keeps none.
+// WithSessionWatch keeps token sessions and console viewers in memory for
+// as long as w says they are current, in place of the store's watch
+// (tests); nil keeps none.
 func WithSessionWatch(w SessionWatch) Option {
-	return func(s *Service) {
-		s.sessions = nil
-		if w != nil {
-			s.sessions = &sessionCache{watch: w}
-		}
-	}
+	return func(s *Service) { s.keep(w) }
+}
+
+// keep keeps token sessions and viewers while w vouches for them.
+func (s *Service) keep(w SessionWatch) {
+	s.sessions, s.viewers = newKept[TokenSession](w), newKept[store.UserRegions](w)
 }
 
 // WithClock replaces the clock (tests).
@@ -107,8 +110,8 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // says (DefaultThrottling for the server's).
 func New(st *store.Store, t Throttling, opts ...Option) *Service {
 	s := &Service{st: st, throttle: t, now: func() time.Time { return time.Now().UTC() }, observe: func(string) {}}
-	if w := st.IdentityWatch(); w != nil {
-		s.sessions = &sessionCache{watch: w}
+	if w := st.IdentityWatch(); w != nil { // not a nil pointer in an interface
+		s.keep(w)
 	}
 	for _, o := range opts {
 		o(s)
@@ -251,12 +254,13 @@ type Workspace struct {
 }
 
 // Viewer is a console user and where it works, read in one statement
-// (the console asks on every page): the user's principal, and the region
-// and project a session names checked against the account, falling back to
-// defaultRegion (or the first region offered) and the region's default
-// project. A disabled or unknown user is not found.
+// (the console asks on every page), or from memory while it is current
+// (kept): the user's principal, and the region and project a session
+// names checked against the account, falling back to defaultRegion (or
+// the first region offered) and the region's default project. A disabled
+// or unknown user is not found.
 func (s *Service) Viewer(ctx context.Context, userID, regionID, projectID, defaultRegion string) (Principal, Workspace, error) {
-	ur, err := s.st.One(ctx).UserRegions(userID)
+	ur, err := s.userRegions(ctx, userID)
 	if err != nil {
 		return Principal{}, Workspace{}, err
 	}
@@ -264,8 +268,13 @@ func (s *Service) Viewer(ctx context.Context, userID, regionID, projectID, defau
 	if err != nil {
 		return p, Workspace{}, err
 	}
+	// New slices: what was read may be kept, and is shared.
 	var w Workspace
-	w.Regions = slices.DeleteFunc(ur.Regions, func(r domain.Region) bool { return !r.OfferedOn(p.Site) })
+	for _, r := range ur.Regions {
+		if r.OfferedOn(p.Site) {
+			w.Regions = append(w.Regions, r)
+		}
+	}
 	if len(w.Regions) == 0 {
 		return p, w, domain.Errorf(domain.KindInternal, domain.CodeInternal, "No region is offered on the %s website.", p.Site)
 	}
@@ -289,6 +298,22 @@ func (s *Service) Viewer(ctx context.Context, userID, regionID, projectID, defau
 	}
 	w.Project = w.Projects[j]
 	return p, w, nil
+}
+
+// userRegions reads a user, its account, the regions and the account's
+// projects (store.UserRegions), or takes them from memory while current.
+func (s *Service) userRegions(ctx context.Context, userID string) (store.UserRegions, error) {
+	gen, keep := s.viewers.generation()
+	if keep {
+		if ur, ok := s.viewers.get(userID, gen, s.now()); ok {
+			return ur, nil
+		}
+	}
+	ur, err := s.st.One(ctx).UserRegions(userID)
+	if err == nil && keep {
+		s.viewers.put(userID, ur, gen, s.now())
+	}
+	return ur, err
 }
 
 // ProjectByName returns one of the account's projects by name (a token's

@@ -2,6 +2,8 @@ package identity_test
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -162,5 +164,65 @@ func TestTokenSessionsAreKeptWhileCurrent(t *testing.T) {
 				t.Fatal("a session read while its token was revoked was kept")
 			}
 		})
+	}
+}
+
+// TestViewersAreKeptWhileCurrent: a console viewer read once is served from
+// memory while the watch's generation stays, the same each time to pages
+// asking at once (the regions of another website are left out of the
+// answer, not of what is kept), and read again after a change.
+func TestViewersAreKeptWhileCurrent(t *testing.T) {
+	w := &fakeWatch{}
+	st, _, clock := setup(t)
+	id := identity.New(st, throttling(3, 100), identity.WithClock(clock.Now), identity.WithSessionWatch(w))
+	ctx := context.Background()
+	p, err := id.Authenticate(ctx, "globex", "carol", "ImageShare-demo1", "127.0.0.1", "console")
+	if err != nil {
+		t.Fatal(err)
+	}
+	carol := p.UserID
+	view := func() ([]string, error) {
+		_, ws, err := id.Viewer(ctx, carol, "", "", "cn-north-4")
+		var regions []string
+		for _, r := range ws.Regions {
+			regions = append(regions, r.ID)
+		}
+		return regions, err
+	}
+	first, err := view()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := st.One(ctx).UserRegions(carol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) == 0 || len(first) == len(all.Regions) {
+		t.Fatalf("carol sees regions %v of %d: the international site should offer some, not all", first, len(all.Regions))
+	}
+	if err := st.Write(ctx, func(tx *store.Tx) error { return tx.SetUserDisabled(carol, true) }); err != nil {
+		t.Fatal(err)
+	}
+	// Pages of the one user at once share what is kept; none may change it.
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				again, err := view()
+				if err != nil {
+					t.Errorf("the viewer was not kept: %v", err)
+					return
+				}
+				if !slices.Equal(again, first) {
+					t.Errorf("the kept viewer's regions went from %v to %v", first, again)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	w.gen.Add(1)
+	if _, err := view(); !identity.IsNotFound(err) {
+		t.Fatalf("after a change the disabled user's viewer gave %v, want not found", err)
 	}
 }

@@ -61,7 +61,7 @@ type TokenSession struct {
 }
 
 // Token returns the session a token secret names, in one statement (every
-// API request asks), or from memory while it is current (sessionCache). An
+// API request asks), or from memory while it is current (kept). An
 // unknown or expired token, or one whose user is disabled or whose user,
 // account or project is gone, is ErrTokenInvalid.
 func (s *Service) Token(ctx context.Context, secret string) (TokenSession, error) {
@@ -69,11 +69,9 @@ func (s *Service) Token(ctx context.Context, secret string) (TokenSession, error
 		return TokenSession{}, ErrTokenInvalid()
 	}
 	hash, now := HashToken(secret), s.now()
-	// The generation is taken before the read: a change announced while
-	// the session is read leaves what was read stale.
 	gen, keep := s.sessions.generation()
 	if keep {
-		if ts, ok := s.sessions.get(hash, gen, now); ok {
+		if ts, ok := s.sessions.get(hash, gen, now); ok && now.Before(ts.Token.ExpiresAt) {
 			return ts, nil
 		}
 	}

@@ -10,43 +10,47 @@ import (
 )
 
 // POSTGRES-SPECIFIC: every API request starts by reading its token's
-// session (TokenSession), and on PostgreSQL that read is a round trip to
-// another process, which on a small machine costs more than all of
-// SQLite's work for the request. A server may keep sessions in memory if
-// it learns at once of every change to what they are made of, whichever
-// process makes it: another server, or the administration commands
-// (disable, passwd). The database announces those changes itself:
-// triggers on tokens, users, accounts and projects notify identityChannel
-// when a row is changed or deleted, and the notification reaches every
+// session (TokenSession), every console page its viewer (UserRegions), and
+// on PostgreSQL each read is a round trip to another process, which on a
+// small machine costs more than all of SQLite's work for the request. A
+// server may keep them in memory if it learns at once of every change to
+// what they are made of, whichever process makes it: another server, or
+// the administration commands (disable, passwd, world load). The database
+// announces those changes itself: triggers notify identityChannel when a
+// row of tokens, users, accounts, projects or regions changes or goes, or
+// a project or region is added, and the notification reaches every
 // listening server when the transaction commits. IdentityWatch listens.
-// SQLite has no such channel; there the session is read each time, in
-// process, for a few microseconds.
+// SQLite has no such channel; there they are read each time, in process,
+// for a few microseconds.
 
 // identityChannel is the notification channel of identity changes.
 const identityChannel = "imageshare_identity"
 
 // identityTriggers make the database announce identity changes (a
-// migration, PostgreSQL only). New rows are not announced: no session was
-// ever made of a row that did not exist.
+// migration, PostgreSQL only). A new token, user or account is not
+// announced: nothing kept was made of it. A new project or region is: a
+// console viewer lists the account's projects and the regions.
 var identityTriggers = []string{
 	`CREATE OR REPLACE FUNCTION imageshare_identity_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 	BEGIN
 		PERFORM pg_notify('` + identityChannel + `', '');
 		RETURN NULL;
 	END $$`,
-	identityTrigger("tokens"), identityTrigger("users"), identityTrigger("accounts"), identityTrigger("projects"),
+	identityTrigger("tokens", "UPDATE OR DELETE"), identityTrigger("users", "UPDATE OR DELETE"),
+	identityTrigger("accounts", "UPDATE OR DELETE"), identityTrigger("projects", "INSERT OR UPDATE OR DELETE"),
+	identityTrigger("regions", "INSERT OR UPDATE OR DELETE"),
 }
 
-// identityTrigger announces every change or deletion of a row of table. A
-// transaction that changes many rows sends one notification: PostgreSQL
-// folds equal ones of a transaction.
-func identityTrigger(table string) string {
-	return `CREATE TRIGGER ` + table + `_identity_changed AFTER UPDATE OR DELETE ON ` + table +
+// identityTrigger announces every event on a row of table. A transaction
+// that changes many rows sends one notification: PostgreSQL folds equal
+// ones of a transaction.
+func identityTrigger(table, events string) string {
+	return `CREATE TRIGGER ` + table + `_identity_changed AFTER ` + events + ` ON ` + table +
 		` FOR EACH ROW EXECUTE FUNCTION imageshare_identity_changed()`
 }
 
-// IdentityWatch follows the changes to tokens, users, accounts and
-// projects that any process commits to a PostgreSQL database. Its
+// IdentityWatch follows the changes to tokens, users, accounts, projects
+// and regions that any process commits to a PostgreSQL database. Its
 // generation advances with each, and whenever it starts listening again
 // (what changed while nobody listened is unknown). Something read from
 // those tables is current for as long as the generation is the one taken

@@ -85,8 +85,8 @@ func awaitGeneration(t *testing.T, w *store.IdentityWatch, after uint64, what st
 }
 
 // TestIdentityWatchSeesEveryProcessesChanges: on PostgreSQL a server learns
-// of every change to what token sessions are made of, whichever process
-// commits it, and of nothing else; its own changes count before Write
+// of every change to what token sessions and console viewers are made of,
+// whichever process commits it, and of nothing else; its own changes count before Write
 // returns. SQLite has no watch: there a session is read every time.
 func TestIdentityWatchSeesEveryProcessesChanges(t *testing.T) {
 	server, other := twoProcesses(t)
@@ -138,6 +138,15 @@ func TestIdentityWatchSeesEveryProcessesChanges(t *testing.T) {
 		}},
 		{"move a project", func() error {
 			_, err := raw.Exec(`UPDATE projects SET name = name || '-x' WHERE account_id = $1`, u.AccountID)
+			return err
+		}},
+		{"add a project", func() error {
+			_, err := raw.Exec(`INSERT INTO projects (id, account_id, region_id, name, created_at)
+				SELECT 'p-new', account_id, region_id, 'new', created_at FROM projects WHERE id = $1`, tok.ProjectID)
+			return err
+		}},
+		{"add a region", func() error {
+			_, err := raw.Exec(`INSERT INTO regions (id, name, sites) VALUES ('r-new', 'New', 'cn')`)
 			return err
 		}},
 		{"change a token", func() error {

@@ -369,12 +369,24 @@ func (tx *Tx) PutSetting(key, value string) (string, error) {
 // Create inserts a new row for one of the domain types. Images are created
 // with CreateImage, which keeps the quota counter.
 func (tx *Tx) Create(v any) error {
+	tx.noteIdentity(v)
 	return wrap(tx.db.Create(v).Error)
 }
 
 // Upsert inserts v or, when its primary key exists, overwrites its columns.
 func (tx *Tx) Upsert(v any) error {
+	tx.noteIdentity(v)
 	return wrap(tx.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(v).Error)
+}
+
+// noteIdentity marks a write of a row that a console viewer lists (a
+// project, a region): this process's IdentityWatch advances when the
+// transaction commits. (A new token, user or account changes nothing kept.)
+func (tx *Tx) noteIdentity(v any) {
+	switch v.(type) {
+	case *domain.Project, *domain.Region:
+		tx.identityChanged = true
+	}
 }
 
 // CreateBatch inserts a slice of rows in batches of size (bulk loading:

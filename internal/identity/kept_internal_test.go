@@ -10,10 +10,10 @@ type liveWatch struct{}
 
 func (liveWatch) Generation() (uint64, bool) { return 7, true }
 
-// TestSessionCacheStaysBounded: the cache never holds more than its size;
+// TestKeptStaysBounded: the cache never holds more than its size;
 // when it is full it starts again empty, and keeps what comes next.
-func TestSessionCacheStaysBounded(t *testing.T) {
-	c := &sessionCache{watch: liveWatch{}}
+func TestKeptStaysBounded(t *testing.T) {
+	c := newKept[TokenSession](liveWatch{})
 	now := time.Now()
 	ts := TokenSession{}
 	ts.Token.ExpiresAt = now.Add(time.Hour)
@@ -22,12 +22,12 @@ func TestSessionCacheStaysBounded(t *testing.T) {
 		c.entries.Range(func(any, any) bool { n++; return true })
 		return n
 	}
-	for i := range sessionCacheSize {
+	for i := range keptMost {
 		c.put(strconv.Itoa(i), ts, 7, now)
 	}
 	c.put("0", ts, 7, now) // again: not one more
-	if n := count(); n != sessionCacheSize {
-		t.Fatalf("the cache holds %d sessions after %d distinct ones, want all", n, sessionCacheSize)
+	if n := count(); n != keptMost {
+		t.Fatalf("the cache holds %d sessions after %d distinct ones, want all", n, keptMost)
 	}
 	c.put("one too many", ts, 7, now)
 	if n := count(); n != 0 {
