@@ -15,13 +15,14 @@ build:
 ## test: vet and every test (browser tests run when chromium is installed,
 ## the openstack client's and tempest's when they are; E2E_REQUIRED=1,
 ## OPENSTACK_REQUIRED=1 and TEMPEST_REQUIRED=1 make a missing one a failure),
-## then the sharing rules and the API again on a throwaway PostgreSQL cluster
+## then the store, the kept sessions, the sharing rules and the API again on a
+## throwaway PostgreSQL cluster
 ## when its server is installed (PG_REQUIRED=1 makes a missing server a failure)
 test: vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 	@if [ -x /usr/lib/postgresql/15/bin/initdb ]; then \
-		echo "store plans and paging, sharing rules and API on PostgreSQL:"; \
-		IMAGESHARE_TEST_BACKEND=postgres $(GO) test -count=1 -timeout 10m -skip 'OpenstackCLI|Tempest' ./internal/store/ ./internal/sharing/ ./web/api/; \
+		echo "store plans and paging, kept sessions, sharing rules and API on PostgreSQL:"; \
+		IMAGESHARE_TEST_BACKEND=postgres $(GO) test -count=1 -timeout 10m -skip 'OpenstackCLI|Tempest' ./internal/store/ ./internal/identity/ ./internal/sharing/ ./web/api/; \
 	elif [ "$$PG_REQUIRED" = 1 ]; then echo "PostgreSQL server missing (PG_REQUIRED=1)"; exit 1; \
 	else echo "PostgreSQL server not installed: skipping the PostgreSQL pass"; fi
 

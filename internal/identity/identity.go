@@ -68,11 +68,12 @@ type Service struct {
 	observe  func(result string) // counts logins by result (metrics)
 	// sealer encrypts access key secrets at rest (WithSecretKey).
 	sealer cipher.AEAD
-	// sessions and viewers keep API token sessions and console viewers in
-	// memory where the database announces their changes (PostgreSQL); nil
-	// on SQLite.
-	sessions *kept[TokenSession]
-	viewers  *kept[store.UserRegions]
+	// sessions, viewers and webSessions keep API token sessions, console
+	// viewers and console sessions in memory where the database announces
+	// their changes (PostgreSQL); nil on SQLite.
+	sessions    *kept[TokenSession]
+	viewers     *kept[store.UserRegions]
+	webSessions *kept[domain.WebSession]
 }
 
 // Login results, as WithLoginObserver reports them.
@@ -91,16 +92,23 @@ func WithLoginObserver(observe func(result string)) Option {
 // Option configures a Service.
 type Option func(*Service)
 
-// WithSessionWatch keeps token sessions and console viewers in memory for
-// as long as w says they are current, in place of the store's watch
-// (tests); nil keeps none.
+// WithSessionWatch keeps token sessions, console viewers and console
+// sessions in memory for as long as w says they are current, in place of
+// the store's watch (tests); nil keeps none.
 func WithSessionWatch(w SessionWatch) Option {
 	return func(s *Service) { s.keep(w) }
 }
 
-// keep keeps token sessions and viewers while w vouches for them.
+// keep keeps token sessions, viewers and console sessions while w vouches
+// for them.
 func (s *Service) keep(w SessionWatch) {
-	s.sessions, s.viewers = newKept[TokenSession](w), newKept[store.UserRegions](w)
+	var all, session func(string) (uint64, bool)
+	if w != nil {
+		all = func(string) (uint64, bool) { return w.Generation() }
+		session = w.SessionGeneration
+	}
+	s.sessions, s.viewers = newKept[TokenSession](w, all), newKept[store.UserRegions](w, all)
+	s.webSessions = newKept[domain.WebSession](w, session)
 }
 
 // WithClock replaces the clock (tests).
@@ -303,7 +311,7 @@ func (s *Service) Viewer(ctx context.Context, userID, regionID, projectID, defau
 // userRegions reads a user, its account, the regions and the account's
 // projects (store.UserRegions), or takes them from memory while current.
 func (s *Service) userRegions(ctx context.Context, userID string) (store.UserRegions, error) {
-	gen, keep := s.viewers.generation()
+	gen, keep := s.viewers.generation(userID)
 	if keep {
 		if ur, ok := s.viewers.get(userID, gen, s.now()); ok {
 			return ur, nil

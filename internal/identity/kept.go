@@ -7,11 +7,14 @@ import (
 )
 
 // SessionWatch tells whether what was read of tokens, users, accounts,
-// regions and projects is still current (store.IdentityWatch on
-// PostgreSQL): what was read while the generation was g is current while
-// the generation is still g. While the watch is not live, nothing is kept.
+// regions and projects, or of a console session, is still current
+// (store.IdentityWatch on PostgreSQL): what was read while the generation
+// was g is current while the generation is still g. While the watch is not
+// live, nothing is kept.
 type SessionWatch interface {
 	Generation() (gen uint64, live bool)
+	// SessionGeneration is the generation of the console session of hash.
+	SessionGeneration(hash string) (gen uint64, live bool)
 }
 
 // Limits of what is kept. The age limit is a safety net only: every change
@@ -23,14 +26,16 @@ const (
 )
 
 // kept keeps values read from the database in memory, by key, where
-// reading one is a round trip to another process: API token sessions and
-// console viewers on PostgreSQL (see store.IdentityWatch for why, and how
-// changes are seen at once). A revoked token, a disabled user, a new or
-// changed project: each advances the watch's generation, and every value
-// kept under an older one is read again. A nil *kept keeps nothing.
+// reading one is a round trip to another process: API token sessions,
+// console viewers and console sessions on PostgreSQL (see
+// store.IdentityWatch for why, and how changes are seen at once). A
+// revoked token, a disabled user, a new or changed project, a saved
+// session: each advances the watch's generation of the values it makes,
+// and every value kept under an older one is read again. A nil *kept keeps
+// nothing.
 type kept[V any] struct {
-	watch   SessionWatch
-	entries sync.Map // key → keptValue[V]
+	stamp   func(key string) (gen uint64, live bool) // the watch's generation of key
+	entries sync.Map                                 // key → keptValue[V]
 	size    atomic.Int64
 }
 
@@ -40,22 +45,23 @@ type keptValue[V any] struct {
 	at  time.Time
 }
 
-// newKept keeps values while w vouches for them; nil keeps none.
-func newKept[V any](w SessionWatch) *kept[V] {
+// newKept keeps values while w vouches for them, under the generation
+// stamp of their key gives; nil keeps none.
+func newKept[V any](w SessionWatch, stamp func(key string) (uint64, bool)) *kept[V] {
 	if w == nil {
 		return nil
 	}
-	return &kept[V]{watch: w}
+	return &kept[V]{stamp: stamp}
 }
 
-// generation is the watch's generation and whether values may be kept. It
-// is taken before the read: a change announced while a value is read
-// leaves what was read stale.
-func (c *kept[V]) generation() (uint64, bool) {
+// generation is the watch's generation of key and whether values may be
+// kept. It is taken before the read: a change announced while a value is
+// read leaves what was read stale.
+func (c *kept[V]) generation(key string) (uint64, bool) {
 	if c == nil {
 		return 0, false
 	}
-	return c.watch.Generation()
+	return c.stamp(key)
 }
 
 // get returns the value kept for key if it was read under generation gen

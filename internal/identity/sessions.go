@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"slices"
 	"time"
 
 	"imageshare/internal/domain"
@@ -24,13 +25,25 @@ func ValidSessionSecret(s string) bool {
 	return err == nil && len(b) == 32
 }
 
-// Session returns the stored data of a live console session; ok is false
-// when the secret names none (never stored, logged out, expired, revoked).
+// Session returns the stored data of a live console session, read in one
+// statement or from memory while it is current (kept); ok is false when
+// the secret names none (never stored, logged out, expired, revoked).
 func (s *Service) Session(ctx context.Context, secret string) (data []byte, ok bool, err error) {
 	if !ValidSessionSecret(secret) {
 		return nil, false, nil
 	}
-	ws, ok, err := s.st.One(ctx).WebSession(HashToken(secret), s.now())
+	hash, now := HashToken(secret), s.now()
+	gen, keep := s.webSessions.generation(hash)
+	if keep {
+		if ws, hit := s.webSessions.get(hash, gen, now); hit && now.Before(ws.ExpiresAt) {
+			return slices.Clone(ws.Data), true, nil // what is kept is shared
+		}
+	}
+	ws, ok, err := s.st.One(ctx).WebSession(hash, now)
+	if ok && err == nil && keep {
+		s.webSessions.put(hash, ws, gen, now)
+		return slices.Clone(ws.Data), true, nil
+	}
 	return ws.Data, ok, err
 }
 

@@ -69,7 +69,7 @@ func (s *Service) Token(ctx context.Context, secret string) (TokenSession, error
 		return TokenSession{}, ErrTokenInvalid()
 	}
 	hash, now := HashToken(secret), s.now()
-	gen, keep := s.sessions.generation()
+	gen, keep := s.sessions.generation(hash)
 	if keep {
 		if ts, ok := s.sessions.get(hash, gen, now); ok && now.Before(ts.Token.ExpiresAt) {
 			return ts, nil

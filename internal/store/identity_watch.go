@@ -23,8 +23,14 @@ import (
 // SQLite has no such channel; there they are read each time, in process,
 // for a few microseconds.
 
-// identityChannel is the notification channel of identity changes.
-const identityChannel = "imageshare_identity"
+// identityChannel is the notification channel of identity changes;
+// webSessionsChannel that of console sessions, whose notification names
+// the session (its hash): they change on every login, logout and project
+// switch, too often to make everything be read again.
+const (
+	identityChannel    = "imageshare_identity"
+	webSessionsChannel = "imageshare_web_sessions"
+)
 
 // identityTriggers make the database announce identity changes (a
 // migration, PostgreSQL only). A new token, user or account is not
@@ -39,6 +45,13 @@ var identityTriggers = []string{
 	identityTrigger("tokens", "UPDATE OR DELETE"), identityTrigger("users", "UPDATE OR DELETE"),
 	identityTrigger("accounts", "UPDATE OR DELETE"), identityTrigger("projects", "INSERT OR UPDATE OR DELETE"),
 	identityTrigger("regions", "INSERT OR UPDATE OR DELETE"),
+	`CREATE OR REPLACE FUNCTION imageshare_web_session_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		PERFORM pg_notify('` + webSessionsChannel + `', OLD.hash);
+		RETURN NULL;
+	END $$`,
+	`CREATE TRIGGER web_sessions_changed AFTER UPDATE OR DELETE ON web_sessions
+		FOR EACH ROW EXECUTE FUNCTION imageshare_web_session_changed()`,
 }
 
 // identityTrigger announces every event on a row of table. A transaction
@@ -55,14 +68,22 @@ func identityTrigger(table, events string) string {
 // (what changed while nobody listened is unknown). Something read from
 // those tables is current for as long as the generation is the one taken
 // before it was read.
+//
+// Console sessions have generations of their own, one per shard of their
+// hashes (SessionGeneration): a change to one session makes only its
+// shard's sessions be read again.
 type IdentityWatch struct {
-	dsn   string
-	gen   atomic.Uint64
-	live  atomic.Bool // listening: a change committed now will advance gen
-	start sync.Once
-	stop  context.CancelFunc
-	done  chan struct{}
+	dsn    string
+	gen    atomic.Uint64
+	shards [sessionShards]atomic.Uint64 // console sessions' generations
+	live   atomic.Bool                  // listening: a change committed now will advance gen
+	start  sync.Once
+	stop   context.CancelFunc
+	done   chan struct{}
 }
+
+// sessionShards is how many generations console sessions are spread over.
+const sessionShards = 256
 
 // IdentityWatch is the database's watch of identity changes: nil on
 // SQLite, which has none (see above). It starts listening when first asked
@@ -79,6 +100,27 @@ func (w *IdentityWatch) Generation() (gen uint64, live bool) {
 	live = w.live.Load()
 	return w.gen.Load(), live
 }
+
+// SessionGeneration is Generation for the console session of hash: it
+// advances with every identity change too, and when this session or one
+// of its shard changes.
+func (w *IdentityWatch) SessionGeneration(hash string) (gen uint64, live bool) {
+	gen, live = w.Generation()
+	return gen + w.shards[shardOf(hash)].Load(), live
+}
+
+// shardOf is the shard of a console session's hash (FNV-1a).
+func shardOf(hash string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(hash); i++ {
+		h = (h ^ uint32(hash[i])) * 16777619
+	}
+	return int(h % sessionShards)
+}
+
+// sessionChanged advances the generation of a console session at once,
+// for a change this process has committed (see changed).
+func (w *IdentityWatch) sessionChanged(hash string) { w.shards[shardOf(hash)].Add(1) }
 
 // changed advances the generation at once, for a change this process has
 // committed: its own notification arrives a moment later, and the process
@@ -129,15 +171,22 @@ func (w *IdentityWatch) listenOnce(ctx context.Context) (listened bool) {
 		return false
 	}
 	defer c.Close(context.WithoutCancel(ctx))
-	if _, err := c.Exec(ctx, "LISTEN "+identityChannel); err != nil {
-		return false
+	for _, ch := range []string{identityChannel, webSessionsChannel} {
+		if _, err := c.Exec(ctx, "LISTEN "+ch); err != nil {
+			return false
+		}
 	}
 	w.gen.Add(1)
 	w.live.Store(true)
 	for {
-		if _, err := c.WaitForNotification(ctx); err != nil {
+		n, err := c.WaitForNotification(ctx)
+		if err != nil {
 			return true
 		}
-		w.gen.Add(1)
+		if n.Channel == webSessionsChannel {
+			w.sessionChanged(n.Payload)
+		} else {
+			w.gen.Add(1)
+		}
 	}
 }

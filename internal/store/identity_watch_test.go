@@ -71,9 +71,15 @@ func demoUser(t *testing.T, st *store.Store) (domain.User, domain.Token) {
 // returns the generation; it fails the test after ten seconds.
 func awaitGeneration(t *testing.T, w *store.IdentityWatch, after uint64, what string) uint64 {
 	t.Helper()
+	return awaitStamp(t, w.Generation, after, what)
+}
+
+// awaitStamp is awaitGeneration for a generation that stamp gives.
+func awaitStamp(t *testing.T, stamp func() (uint64, bool), after uint64, what string) uint64 {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		gen, live := w.Generation()
+		gen, live := stamp()
 		if live && gen > after {
 			return gen
 		}
@@ -205,7 +211,7 @@ func TestIdentityWatchListensAgain(t *testing.T) {
 	w := server.IdentityWatch()
 	gen := awaitGeneration(t, w, 0, "start listening")
 	res, err := other.ReadDB().Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-		WHERE datname = current_database() AND query = 'LISTEN imageshare_identity'`)
+		WHERE datname = current_database() AND query LIKE 'LISTEN imageshare_%'`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,4 +225,47 @@ func TestIdentityWatchListensAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	awaitGeneration(t, w, gen, "a change after listening again")
+}
+
+// TestIdentityWatchSeesConsoleSessions: on PostgreSQL a change to a console
+// session, by any process, advances that session's generation, not the
+// identity generation that API token sessions and viewers go by; the
+// server's own change counts before Write returns. (SQLite has no watch:
+// TestIdentityWatchSeesEveryProcessesChanges.)
+func TestIdentityWatchSeesConsoleSessions(t *testing.T) {
+	if pg == nil {
+		return
+	}
+	server, other := twoProcesses(t)
+	w := server.IdentityWatch()
+	ctx := context.Background()
+	put := func(st *store.Store, hash string) {
+		t.Helper()
+		err := st.Write(ctx, func(tx *store.Tx) error {
+			return tx.PutWebSession(domain.WebSession{Hash: hash, Data: []byte("v"), ExpiresAt: time.Now().Add(time.Hour)})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(other, "s1")
+	identityGen := awaitGeneration(t, w, 0, "start listening")
+	session := func() (uint64, bool) { return w.SessionGeneration("s1") }
+	gen, _ := session()
+
+	put(other, "s1") // saved again: changed
+	gen = awaitStamp(t, session, gen, "another process saves the session")
+	if err := other.Write(ctx, func(tx *store.Tx) error { return tx.DeleteWebSession("s1") }); err != nil {
+		t.Fatal(err)
+	}
+	awaitStamp(t, session, gen, "another process deletes the session")
+	if now, _ := w.Generation(); now != identityGen {
+		t.Errorf("console sessions moved the identity generation from %d to %d", identityGen, now)
+	}
+
+	before, _ := w.SessionGeneration("s2")
+	put(server, "s2")
+	if now, _ := w.SessionGeneration("s2"); now <= before {
+		t.Errorf("the server's own save left the session's generation at %d", now)
+	}
 }

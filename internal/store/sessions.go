@@ -25,11 +25,13 @@ func (tx *Tx) WebSession(hash string, now time.Time) (s domain.WebSession, ok bo
 
 // PutWebSession stores a console session, replacing the one of that hash.
 func (tx *Tx) PutWebSession(s domain.WebSession) error {
+	tx.webSessions = append(tx.webSessions, s.Hash)
 	return wrap(tx.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&s).Error)
 }
 
 // DeleteWebSession removes a console session; a missing one is not an error.
 func (tx *Tx) DeleteWebSession(hash string) error {
+	tx.webSessions = append(tx.webSessions, hash)
 	return wrap(tx.db.Where("hash = ?", hash).Delete(&domain.WebSession{}).Error)
 }
 

@@ -81,9 +81,11 @@ type Tx struct {
 	ctx  context.Context
 	p    *pool
 	s    *Store
-	// identityChanged is set by a write to what token sessions are made
-	// of; once it commits, the store's IdentityWatch advances at once.
+	// identityChanged is set by a write to what token sessions and viewers
+	// are made of, webSessions names the console sessions written; once
+	// the transaction commits, the store's IdentityWatch advances at once.
 	identityChanged bool
+	webSessions     []string
 }
 
 // conn is what *sql.Tx and *sql.DB have in common.
@@ -341,8 +343,13 @@ func (s *Store) transaction(ctx context.Context, p *pool, opts *sql.TxOptions, f
 		return wrap(err)
 	}
 	committed = true
-	if tx.identityChanged && s.identity != nil {
-		s.identity.changed()
+	if s.identity != nil {
+		if tx.identityChanged {
+			s.identity.changed()
+		}
+		for _, h := range tx.webSessions {
+			s.identity.sessionChanged(h)
+		}
 	}
 	return nil
 }

@@ -14,12 +14,17 @@ import (
 )
 
 // fakeWatch is a SessionWatch the test drives: its generation advances
-// when told, and once, a change may land on the next call, just before or
-// just after the generation is read.
+// when told (sessions, that of console sessions), and once, a change may
+// land on the next call, just before or just after the generation is read.
 type fakeWatch struct {
-	gen           atomic.Uint64
+	gen, sessions atomic.Uint64
 	dead          atomic.Bool
 	before, after atomic.Pointer[func()]
+}
+
+func (w *fakeWatch) SessionGeneration(string) (uint64, bool) {
+	g, live := w.Generation()
+	return g + w.sessions.Load(), live
 }
 
 func (w *fakeWatch) Generation() (uint64, bool) {
@@ -224,5 +229,69 @@ func TestViewersAreKeptWhileCurrent(t *testing.T) {
 	w.gen.Add(1)
 	if _, err := view(); !identity.IsNotFound(err) {
 		t.Fatalf("after a change the disabled user's viewer gave %v, want not found", err)
+	}
+}
+
+// TestConsoleSessionsAreKeptWhileCurrent: a console session read once is
+// served from memory while its generation stays, a copy each time, and
+// read again after a change to it or to any identity, or past its expiry.
+func TestConsoleSessionsAreKeptWhileCurrent(t *testing.T) {
+	w := &fakeWatch{}
+	st, _, clock := setup(t)
+	id := identity.New(st, throttling(3, 100), identity.WithClock(clock.Now), identity.WithSessionWatch(w))
+	ctx := context.Background()
+	secret := identity.NewSessionSecret()
+	lifetime := time.Hour
+	save := func() {
+		t.Helper()
+		if err := id.SaveSession(ctx, secret, "", []byte("values"), clock.Now().Add(lifetime)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forget := func() {
+		t.Helper()
+		if err := st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteWebSession(identity.HashToken(secret)) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	live := func() bool {
+		t.Helper()
+		data, ok, err := id.Session(ctx, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok && string(data) != "values" {
+			t.Fatalf("the session's data is %q, want %q", data, "values")
+		}
+		if ok {
+			data[0] = 'X' // the caller's own copy: what is kept stays
+		}
+		return ok
+	}
+	save()
+	if !live() {
+		t.Fatal("a saved session is not found")
+	}
+	forget()
+	if !live() || !live() {
+		t.Fatal("the session was not kept: it was read from the database again")
+	}
+	w.sessions.Add(1)
+	if live() {
+		t.Fatal("a session kept under an older generation of its own was served")
+	}
+	save()
+	live()
+	forget()
+	w.gen.Add(1) // a user disabled, say: its sessions are deleted too
+	if live() {
+		t.Fatal("a session kept under an older identity generation was served")
+	}
+	lifetime = 30 * time.Second // expires before the age limit
+	save()
+	live()
+	clock.Advance(lifetime)
+	if live() {
+		t.Fatal("an expired session was served from memory")
 	}
 }
