@@ -311,16 +311,10 @@ func (s *Service) Viewer(ctx context.Context, userID, regionID, projectID, defau
 // userRegions reads a user, its account, the regions and the account's
 // projects (store.UserRegions), or takes them from memory while current.
 func (s *Service) userRegions(ctx context.Context, userID string) (store.UserRegions, error) {
-	gen, keep := s.viewers.generation(userID)
-	if keep {
-		if ur, ok := s.viewers.get(userID, gen, s.now()); ok {
-			return ur, nil
-		}
-	}
-	ur, err := s.st.One(ctx).UserRegions(userID)
-	if err == nil && keep {
-		s.viewers.put(userID, ur, gen, s.now())
-	}
+	ur, _, err := s.viewers.lookup(userID, s.now(), always[store.UserRegions], func() (store.UserRegions, bool, error) {
+		ur, err := s.st.One(ctx).UserRegions(userID)
+		return ur, err == nil, err
+	})
 	return ur, err
 }
 

@@ -64,6 +64,27 @@ func (c *kept[V]) generation(key string) (uint64, bool) {
 	return c.stamp(key)
 }
 
+// lookup returns the value kept for key while it is current and valid
+// says it still holds at now, or else reads it; what read finds is kept
+// (found false, or an error, is not).
+func (c *kept[V]) lookup(key string, now time.Time, valid func(V) bool, read func() (v V, found bool, err error)) (V, bool, error) {
+	gen, keep := c.generation(key)
+	if keep {
+		if v, ok := c.get(key, gen, now); ok && valid(v) {
+			return v, true, nil
+		}
+	}
+	v, found, err := read()
+	if found && err == nil && keep {
+		c.put(key, v, gen, now)
+	}
+	return v, found, err
+}
+
+// always is the validity of values that hold for as long as they are
+// current.
+func always[V any](V) bool { return true }
+
 // get returns the value kept for key if it was read under generation gen
 // and is younger than the age limit.
 func (c *kept[V]) get(key string, gen uint64, now time.Time) (V, bool) {

@@ -33,18 +33,10 @@ func (s *Service) Session(ctx context.Context, secret string) (data []byte, ok b
 		return nil, false, nil
 	}
 	hash, now := HashToken(secret), s.now()
-	gen, keep := s.webSessions.generation(hash)
-	if keep {
-		if ws, hit := s.webSessions.get(hash, gen, now); hit && now.Before(ws.ExpiresAt) {
-			return slices.Clone(ws.Data), true, nil // what is kept is shared
-		}
-	}
-	ws, ok, err := s.st.One(ctx).WebSession(hash, now)
-	if ok && err == nil && keep {
-		s.webSessions.put(hash, ws, gen, now)
-		return slices.Clone(ws.Data), true, nil
-	}
-	return ws.Data, ok, err
+	ws, ok, err := s.webSessions.lookup(hash, now,
+		func(ws domain.WebSession) bool { return now.Before(ws.ExpiresAt) },
+		func() (domain.WebSession, bool, error) { return s.st.One(ctx).WebSession(hash, now) })
+	return slices.Clone(ws.Data), ok, err // a copy: what is kept is shared
 }
 
 // SaveSession stores a console session's data until expires. userID is the

@@ -69,22 +69,20 @@ func (s *Service) Token(ctx context.Context, secret string) (TokenSession, error
 		return TokenSession{}, ErrTokenInvalid()
 	}
 	hash, now := HashToken(secret), s.now()
-	gen, keep := s.sessions.generation(hash)
-	if keep {
-		if ts, ok := s.sessions.get(hash, gen, now); ok && now.Before(ts.Token.ExpiresAt) {
-			return ts, nil
-		}
-	}
-	row, err := s.st.One(ctx).TokenSession(hash, now)
+	ts, _, err := s.sessions.lookup(hash, now,
+		func(ts TokenSession) bool { return now.Before(ts.Token.ExpiresAt) },
+		func() (TokenSession, bool, error) {
+			row, err := s.st.One(ctx).TokenSession(hash, now)
+			if err != nil {
+				return TokenSession{}, false, err
+			}
+			return TokenSession{Token: row.Token, Principal: principalOf(row.UserAccount), Project: row.Project}, true, nil
+		})
 	switch {
 	case IsNotFound(err):
 		return TokenSession{}, ErrTokenInvalid()
 	case err != nil:
 		return TokenSession{}, err
-	}
-	ts := TokenSession{Token: row.Token, Principal: principalOf(row.UserAccount), Project: row.Project}
-	if keep {
-		s.sessions.put(hash, ts, gen, now)
 	}
 	return ts, nil
 }

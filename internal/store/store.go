@@ -54,7 +54,7 @@ type Store struct {
 	stopCheckpoints chan struct{}
 	checkpointsDone <-chan struct{}
 	closeOnce       sync.Once
-	identity        *IdentityWatch // PostgreSQL: changes to token sessions' rows
+	identity        *IdentityWatch // PostgreSQL: changes to what sessions and viewers are made of
 }
 
 // pool is a database/sql pool with GORM on it.
