@@ -14,12 +14,16 @@ import (
 )
 
 // fakeWatch is a SessionWatch the test drives: its generation advances
-// when told (sessions, that of console sessions), and once, a change may
-// land on the next call, just before or just after the generation is read.
+// when told (sessions, that of console sessions), and a change may be set
+// to land on a coming call, just before or just after the generation is
+// read.
 type fakeWatch struct {
 	gen, sessions atomic.Uint64
 	dead          atomic.Bool
-	before, after atomic.Pointer[func()]
+	mu            sync.Mutex
+	landIn        int  // calls until the change lands (from 1)
+	landAfter     bool // after the generation is read
+	land          func()
 }
 
 func (w *fakeWatch) SessionGeneration(string) (uint64, bool) {
@@ -28,21 +32,33 @@ func (w *fakeWatch) SessionGeneration(string) (uint64, bool) {
 }
 
 func (w *fakeWatch) Generation() (uint64, bool) {
-	if f := w.before.Swap(nil); f != nil {
-		(*f)()
+	w.mu.Lock()
+	var land func()
+	after := w.landAfter
+	if w.land != nil {
+		if w.landIn--; w.landIn == 0 {
+			land, w.land = w.land, nil
+		}
+	}
+	w.mu.Unlock()
+	if land != nil && !after {
+		land()
 	}
 	g := w.gen.Load()
-	if f := w.after.Swap(nil); f != nil {
-		(*f)()
+	if land != nil && after {
+		land()
 	}
 	return g, !w.dead.Load()
 }
 
-// change is a change landing: the token is forgotten and the watch hears
-// of it.
-func (w *fakeWatch) change(forget func()) *func() {
-	f := func() { forget(); w.gen.Add(1) }
-	return &f
+// changeOn sets a change to land on the call-th call from now, before or
+// after the generation is read: the token is forgotten and the watch
+// hears of it.
+func (w *fakeWatch) changeOn(call int, after bool, forget func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.landIn, w.landAfter = call, after
+	w.land = func() { forget(); w.gen.Add(1) }
 }
 
 // keptSessions is the demo world with a token session cache that w
@@ -90,83 +106,69 @@ func valid(t *testing.T, id *identity.Service, token string) bool {
 // TestTokenSessionsAreKeptWhileCurrent: a session read once is served from
 // memory while the watch's generation stays; a change, the token's expiry,
 // the age limit, or a watch that is not listening sends it to the
-// database again.
+// database again. Each case is steps: what happens, then whether alice's
+// token (valid for two hours) works.
 func TestTokenSessionsAreKeptWhileCurrent(t *testing.T) {
-	t.Run("kept until a change", func(t *testing.T) {
-		w := &fakeWatch{}
-		id, _, token, forget := keptSessions(t, w)
-		if !valid(t, id, token) {
-			t.Fatal("a new token is refused")
-		}
-		forget()
-		if !valid(t, id, token) {
-			t.Fatal("the session was not kept: the token was read from the database again")
-		}
-		w.gen.Add(1)
-		if valid(t, id, token) {
-			t.Fatal("a session kept under an older generation was served")
-		}
-	})
-	t.Run("not past the token's expiry", func(t *testing.T) {
-		w := &fakeWatch{}
-		id, clock, token, _ := keptSessions(t, w)
-		if !valid(t, id, token) {
-			t.Fatal("a new token is refused")
-		}
-		clock.Advance(2*time.Hour - time.Second)
-		if !valid(t, id, token) {
-			t.Fatal("a token a second before its expiry is refused")
-		}
-		clock.Advance(time.Second)
-		if valid(t, id, token) {
-			t.Fatal("an expired token was served from memory")
-		}
-	})
-	t.Run("not past the age limit", func(t *testing.T) {
-		w := &fakeWatch{}
-		id, clock, token, forget := keptSessions(t, w)
-		if !valid(t, id, token) {
-			t.Fatal("a new token is refused")
-		}
-		forget()
-		clock.Advance(59 * time.Second)
-		if !valid(t, id, token) {
-			t.Fatal("a session 59 s old was not kept")
-		}
-		clock.Advance(time.Second)
-		if valid(t, id, token) {
-			t.Fatal("a session a minute old was served from memory")
-		}
-	})
-	t.Run("nothing kept while the watch is not listening", func(t *testing.T) {
-		w := &fakeWatch{}
-		w.dead.Store(true)
-		id, _, token, forget := keptSessions(t, w)
-		if !valid(t, id, token) {
-			t.Fatal("a new token is refused")
-		}
-		forget()
-		if valid(t, id, token) {
-			t.Fatal("a session was kept while the watch was not listening")
-		}
-	})
+	type world struct {
+		w      *fakeWatch
+		clock  *testClock
+		forget func() // deletes the token behind the service's back
+	}
+	type step struct {
+		do    func(k world)
+		works bool
+		why   string // the failure when it does not
+		any   bool   // either answer is right
+	}
+	first := step{works: true, why: "a new token is refused"}
 	// A change that lands while the session is read: the read may see the
-	// state before it, but what it read must not be kept past it. Just
-	// after the generation is taken, the read still sees the token and the
-	// change follows: the generation kept must be the one taken before the
-	// read. Just before, the read sees the change.
-	for _, when := range []string{"after", "before"} {
-		t.Run("a change during the read, "+when+" the generation is taken", func(t *testing.T) {
-			w := &fakeWatch{}
-			id, _, token, forget := keptSessions(t, w)
-			hook := &w.after
-			if when == "before" {
-				hook = &w.before
-			}
-			hook.Store(w.change(forget))
-			valid(t, id, token) // the read may see the token or not
-			if valid(t, id, token) {
-				t.Fatal("a session read while its token was revoked was kept")
+	// state before it, but what it read must not be kept past it. The one
+	// call to the watch of a session that is read comes before the read:
+	// a change that lands right after it, or at the next call (made by the
+	// next request, after the read and after what was read is kept), must
+	// make the next request read again. Were the generation taken after
+	// the read, the second would keep a revoked token.
+	during := func(call int, after bool) []step {
+		return []step{
+			{do: func(k world) { k.w.changeOn(call, after, k.forget) }, any: true},
+			{works: false, why: "a session read while its token was revoked was kept"},
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		steps []step
+	}{
+		{"kept until a change", []step{first,
+			{do: func(k world) { k.forget() }, works: true, why: "the session was not kept: the token was read from the database again"},
+			{do: func(k world) { k.w.gen.Add(1) }, works: false, why: "a session kept under an older generation was served"},
+		}},
+		{"not past the token's expiry", []step{first,
+			{do: func(k world) { k.clock.Advance(2*time.Hour - time.Second) }, works: true, why: "a token a second before its expiry is refused"},
+			{do: func(k world) { k.clock.Advance(time.Second) }, works: false, why: "an expired token was served from memory"},
+		}},
+		{"not past the age limit", []step{first,
+			{do: func(k world) { k.forget(); k.clock.Advance(59 * time.Second) }, works: true, why: "a session 59 s old was not kept"},
+			{do: func(k world) { k.clock.Advance(time.Second) }, works: false, why: "a session a minute old was served from memory"},
+		}},
+		{"nothing kept while the watch is not listening", []step{
+			{do: func(k world) { k.w.dead.Store(true) }, works: true, why: "a new token is refused"},
+			{do: func(k world) { k.forget() }, works: false, why: "a session was kept while the watch was not listening"},
+		}},
+		{"a change right after the generation is taken", during(1, true)},
+		{"a change after the read, before the next request", during(2, false)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			k := world{w: &fakeWatch{}}
+			var id *identity.Service
+			var token string
+			id, k.clock, token, k.forget = keptSessions(t, k.w)
+			for _, s := range c.steps {
+				if s.do != nil {
+					s.do(k)
+				}
+				if works := valid(t, id, token); works != s.works && !s.any {
+					t.Fatal(s.why)
+				}
 			}
 		})
 	}

@@ -25,15 +25,7 @@ func TestEverySessionEndsOnEveryServer(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	server := func() *identity.Service {
-		st, err := store.Open(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
-		return identity.New(st, throttling(3, 100))
-	}
-	a, b := server(), server()
+	a, b := identity.New(storeOf(t, dsn), throttling(3, 100)), identity.New(storeOf(t, dsn), throttling(3, 100))
 	if _, err := world.Load(ctx, storeOf(t, dsn), world.Demo()); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,26 +14,12 @@ import (
 // another process (a second server, or the administration commands).
 func twoProcesses(t *testing.T) (server, other *store.Store) {
 	t.Helper()
-	dsn := filepath.Join(t.TempDir(), "store.db")
-	if pg != nil {
-		var err error
-		if dsn, err = pg.NewDatabase(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	open := func() *store.Store {
-		st, err := store.Open(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
-		return st
-	}
-	server = open()
+	dsn := newDSN(t)
+	server = openDSN(t, dsn)
 	if _, err := world.Load(context.Background(), server, world.Demo()); err != nil {
 		t.Fatal(err)
 	}
-	return server, open()
+	return server, openDSN(t, dsn)
 }
 
 // demoUser is the first user of the demo world's first account, with a

@@ -23,13 +23,26 @@ func TestMain(m *testing.M) {
 // a new PostgreSQL database; it is closed when the test ends.
 func openStore(t *testing.T) *store.Store {
 	t.Helper()
-	dsn := filepath.Join(t.TempDir(), "store.db")
-	if pg != nil {
-		var err error
-		if dsn, err = pg.NewDatabase(); err != nil {
-			t.Fatal(err)
-		}
+	return openDSN(t, newDSN(t))
+}
+
+// newDSN names an empty database: a SQLite file or, in the PostgreSQL
+// pass, a new PostgreSQL database.
+func newDSN(t *testing.T) string {
+	t.Helper()
+	if pg == nil {
+		return filepath.Join(t.TempDir(), "store.db")
 	}
+	dsn, err := pg.NewDatabase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
+}
+
+// openDSN opens the store on dsn; it is closed when the test ends.
+func openDSN(t *testing.T, dsn string) *store.Store {
+	t.Helper()
 	st, err := store.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
