@@ -107,8 +107,8 @@ func (s *Service) keep(w SessionWatch) {
 		all = func(string) (uint64, bool) { return w.Generation() }
 		session = w.SessionGeneration
 	}
-	s.sessions, s.viewers = newKept[TokenSession](w, all), newKept[store.UserRegions](w, all)
-	s.webSessions = newKept[domain.WebSession](w, session)
+	s.sessions, s.viewers = newKept[TokenSession](all), newKept[store.UserRegions](all)
+	s.webSessions = newKept[domain.WebSession](session)
 }
 
 // WithClock replaces the clock (tests).

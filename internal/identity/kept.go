@@ -45,10 +45,10 @@ type keptValue[V any] struct {
 	at  time.Time
 }
 
-// newKept keeps values while w vouches for them, under the generation
-// stamp of their key gives; nil keeps none.
-func newKept[V any](w SessionWatch, stamp func(key string) (uint64, bool)) *kept[V] {
-	if w == nil {
+// newKept keeps values under the generation stamp gives their key; a nil
+// stamp (no watch) keeps none.
+func newKept[V any](stamp func(key string) (uint64, bool)) *kept[V] {
+	if stamp == nil {
 		return nil
 	}
 	return &kept[V]{stamp: stamp}

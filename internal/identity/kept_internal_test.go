@@ -6,15 +6,10 @@ import (
 	"time"
 )
 
-type liveWatch struct{}
-
-func (liveWatch) Generation() (uint64, bool)              { return 7, true }
-func (liveWatch) SessionGeneration(string) (uint64, bool) { return 7, true }
-
 // TestKeptStaysBounded: the cache never holds more than its size;
 // when it is full it starts again empty, and keeps what comes next.
 func TestKeptStaysBounded(t *testing.T) {
-	c := newKept[TokenSession](liveWatch{}, func(string) (uint64, bool) { return 7, true })
+	c := newKept[TokenSession](func(string) (uint64, bool) { return 7, true })
 	now := time.Now()
 	ts := TokenSession{}
 	ts.Token.ExpiresAt = now.Add(time.Hour)

@@ -61,13 +61,20 @@ func (w *fakeWatch) changeOn(call int, after bool, forget func()) {
 	w.land = func() { forget(); w.gen.Add(1) }
 }
 
+// watched is the demo world with an identity service that keeps what w
+// vouches for.
+func watched(t *testing.T, w *fakeWatch) (*store.Store, *identity.Service, *testClock) {
+	t.Helper()
+	st, _, clock := setup(t)
+	return st, identity.New(st, throttling(3, 100), identity.WithClock(clock.Now), identity.WithSessionWatch(w)), clock
+}
+
 // keptSessions is the demo world with a token session cache that w
 // drives, and alice's token, valid for two hours. forget deletes the token
 // behind the service's back: only a session kept in memory still works.
 func keptSessions(t *testing.T, w *fakeWatch) (id *identity.Service, clock *testClock, token string, forget func()) {
 	t.Helper()
-	st, _, clock := setup(t)
-	id = identity.New(st, throttling(3, 100), identity.WithClock(clock.Now), identity.WithSessionWatch(w))
+	st, id, clock := watched(t, w)
 	ctx := context.Background()
 	p, err := id.Authenticate(ctx, "acme", "alice", "ImageShare-demo1", "127.0.0.1", "api")
 	if err != nil {
@@ -180,8 +187,7 @@ func TestTokenSessionsAreKeptWhileCurrent(t *testing.T) {
 // answer, not of what is kept), and read again after a change.
 func TestViewersAreKeptWhileCurrent(t *testing.T) {
 	w := &fakeWatch{}
-	st, _, clock := setup(t)
-	id := identity.New(st, throttling(3, 100), identity.WithClock(clock.Now), identity.WithSessionWatch(w))
+	st, id, _ := watched(t, w)
 	ctx := context.Background()
 	p, err := id.Authenticate(ctx, "globex", "carol", "ImageShare-demo1", "127.0.0.1", "console")
 	if err != nil {
@@ -239,8 +245,7 @@ func TestViewersAreKeptWhileCurrent(t *testing.T) {
 // read again after a change to it or to any identity, or past its expiry.
 func TestConsoleSessionsAreKeptWhileCurrent(t *testing.T) {
 	w := &fakeWatch{}
-	st, _, clock := setup(t)
-	id := identity.New(st, throttling(3, 100), identity.WithClock(clock.Now), identity.WithSessionWatch(w))
+	st, id, clock := watched(t, w)
 	ctx := context.Background()
 	secret := identity.NewSessionSecret()
 	lifetime := time.Hour

@@ -2,12 +2,11 @@ package identity_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"imageshare/internal/identity"
-	"imageshare/internal/store"
+	"imageshare/internal/store/storetest"
 	"imageshare/internal/world"
 )
 
@@ -18,15 +17,9 @@ import (
 // the news. On SQLite, where nothing is kept, at once.
 func TestEverySessionEndsOnEveryServer(t *testing.T) {
 	ctx := context.Background()
-	dsn := filepath.Join(t.TempDir(), "id.db")
-	if pg != nil {
-		var err error
-		if dsn, err = pg.NewDatabase(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	a, b := identity.New(storeOf(t, dsn), throttling(3, 100)), identity.New(storeOf(t, dsn), throttling(3, 100))
-	if _, err := world.Load(ctx, storeOf(t, dsn), world.Demo()); err != nil {
+	dsn := pg.DSN(t)
+	a, b := identity.New(storetest.Open(t, dsn), throttling(3, 100)), identity.New(storetest.Open(t, dsn), throttling(3, 100))
+	if _, err := world.Load(ctx, storetest.Open(t, dsn), world.Demo()); err != nil {
 		t.Fatal(err)
 	}
 	p, err := a.Authenticate(ctx, "acme", "alice", "ImageShare-demo1", "127.0.0.1", "api")
@@ -49,20 +42,10 @@ func TestEverySessionEndsOnEveryServer(t *testing.T) {
 			t.Fatal("a new token, session or viewer does not work on the server that made it")
 		}
 	}
-	eventually := func(what string, ended func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for !ended() {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: still accepted 10 s later", what)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
 	if err := b.RevokeToken(ctx, token); err != nil {
 		t.Fatal(err)
 	}
-	eventually("a token revoked on another server", func() bool { return !tokenWorks() })
+	storetest.Await(t, "a token revoked on another server refused", func() bool { return !tokenWorks() })
 	// The revocation made everything be read again: read (and keep) the
 	// session and the viewer anew before ending them.
 	if !sessionWorks() || !sessionWorks() || !viewerWorks() || !viewerWorks() {
@@ -71,24 +54,12 @@ func TestEverySessionEndsOnEveryServer(t *testing.T) {
 	if err := b.EndSession(ctx, cookie); err != nil {
 		t.Fatal(err)
 	}
-	eventually("a console session ended on another server", func() bool { return !sessionWorks() })
+	storetest.Await(t, "a console session ended on another server refused", func() bool { return !sessionWorks() })
 	if !viewerWorks() || !viewerWorks() {
 		t.Fatal("the viewer ended with the session; it is the user's")
 	}
-	if _, err := world.NewAdmin(storeOf(t, dsn)).DisableUser(ctx, "acme", "alice"); err != nil {
+	if _, err := world.NewAdmin(storetest.Open(t, dsn)).DisableUser(ctx, "acme", "alice"); err != nil {
 		t.Fatal(err)
 	}
-	eventually("the viewer of a user disabled by another process", func() bool { return !viewerWorks() })
-}
-
-// storeOf opens dsn once more (another process: the commands), closed when
-// the test ends.
-func storeOf(t *testing.T, dsn string) *store.Store {
-	t.Helper()
-	st, err := store.Open(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
+	storetest.Await(t, "the viewer of a user disabled by another process refused", func() bool { return !viewerWorks() })
 }

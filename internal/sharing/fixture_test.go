@@ -16,6 +16,7 @@ import (
 	"imageshare/internal/imagedata"
 	"imageshare/internal/sharing"
 	"imageshare/internal/store"
+	"imageshare/internal/store/storetest"
 	"imageshare/internal/world"
 )
 
@@ -97,17 +98,8 @@ func newEnv(t *testing.T, extraAccounts int, tweak ...func(*sharing.Limits)) *en
 	if err != nil {
 		t.Fatalf("parse test world: %v", err)
 	}
-	path := filepath.Join(t.TempDir(), "test.db")
-	if pg != nil {
-		if path, err = pg.NewDatabase(); err != nil {
-			t.Fatalf("create database: %v", err)
-		}
-	}
-	st, err := store.Open(path)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	path := pg.DSN(t)
+	st := storetest.Open(t, path)
 	ctx := context.Background()
 	changed, err := world.Load(ctx, st, f)
 	if err != nil {

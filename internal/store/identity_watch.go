@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"hash/maphash"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -109,14 +110,11 @@ func (w *IdentityWatch) SessionGeneration(hash string) (gen uint64, live bool) {
 	return gen + w.shards[shardOf(hash)].Load(), live
 }
 
-// shardOf is the shard of a console session's hash (FNV-1a).
-func shardOf(hash string) int {
-	h := uint32(2166136261)
-	for i := 0; i < len(hash); i++ {
-		h = (h ^ uint32(hash[i])) * 16777619
-	}
-	return int(h % sessionShards)
-}
+// shardSeed seeds shardOf: shards need only agree within the process.
+var shardSeed = maphash.MakeSeed()
+
+// shardOf is the shard of a console session's hash.
+func shardOf(hash string) uint64 { return maphash.String(shardSeed, hash) % sessionShards }
 
 // sessionChanged advances the generation of a console session at once,
 // for a change this process has committed (see changed).

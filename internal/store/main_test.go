@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"imageshare/internal/store"
@@ -23,30 +22,5 @@ func TestMain(m *testing.M) {
 // a new PostgreSQL database; it is closed when the test ends.
 func openStore(t *testing.T) *store.Store {
 	t.Helper()
-	return openDSN(t, newDSN(t))
-}
-
-// newDSN names an empty database: a SQLite file or, in the PostgreSQL
-// pass, a new PostgreSQL database.
-func newDSN(t *testing.T) string {
-	t.Helper()
-	if pg == nil {
-		return filepath.Join(t.TempDir(), "store.db")
-	}
-	dsn, err := pg.NewDatabase()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dsn
-}
-
-// openDSN opens the store on dsn; it is closed when the test ends.
-func openDSN(t *testing.T, dsn string) *store.Store {
-	t.Helper()
-	st, err := store.Open(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
+	return storetest.Open(t, pg.DSN(t))
 }

@@ -45,14 +45,7 @@ type fixtureOpts struct {
 
 func newFixture(t *testing.T, o fixtureOpts) *fixture {
 	t.Helper()
-	dsn := ""
-	if pg != nil {
-		var err error
-		if dsn, err = pg.NewDatabase(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	w := testworld.New(t, testworld.Options{DSN: dsn, BuildTime: 200 * time.Millisecond, Limits: o.limits, UserFails: o.maxFails, AddrFails: 1000,
+	w := testworld.New(t, testworld.Options{DSN: pg.DSN(t), BuildTime: 200 * time.Millisecond, Limits: o.limits, UserFails: o.maxFails, AddrFails: 1000,
 		TokenTTL: o.tokenTTL, PublicURL: o.publicURL, Logger: o.log})
 	return &fixture{t: t, e: w.Handler, sh: w.Sharing, id: w.Identity, w: w, dbPath: w.DSN, tokens: map[string]string{}}
 }

@@ -18,14 +18,7 @@ import (
 // cut to the first 50).
 func TestAPIListsAtSizeGiveEveryRowOnce(t *testing.T) {
 	const shares, members = 1050, 1030
-	dsn := ""
-	if pg != nil {
-		var err error
-		if dsn, err = pg.NewDatabase(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tw, w := testworld.NewBig(t, bigworld.Options{Shares: shares, Members: members}, testworld.Options{DSN: dsn, BuildTime: time.Second})
+	tw, w := testworld.NewBig(t, bigworld.Options{Shares: shares, Members: members}, testworld.Options{DSN: pg.DSN(t), BuildTime: time.Second})
 	f := &fixture{t: t, e: tw.Handler, sh: tw.Sharing, id: tw.Identity, w: tw, dbPath: tw.DSN, tokens: map[string]string{}}
 	owner, rec := tenantToken(t, tw.Handler, w.Owner), tenantToken(t, tw.Handler, w.Recipient)
 

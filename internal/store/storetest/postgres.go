@@ -1,5 +1,6 @@
 // Package storetest starts throwaway databases for tests: a PostgreSQL
-// cluster in a temporary directory, listening on 127.0.0.1 only.
+// cluster in a temporary directory, listening on 127.0.0.1 only; and opens
+// stores on them, or on SQLite files, for a test.
 package storetest
 
 import (
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for CREATE DATABASE
+
+	"imageshare/internal/store"
 )
 
 // PGBin is where Debian installs the PostgreSQL 15 server binaries.
@@ -81,6 +84,47 @@ func (pg *Postgres) NewDatabase() (string, error) {
 		return "", err
 	}
 	return pg.dsn(name), nil
+}
+
+// DSN names an empty database for a test: a new database of the cluster
+// or, when pg is nil (a suite on SQLite), a file in the test's temporary
+// directory.
+func (pg *Postgres) DSN(tb testing.TB) string {
+	tb.Helper()
+	if pg == nil {
+		return filepath.Join(tb.TempDir(), "imageshare.db")
+	}
+	dsn, err := pg.NewDatabase()
+	if err != nil {
+		tb.Fatalf("create database: %v", err)
+	}
+	return dsn
+}
+
+// Open opens a store on dsn, closed when the test ends: one server, or
+// another process (the commands) on the same database.
+func Open(tb testing.TB, dsn string) *store.Store {
+	tb.Helper()
+	st, err := store.Open(dsn)
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// Await waits until done, which a change made by another process makes
+// true on a server once the database's notification arrives
+// (store.IdentityWatch); it fails the test after ten seconds.
+func Await(tb testing.TB, what string, done func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !done() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("%s: not seen after 10 s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func (pg *Postgres) dsn(db string) string {
